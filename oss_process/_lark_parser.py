@@ -1,0 +1,197 @@
+"""Lark, built from the normative grammar: the source of every syntax diagnostic.
+
+Lark is imported and the LALR parser built on first use only (about 50 ms), once per
+process: a directive the fast scanner accepts never needs it. Nothing is cached on
+disk, so no pickle is ever loaded from a directory others can write.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+from ._grammar import grammar_text
+from ._syntax import RawAction, RawDirective, RawParam, RawStage
+from .ast import Span
+from .diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from lark import Lark, Token
+
+_lock = threading.Lock()
+_parser: Lark | None = None
+
+# What each terminal is, in words, for "expected ..." messages.
+_EXPECTED_WORDS = {
+    "CATEGORY": "a category such as 'audio'",
+    "STYLE": "'style'",
+    "NOTIFY": "'notify'",
+    "ACTION": "an action name such as 'convert'",
+    "STYLE_NAME": "a style name",
+    "KEY": "a parameter such as 'f_aac'",
+    "BARE": "a bare value such as '90'",
+    "PARAMETER": "a parameter such as 'f_aac' or '90'",
+    "VALUE": "a value after '_'",
+    "SLASH": "'/'",
+    "COMMA": "','",
+    "VBAR": "'|'",
+    "$END": "the end of the directive",
+}
+
+_FIELD_NAMES = ("x-oss-process=", "x-oss-async-process=", "?x-oss-process=", "?x-oss-async-process=")
+
+
+def _raw_transformer() -> Any:
+    """A Lark transformer, applied inline while parsing, that builds the raw form."""
+    from lark import Transformer
+
+    def end_of(name: Token, params: list[RawParam]) -> int:
+        return params[-1][3] if params else name.end_pos  # type: ignore[return-value]
+
+    class ToRaw(Transformer[Any, Any]):
+        def keyed(self, c: list[Token]) -> RawParam:
+            return (c[0][:-1], str(c[1]), c[0].start_pos, c[1].end_pos)  # type: ignore[return-value]
+
+        def bare(self, c: list[Token]) -> RawParam:
+            return (None, str(c[0]), c[0].start_pos, c[0].end_pos)  # type: ignore[return-value]
+
+        def action(self, c: list[Any]) -> RawAction:
+            name, params = c[0], c[1:]
+            return (str(name), name.start_pos, end_of(name, params), params)
+
+        def processing_stage(self, c: list[Any]) -> RawStage:
+            category, actions = c[0], c[1:]
+            return (str(category), category.start_pos, actions[-1][2], actions)
+
+        def style_stage(self, c: list[Token]) -> RawStage:
+            keyword, name = c
+            action: RawAction = (str(name), name.start_pos, name.end_pos, [])  # type: ignore[assignment]
+            return (str(keyword), keyword.start_pos, name.end_pos, [action])  # type: ignore[return-value]
+
+        def notify_stage(self, c: list[Any]) -> RawStage:
+            name, params = c[0], c[1:]
+            end = end_of(name, params)
+            return (None, name.start_pos, end, [(str(name), name.start_pos, end, params)])
+
+        def start(self, c: list[RawStage]) -> RawDirective:
+            return c
+
+    return ToRaw()
+
+
+def parser() -> Lark:
+    global _parser
+    if _parser is None:
+        with _lock:
+            if _parser is None:
+                from lark import Lark
+
+                _parser = Lark(grammar_text(), parser="lalr", lexer="contextual", transformer=_raw_transformer())
+    return _parser
+
+
+def parse_raw(text: str) -> RawDirective | Diagnostic:
+    """The raw directive, or the syntax diagnostic for the first place Lark stops."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+    try:
+        result: RawDirective = parser().parse(text)
+        return result
+    except UnexpectedCharacters as e:
+        return _diagnostic(text, e.pos_in_stream, _accepted(e, e.allowed))
+    except UnexpectedToken as e:
+        pos = len(text) if e.token.type == "$END" else (e.token.start_pos or 0)
+        return _diagnostic(text, pos, _accepted(e, e.expected))
+    except UnexpectedInput:
+        return _diagnostic(text, len(text), set())
+
+
+def _accepted(error: Any, fallback: Any) -> set[str]:
+    """Every terminal the parser would take here, the end of input included.
+
+    ``accepts()`` tries each terminal on a copy of the parser state; the exception's own
+    set leaves out terminals that need a reduction first, such as the end.
+    """
+    interactive = getattr(error, "interactive_parser", None)
+    if interactive is not None:
+        try:
+            return set(interactive.accepts())
+        except Exception:  # a best effort for wording only: the verdict stands either way
+            pass
+    return set(fallback or ())
+
+
+_WHITESPACE_NAMES = {" ": "space", "\t": "tab", "\n": "newline", "\r": "carriage return"}
+
+
+def _describe(char: str) -> str:
+    if char in _WHITESPACE_NAMES:
+        return _WHITESPACE_NAMES[char]
+    if " " < char <= "~":
+        return repr(char)
+    name = unicodedata.name(char, "")
+    shown = repr(char) if char.isprintable() else "character"
+    return f"{shown} (U+{ord(char):04X}{' ' + name if name else ''})"
+
+
+def _before(text: str, pos: int) -> str:
+    """What precedes ``pos``: the word ending there, or the separator."""
+    if pos == 0:
+        return " at the start"
+    start = pos
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-.=") and text[start - 1].isascii():
+        start -= 1
+    word = text[start:pos] if start < pos else text[pos - 1]
+    if len(word) > 24:
+        word = "..." + word[-21:]
+    return f" after {word!r}" if (" " < word[-1] <= "~") else f" after {_describe(word[-1])}"
+
+
+def _words(expected: set[str]) -> str:
+    if {"KEY", "BARE"} <= expected:
+        expected = (expected - {"KEY", "BARE"}) | {"PARAMETER"}
+    phrases = sorted({_EXPECTED_WORDS.get(name, name) for name in expected}, key=lambda w: (w.startswith("the end"), w))
+    if not phrases:
+        return "nothing more"
+    if len(phrases) == 1:
+        return phrases[0]
+    return ", ".join(phrases[:-1]) + " or " + phrases[-1]
+
+
+def _diagnostic(text: str, pos: int, expected: set[str]) -> Diagnostic:
+    wanted = _words(expected)
+    if pos >= len(text):
+        return Diagnostic("E011", f"the directive ends too early{_before(text, len(text))}; expected {wanted}", Span(len(text), len(text)))
+    char = text[pos]
+    after = _before(text, pos)
+    span = Span(pos, pos + 1)
+    lowered = text.lower()
+    if any(lowered.startswith(prefix) for prefix in _FIELD_NAMES):
+        return Diagnostic(
+            "E015",
+            f"the directive starts with a form field name; unexpected {_describe(char)}",
+            span,
+            "pass only the value after '=': the field name says the mode (mode='sync' or mode='async')",
+        )
+    if char.isspace():
+        return Diagnostic("E012", f"unexpected {_describe(char)}{after}", span, "remove it: a directive contains no whitespace")
+    if char == "+":
+        return Diagnostic(
+            "E013",
+            f"unexpected '+'{after}: standard Base64, or a space encoded as '+'",
+            span,
+            "encode names with URL-safe Base64: '-' instead of '+' and '_' instead of '/'",
+        )
+    if char == "%":
+        return Diagnostic("E014", f"unexpected '%'{after}: the directive is percent-encoded", span, "percent-decode it first (%2C is ',', %2F is '/', %7C is '|')")
+    if char == "@":
+        return Diagnostic("E016", f"unexpected '@'{after}: the legacy image-service syntax", span, "write image/<action>,<parameters> instead of '@'")
+    if not (" " < char <= "~"):
+        return Diagnostic(
+            "E017",
+            f"unexpected {_describe(char)}{after}: only ASCII letters, digits and - _ . = , / | may appear",
+            span,
+            "replace it with its ASCII equivalent" if unicodedata.numeric(char, None) is not None else None,
+        )
+    return Diagnostic("E010", f"unexpected {_describe(char)}{after}; expected {wanted}", span)

@@ -1,0 +1,175 @@
+"""Rules across the parameters of one action, as data: each table lists the rules that
+hold for its action, and the validator runs them without knowing the action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .ast import Span, Value
+
+Emit = Callable[[str, str, Span, "str | None"], None]
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """One action under check. ``spans`` has every parameter given (valid or not);
+    ``values`` only those whose value checked out."""
+
+    action: str
+    values: Mapping[str, Value]
+    spans: Mapping[str, Span]
+    action_span: Span
+    source: Any
+    emit: Emit
+    valid_for_parameter: Callable[[str, Value], bool]
+
+
+class Rule(Protocol):
+    def check(self, ctx: RuleContext) -> None: ...
+
+    def describe(self) -> str: ...
+
+
+def _listing(values: tuple[int, ...] | tuple[str, ...]) -> str:
+    words = [str(v) for v in values]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+@dataclass(frozen=True)
+class Exclusive:
+    keys: tuple[str, ...]
+    hint: str
+
+    def describe(self) -> str:
+        return f"{_listing(self.keys)} are mutually exclusive"
+
+    def check(self, ctx: RuleContext) -> None:
+        given = sorted((ctx.spans[k] for k in self.keys if k in ctx.spans), key=lambda s: s.start)
+        if len(given) > 1:
+            ctx.emit("E203", f"{self.describe()}", given[1], self.hint)
+
+
+@dataclass(frozen=True)
+class AllowedPerChoice:
+    """The values of ``key`` that each value of ``selector`` supports (the per-format
+    tables). When ``key`` is omitted the output keeps the source's value
+    (``source_field``): checked against the table when the source is known, warned
+    about when the table is narrow and the source unknown."""
+
+    key: str
+    selector: str
+    allowed: Mapping[str, tuple[int, ...]]
+    source_field: str
+    noun: str
+    unit: str
+    preferred: tuple[int, ...]
+
+    def describe(self) -> str:
+        rows = "; ".join(f"{choice}: {_listing(values)}" for choice, values in self.allowed.items())
+        return f"{self.key} by {self.selector}: {rows}"
+
+    def _suggestion(self, allowed: tuple[int, ...], near: int | None) -> int:
+        if near is not None:
+            return min(allowed, key=lambda v: abs(v - near))
+        return next((v for v in self.preferred if v in allowed), allowed[-1])
+
+    def check(self, ctx: RuleContext) -> None:
+        choice = ctx.values.get(self.selector)
+        if not isinstance(choice, str):
+            return
+        allowed = self.allowed.get(choice)
+        if self.key in ctx.spans:
+            value = ctx.values.get(self.key)
+            if isinstance(value, int) and allowed is not None and value not in allowed:
+                ctx.emit(
+                    "E210",
+                    f"{self.key}: {choice} supports the {self.noun}s {_listing(allowed)}, not {value}",
+                    ctx.spans[self.key],
+                    f"use {self.key}_{self._suggestion(allowed, value)}",
+                )
+            return
+        known = getattr(ctx.source, self.source_field, None) if ctx.source is not None else None
+        if isinstance(known, int):
+            if not ctx.valid_for_parameter(self.key, known) or (allowed is not None and known not in allowed):
+                pool = allowed if allowed is not None else self.preferred
+                ctx.emit(
+                    "E212",
+                    f"{self.key} is not set, so the output keeps the source's {self.noun} ({known} {self.unit}), "
+                    f"which {self.selector}_{choice} does not support",
+                    ctx.action_span,
+                    f"set {self.key}_{self._suggestion(pool, known)}",
+                )
+        elif allowed is not None:
+            ctx.emit(
+                "W211",
+                f"{self.key} is not set: the output keeps the source's {self.noun}, "
+                f"and {self.selector}_{choice} supports only {_listing(allowed)}; the job fails for any other",
+                ctx.action_span,
+                f"set it, for example {self.key}_{self._suggestion(allowed, None)}",
+            )
+
+
+@dataclass(frozen=True)
+class OnlyWith:
+    """``key`` takes effect only when ``selector`` is one of ``choices``."""
+
+    key: str
+    selector: str
+    choices: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"{self.key} takes effect only with {self.selector} {_listing(self.choices)}"
+
+    def check(self, ctx: RuleContext) -> None:
+        choice = ctx.values.get(self.selector)
+        if self.key in ctx.spans and isinstance(choice, str) and choice not in self.choices:
+            ctx.emit(
+                "W213",
+                f"{self.key} takes effect only when {self.selector} is {_listing(self.choices)}; here it is {choice}",
+                ctx.spans[self.key],
+                f"remove {self.key}, or set {self.selector}_{self.choices[0]}",
+            )
+
+
+@dataclass(frozen=True)
+class Needs:
+    """``key`` does nothing unless ``needed`` is given too."""
+
+    key: str
+    needed: str
+
+    def describe(self) -> str:
+        return f"{self.key} takes effect only with {self.needed}"
+
+    def check(self, ctx: RuleContext) -> None:
+        if self.key in ctx.spans and self.needed not in ctx.spans:
+            ctx.emit("W214", f"{self.key} has no effect without {self.needed}", ctx.spans[self.key], f"set {self.needed}, or remove {self.key}")
+
+
+@dataclass(frozen=True)
+class FailsBelowSource:
+    """With ``when`` set, the job fails when the source's ``source_field`` is below ``key``."""
+
+    key: str
+    when: tuple[str, str]
+    source_field: str
+    noun: str
+    unit: str
+    hint: str
+
+    def describe(self) -> str:
+        return f"{self.when[0]}_{self.when[1]} fails when the source {self.noun} is below {self.key}"
+
+    def check(self, ctx: RuleContext) -> None:
+        switch, setting = self.when
+        target = ctx.values.get(self.key)
+        known = getattr(ctx.source, self.source_field, None) if ctx.source is not None else None
+        if ctx.values.get(switch) == setting and isinstance(target, int) and isinstance(known, int) and known < target:
+            ctx.emit(
+                "E215",
+                f"{switch}_{setting} fails the job: the source {self.noun} ({known} {self.unit}) is below {self.key} ({target} {self.unit})",
+                ctx.spans[switch],
+                self.hint,
+            )

@@ -1,0 +1,361 @@
+"""Value kinds: how one parameter's text is checked, typed and written canonically.
+
+Each kind is immutable data with a ``check(text) -> Checked`` method that knows nothing
+of other parameters; the tables in ``oss_process.tables`` choose a kind per parameter.
+Messages are phrased to follow the parameter key: "ab: 500 is below the minimum, 1000".
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
+
+from ._suggest import did_you_mean
+from .ast import Value
+
+__all__ = [
+    "Base64Name",
+    "BucketName",
+    "Checked",
+    "Choice",
+    "Integer",
+    "IntegerChoice",
+    "Kind",
+    "NameRule",
+    "ObjectName",
+    "Problem",
+    "TopicName",
+    "template_variables",
+]
+
+
+class Problem(NamedTuple):
+    code: str
+    message: str
+    hint: str | None = None
+
+
+class Checked(NamedTuple):
+    """``value`` is None when a problem is an error; ``canonical`` is the text to print."""
+
+    value: Value | None
+    canonical: str
+    problems: tuple[Problem, ...] = ()
+
+
+class Kind(Protocol):
+    def check(self, text: str) -> Checked: ...
+
+    def describe(self) -> str: ...
+
+
+def _not_integer(text: str) -> Problem:
+    if any(c.isdigit() and not c.isascii() for c in text):
+        hint: str | None = "write it with ASCII digits 0-9"
+    elif "_" in text:
+        hint = "write the digits without '_' separators"
+    elif text[:1] == "+":
+        hint = "drop the '+'"
+    elif text[:1] == "-":
+        hint = "this parameter takes no negative values"
+    elif "." in text:
+        hint = "write a whole number"
+    elif text[-1:] in ("k", "K") and text[:-1].isascii() and text[:-1].isdigit():
+        hint = f"write the number in full: {text[:-1].lstrip('0') or '0'}000"
+    else:
+        hint = None
+    return Problem("E205", f"{_short(text)} is not an integer (ASCII digits only)", hint)
+
+
+def _short(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:37] + "...")
+
+
+# More significant digits than this is out of every range, decided without converting:
+# int() refuses strings of over 4300 digits, and long conversions cost quadratic time.
+_MAX_DIGITS = 19
+
+
+@dataclass(frozen=True)
+class Integer:
+    minimum: int
+    maximum: int
+
+    def describe(self) -> str:
+        return f"integer from {self.minimum} to {self.maximum}"
+
+    def parse(self, text: str) -> tuple[int | None, str, tuple[Problem, ...]]:
+        """The integer, its canonical spelling, and problems with the spelling."""
+        negative = text[:1] == "-" and self.minimum < 0
+        digits = text[1:] if negative else text
+        if not (digits.isascii() and digits.isdigit()):
+            return None, text, (_not_integer(text),)
+        stripped = digits.lstrip("0") or "0"
+        if len(stripped) > _MAX_DIGITS:
+            return None, text, (Problem("E206", f"{_short(text)} ({len(stripped)} digits) is out of range: {self.describe()}"),)
+        canonical = ("-" if negative and stripped != "0" else "") + stripped
+        if canonical != text:
+            return int(canonical), canonical, (Problem("W208", f"{text!r} has leading zeros", f"write {canonical}"),)
+        return int(canonical), canonical, ()
+
+    def check(self, text: str) -> Checked:
+        number, canonical, problems = self.parse(text)
+        if number is None:
+            return Checked(None, text, problems)
+        if number < self.minimum:
+            return Checked(None, text, (*problems, Problem("E206", f"{number} is below the minimum, {self.minimum}")))
+        if number > self.maximum:
+            return Checked(None, text, (*problems, Problem("E206", f"{number} is above the maximum, {self.maximum}")))
+        return Checked(number, canonical, problems)
+
+
+@dataclass(frozen=True)
+class IntegerChoice:
+    """An integer from a fixed list, such as the sample rates."""
+
+    choices: tuple[int, ...]
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(map(str, self.choices))
+
+    def check(self, text: str) -> Checked:
+        number, canonical, problems = Integer(min(self.choices), max(self.choices)).parse(text)
+        if number is None:
+            return Checked(None, text, problems)
+        if number not in self.choices:
+            nearest = min(self.choices, key=lambda c: abs(c - number))
+            return Checked(
+                None, text, (*problems, Problem("E207", f"{number} is not {self.describe()}", f"the nearest allowed value is {nearest}"))
+            )
+        return Checked(number, canonical, problems)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A string from a fixed, case-sensitive list."""
+
+    choices: tuple[str, ...]
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(self.choices)
+
+    def check(self, text: str) -> Checked:
+        if text in self.choices:
+            return Checked(text, text, ())
+        return Checked(None, text, (Problem("E207", f"{_short(text)} is not {self.describe()}", did_you_mean(text, self.choices)),))
+
+
+# --- Names carried as URL-safe Base64 -------------------------------------------------
+
+_URLSAFE_BODY = re.compile(r"[A-Za-z0-9_-]*").fullmatch
+_TO_STANDARD = str.maketrans("-_", "+/")
+_SIXTETS = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class NameRule(Protocol):
+    """Checks a decoded name; the problems use the codes of the rule."""
+
+    def check(self, name: str) -> list[Problem]: ...
+
+    def describe(self) -> str: ...
+
+    @property
+    def allows_templates(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Base64Name:
+    """A name written as URL-safe Base64 of its UTF-8 bytes; the typed value is the name."""
+
+    rule: NameRule
+
+    def describe(self) -> str:
+        return f"URL-safe Base64 of {self.rule.describe()}"
+
+    def check(self, text: str) -> Checked:
+        body = text.rstrip("=")
+        padding = len(text) - len(body)
+        if not _URLSAFE_BODY(body):
+            bad = next(c for c in body if not (c.isascii() and (c.isalnum() or c in "-_")))
+            hint = "use the URL-safe alphabet: '-' for '+', '_' for '/'" if bad in "+/" else None
+            return Checked(None, text, (Problem("E300", f"{bad!r} is not a URL-safe Base64 character", hint),))
+        if len(body) % 4 == 1:
+            return Checked(None, text, (Problem("E300", f"{len(body)} Base64 characters cannot encode whole bytes"),))
+        needed = -len(body) % 4
+        if padding and padding != needed:
+            return Checked(None, text, (Problem("E300", f"wrong Base64 padding: {padding} '=' where {needed} belong"),))
+        raw = binascii.a2b_base64(body.translate(_TO_STANDARD) + "=" * needed)
+        problems: list[Problem] = []
+        if padding:
+            problems.append(Problem("W302", "Base64 padding '=' (official samples disagree on it)", "drop the trailing '='"))
+        # An encoder leaves the unused low bits of the last character zero; another value
+        # is a second spelling of the same bytes, so it is refused, not normalised.
+        if needed and _SIXTETS[body[-1]] & (0xF if needed == 2 else 0x3):
+            return Checked(None, text, (Problem("E300", "the last Base64 character has unused bits set: no encoder writes this"),))
+        try:
+            name = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            return Checked(None, text, (Problem("E301", f"byte {e.start} of the decoded name is not valid UTF-8 ({raw[e.start]:#04x})"),))
+        problems.extend(self.rule.check(name))
+        if any(p.code[0] == "E" for p in problems):
+            return Checked(None, body, tuple(problems))
+        return Checked(name, body, tuple(problems))
+
+
+def _control_problem(name: str, what: str) -> Problem | None:
+    found = _CONTROL.search(name)
+    if found is None:
+        return None
+    if name.endswith("\n") and _CONTROL.search(name[:-1]) is None:
+        return Problem(
+            "W305",
+            f"the {what} {name[:-1][:60]!r} ends with a newline",
+            "encode the name without the newline (echo -n, or strip it before encoding)",
+        )
+    return Problem("W305", f"the {what} contains the control character {found.group()!r} at {found.start()}")
+
+
+# --- Template variables: {name}, with {{ and }} for literal braces ---------------------
+
+
+def template_variables(name: str) -> tuple[list[str], str | None]:
+    """The variables a template uses, and a description of its first brace error."""
+    found: list[str] = []
+    i, n = 0, len(name)
+    while i < n:
+        char = name[i]
+        if char == "{":
+            if name.startswith("{", i + 1):
+                i += 2
+                continue
+            close = name.find("}", i + 1)
+            if close < 0:
+                return found, f"'{{' at {i} is never closed (write '{{{{' for a literal brace)"
+            found.append(name[i + 1 : close])
+            i = close + 1
+        elif char == "}":
+            if name.startswith("}", i + 1):
+                i += 2
+                continue
+            return found, f"'}}' at {i} closes nothing (write '}}}}' for a literal brace)"
+        else:
+            i += 1
+    return found, None
+
+
+@dataclass(frozen=True)
+class _Templated:
+    """Checks the {variables} of a name against the documented ones."""
+
+    variables: Mapping[str, str]
+    prefixes: tuple[str, ...]
+
+    def problems(self, name: str) -> tuple[list[Problem], str]:
+        """Problems with the variables, and the name with each variable removed."""
+        if "{" not in name and "}" not in name:
+            return [], name
+        used, error = template_variables(name)
+        problems = [Problem("E308", f"template {name[:60]!r}: {error}")] if error else []
+        for variable in used:
+            if variable in self.variables:
+                continue
+            if any(variable.startswith(p) and len(variable) > len(p) for p in self.prefixes):
+                continue
+            problems.append(Problem("E308", f"unknown template variable {{{variable}}}", did_you_mean(variable, self.variables)))
+        literal = re.sub(r"\{[^{}]*\}", "", name.replace("{{", "").replace("}}", ""))
+        return problems, literal
+
+
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]").fullmatch
+_BUCKET_CHARS = re.compile(r"[a-z0-9-]*").fullmatch
+
+
+@dataclass(frozen=True)
+class BucketName:
+    """3-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit."""
+
+    templates: _Templated
+
+    allows_templates = True
+
+    def describe(self) -> str:
+        return "a bucket name"
+
+    def check(self, name: str) -> list[Problem]:
+        if _BUCKET(name):
+            return []
+        problems, literal = self.templates.problems(name)
+        if literal != name:  # a template: only its literal characters can be judged now
+            if not _BUCKET_CHARS(literal):
+                problems.append(Problem("E303", f"the bucket name {name[:70]!r} has characters other than a-z, 0-9 and '-'"))
+            return problems
+        control = _control_problem(name, "bucket name")
+        hint = control.hint if control else ("bucket names are lower-case" if name.lower() != name else None)
+        return [Problem("E303", f"{name[:70]!r} is not a bucket name: 3-63 of a-z, 0-9, '-', starting and ending with a letter or digit", hint)]
+
+
+@dataclass(frozen=True)
+class ObjectName:
+    """UTF-8, 1-1023 bytes, not starting with '/' or '\\'."""
+
+    templates: _Templated
+
+    allows_templates = True
+
+    def describe(self) -> str:
+        return "an object name"
+
+    def check(self, name: str) -> list[Problem]:
+        if not name:
+            return [Problem("E304", "the object name is empty")]
+        problems: list[Problem] = []
+        size = len(name) if name.isascii() else len(name.encode("utf-8", "surrogatepass"))
+        if size > 1023:
+            problems.append(Problem("E304", f"the object name is {size} bytes long; the limit is 1023"))
+        if name[0] in "/\\":
+            problems.append(Problem("E304", f"the object name {name[:60]!r} starts with {name[0]!r}", "remove the leading slash"))
+        if "." in name and any(segment in (".", "..") for segment in name.split("/")):
+            problems.append(
+                Problem("E306", f"the object name {name[:60]!r} has a '.' or '..' segment", "name the object without relative path segments")
+            )
+        if name.endswith("/"):
+            problems.append(Problem("W307", f"the object name {name[:60]!r} ends with '/': a directory placeholder, not a file"))
+        control = _control_problem(name, "object name")
+        if control is not None:
+            problems.append(control)
+        template_problems, _ = self.templates.problems(name)
+        problems.extend(template_problems)
+        return problems
+
+
+_TOPIC = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,254}").fullmatch
+
+
+@dataclass(frozen=True)
+class TopicName:
+    """A Simple Message Queue topic: 1-255 of letters, digits and '-', not starting with '-'."""
+
+    allows_templates = False
+
+    def describe(self) -> str:
+        return "a message-queue topic name"
+
+    def check(self, name: str) -> list[Problem]:
+        if _TOPIC(name):
+            return []
+        control = _control_problem(name, "topic name")
+        return [
+            Problem(
+                "E310",
+                f"{name[:70]!r} is not a topic name: 1-255 letters, digits and '-', starting with a letter or digit",
+                control.hint if control else None,
+            )
+        ]
+
+
+def templated(variables: Mapping[str, str], prefixes: tuple[str, ...]) -> _Templated:
+    return _Templated(variables, prefixes)

@@ -1,0 +1,31 @@
+"""The parameter tables: data, one table per action, read by the validator, the
+canonical printer, the README's parameter reference and ``explain``.
+
+A new action is a new :class:`ActionSpec` in a module here and a line in
+:mod:`.catalogue`; the validator knows no action by name.
+"""
+
+from .catalogue import CATEGORIES, STANDALONE, lookup
+from .limits import MAX_INT32, MAX_LENGTH, MAX_PARAMETERS, MAX_PIPES, MAX_STYLE_NAME, OLDER_MAX_PIPES
+from .model import ASYNC_ONLY, BOTH, SYNC_ONLY, ActionInfo, ActionSpec, CategoryInfo, Mode, ParamSpec, Role
+
+__all__ = [
+    "ASYNC_ONLY",
+    "BOTH",
+    "CATEGORIES",
+    "MAX_INT32",
+    "MAX_LENGTH",
+    "MAX_PARAMETERS",
+    "MAX_PIPES",
+    "MAX_STYLE_NAME",
+    "OLDER_MAX_PIPES",
+    "STANDALONE",
+    "SYNC_ONLY",
+    "ActionInfo",
+    "ActionSpec",
+    "CategoryInfo",
+    "Mode",
+    "ParamSpec",
+    "Role",
+    "lookup",
+]

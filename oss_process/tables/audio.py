@@ -1,0 +1,98 @@
+"""audio/convert, row for row from the OSS "Audio transcoding" page (the seed)."""
+
+from types import MappingProxyType
+
+from .._rules import AllowedPerChoice, Exclusive, FailsBelowSource, Needs, OnlyWith
+from .._values import Choice, Integer, IntegerChoice
+from .limits import MAX_INT32
+from .model import ActionSpec, ParamSpec
+
+FORMATS = ("mp3", "aac", "flac", "oga", "ac3", "opus", "amr")
+SAMPLE_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000)
+
+# The seed's notes on sample rates and channels per format. A format missing here has no
+# restriction beyond the parameter's own values.
+SAMPLE_RATES_BY_FORMAT = MappingProxyType(
+    {
+        "mp3": tuple(r for r in SAMPLE_RATES if r <= 48000),
+        "opus": (8000, 12000, 16000, 24000, 48000),
+        "ac3": (32000, 44100, 48000),
+        "amr": (8000, 16000),
+    }
+)
+CHANNELS_BY_FORMAT = MappingProxyType(
+    {
+        "mp3": (1, 2),
+        "ac3": (1, 2, 3, 4, 5, 6),
+        "amr": (1,),
+    }
+)
+
+CONVERT = ActionSpec(
+    summary="Convert audio from one format to another (asynchronous only; needs an IMM-bound bucket).",
+    reference="https://www.alibabacloud.com/help/en/oss/user-guide/audio-transcoding",
+    parameters=(
+        ParamSpec(
+            "ss",
+            Integer(0, MAX_INT32),
+            "The time in the audio from which transcoding begins.",
+            unit="ms",
+            default="0",
+            when_omitted="transcoding begins at the start of the audio",
+        ),
+        ParamSpec(
+            "t",
+            Integer(0, MAX_INT32),
+            "The duration of audio to transcode after the start time.",
+            unit="ms",
+            default="0",
+            when_omitted="transcoding lasts until the end of the audio",
+        ),
+        ParamSpec("f", Choice(FORMATS), "The container format of the output audio.", required=True),
+        ParamSpec(
+            "ar",
+            IntegerChoice(SAMPLE_RATES),
+            "The sampling rate of the output audio.",
+            unit="Hz",
+            when_omitted="the output keeps the source audio's sampling rate",
+        ),
+        ParamSpec(
+            "ac",
+            Integer(1, 8),
+            "The number of sound channels in the output audio.",
+            when_omitted="the output keeps the source audio's number of channels",
+        ),
+        ParamSpec("aq", Integer(0, 100), "The audio compression quality; exclusive with ab."),
+        ParamSpec("ab", Integer(1000, 10_000_000), "The audio bitrate; exclusive with aq.", unit="bit/s"),
+        ParamSpec(
+            "abopt",
+            Choice(("0", "1", "2")),
+            "The bitrate option: 0 always uses the target bitrate; 1 uses the source bitrate when it is "
+            "lower than the target; 2 fails when the source bitrate is lower than the target.",
+            default="0",
+            when_omitted="always use the target bitrate",
+        ),
+        ParamSpec(
+            "adepth",
+            IntegerChoice((16, 24)),
+            "The sampling bit depth of the output audio; takes effect only with f_flac.",
+            unit="bit",
+        ),
+    ),
+    rules=(
+        Exclusive(("aq", "ab"), "keep one: aq sets a compression quality, ab a bitrate"),
+        AllowedPerChoice("ar", "f", SAMPLE_RATES_BY_FORMAT, "sample_rate", "sample rate", "Hz", (48000, 44100, 16000, 8000)),
+        AllowedPerChoice("ac", "f", CHANNELS_BY_FORMAT, "channels", "channel count", "channels", (2, 1)),
+        OnlyWith("adepth", "f", ("flac",)),
+        Needs("abopt", "ab"),
+        FailsBelowSource(
+            "ab",
+            ("abopt", "2"),
+            "bitrate",
+            "bitrate",
+            "bit/s",
+            "use abopt_1 to keep the lower source bitrate, or lower ab",
+        ),
+    ),
+    output_variables=frozenset({"autoext", "streamindex"}),
+)

@@ -1,0 +1,80 @@
+"""Every documented category and action, the modes each runs in, and its table if any.
+
+Modes follow the OSS synchronous/asynchronous processing pages. Actions without a table
+are "not checked" (a warning); a category with at least one table is "covered", and an
+action it does not list is an error there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import MappingProxyType
+
+from . import audio, system
+from .model import ASYNC_ONLY, BOTH, SYNC_ONLY, ActionInfo, CategoryInfo, Mode, Role
+
+
+def _category(name: str, summary: str, actions: Iterable[ActionInfo], open_ended: bool = False) -> CategoryInfo:
+    return CategoryInfo(name, summary, MappingProxyType({a.name: a for a in actions}), open_ended)
+
+
+def _each(names: str, modes: frozenset[Mode]) -> list[ActionInfo]:
+    return [ActionInfo(name, modes) for name in names.split()]
+
+
+NOTIFY = ActionInfo("notify", ASYNC_ONLY, Role.NOTIFY, system.NOTIFY)
+
+CATEGORIES = MappingProxyType(
+    {
+        c.name: c
+        for c in (
+            _category(
+                "audio",
+                "Audio processing (IMM).",
+                [
+                    ActionInfo("convert", ASYNC_ONLY, spec=audio.CONVERT),
+                    ActionInfo("concat", ASYNC_ONLY),
+                    ActionInfo("info", SYNC_ONLY),
+                ],
+            ),
+            _category(
+                "sys",
+                "System steps that follow processing.",
+                [ActionInfo("saveas", BOTH, Role.SAVE, system.SAVEAS), NOTIFY],
+            ),
+            # Image processing is synchronous, except decoding a blind watermark. [INF] the
+            # SDK tests show IMM refusing images in async mode.
+            _category(
+                "image",
+                "Image processing.",
+                _each(
+                    "resize crop rotate format quality watermark auto-orient interlace blur bright contrast "
+                    "sharpen circle rounded-corners indexcrop info average-hue blindwatermark",
+                    SYNC_ONLY,
+                )
+                + [ActionInfo("deblindwatermark", ASYNC_ONLY)],
+            ),
+            _category(
+                "video",
+                "Video processing (IMM).",
+                _each("convert animation sprite snapshots concat", ASYNC_ONLY) + _each("info snapshot", SYNC_ONLY),
+            ),
+            _category("doc", "Document processing (IMM).", _each("convert", ASYNC_ONLY) + _each("preview snapshot edit", SYNC_ONLY)),
+            _category("hls", "Live transcoding playlists.", _each("m3u8", SYNC_ONLY)),
+            _category("csv", "SelectObject on CSV.", _each("select meta", SYNC_ONLY)),
+            _category("json", "SelectObject on JSON.", _each("select meta", SYNC_ONLY)),
+            _category("style", "A style stored on the bucket, applied by name.", [], open_ended=True),
+        )
+    }
+)
+
+#: Actions that may stand as a stage of their own, without a category ("|notify,...").
+STANDALONE = MappingProxyType({NOTIFY.name: NOTIFY})
+
+
+def lookup(category: str | None, action: str) -> ActionInfo | None:
+    """The catalogue entry of ``category/action`` (category None: a standalone stage)."""
+    if category is None:
+        return STANDALONE.get(action)
+    info = CATEGORIES.get(category)
+    return info.actions.get(action) if info is not None else None
