@@ -96,10 +96,10 @@ def parse_raw(text: str) -> RawDirective | Diagnostic:
     from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
     try:
-        result: RawDirective = parser().parse(text)
+        result: RawDirective = parser().parse(text)  # type: ignore[assignment]  # the inline transformer's output
         return result
     except UnexpectedCharacters as e:
-        return _diagnostic(text, e.pos_in_stream, _accepted(e, e.allowed))
+        return _diagnostic(text, e.pos_in_stream or 0, _accepted(e, e.allowed))
     except UnexpectedToken as e:
         pos = len(text) if e.token.type == "$END" else (e.token.start_pos or 0)
         return _diagnostic(text, pos, _accepted(e, e.expected))
@@ -117,7 +117,7 @@ def _accepted(error: Any, fallback: Any) -> set[str]:
     if interactive is not None:
         try:
             return set(interactive.accepts())
-        except Exception:  # a best effort for wording only: the verdict stands either way
+        except Exception:  # noqa: BLE001 - wording only: the verdict stands either way
             pass
     return set(fallback or ())
 
@@ -184,9 +184,16 @@ def _diagnostic(text: str, pos: int, expected: set[str]) -> Diagnostic:
             "encode names with URL-safe Base64: '-' instead of '+' and '_' instead of '/'",
         )
     if char == "%":
-        return Diagnostic("E014", f"unexpected '%'{after}: the directive is percent-encoded", span, "percent-decode it first (%2C is ',', %2F is '/', %7C is '|')")
+        return Diagnostic(
+            "E014",
+            f"unexpected '%'{after}: the directive is percent-encoded",
+            span,
+            "percent-decode it first (%2C is ',', %2F is '/', %7C is '|')",
+        )
     if char == "@":
-        return Diagnostic("E016", f"unexpected '@'{after}: the legacy image-service syntax", span, "write image/<action>,<parameters> instead of '@'")
+        return Diagnostic(
+            "E016", f"unexpected '@'{after}: the legacy image-service syntax", span, "write image/<action>,<parameters> instead of '@'"
+        )
     if not (" " < char <= "~"):
         return Diagnostic(
             "E017",

@@ -3,30 +3,43 @@ hold for its action, and the validator runs them without knowing the action."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, NamedTuple, Protocol
 
-from .ast import Span, Value
-
-Emit = Callable[[str, str, Span, "str | None"], None]
+from .ast import Value
 
 
-@dataclass(frozen=True)
-class RuleContext:
-    """One action under check. ``spans`` has every parameter given (valid or not);
+class Emit(Protocol):
+    """Report a problem at parameter ``key``, or at the action itself when ``key`` is None."""
+
+    def __call__(self, code: str, message: str, key: str | None, hint: str | None = None) -> None: ...
+
+
+class RuleContext(NamedTuple):
+    """One action under check. ``present`` has every parameter given (valid or not);
     ``values`` only those whose value checked out."""
 
-    action: str
     values: Mapping[str, Value]
-    spans: Mapping[str, Span]
-    action_span: Span
+    present: Collection[str]
     source: Any
     emit: Emit
     valid_for_parameter: Callable[[str, Value], bool]
 
 
 class Rule(Protocol):
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Parameters whose values the rule reads; a rule that reads none and no source
+        depends only on which parameters are present, and is checked once per shape."""
+
+    @property
+    def uses_source(self) -> bool: ...
+
+    @property
+    def requires_source(self) -> bool:
+        """The rule can report nothing without a description of the source audio."""
+
     def check(self, ctx: RuleContext) -> None: ...
 
     def describe(self) -> str: ...
@@ -41,14 +54,17 @@ def _listing(values: tuple[int, ...] | tuple[str, ...]) -> str:
 class Exclusive:
     keys: tuple[str, ...]
     hint: str
+    reads: ClassVar[tuple[str, ...]] = ()
+    uses_source: ClassVar[bool] = False
+    requires_source: ClassVar[bool] = False
 
     def describe(self) -> str:
         return f"{_listing(self.keys)} are mutually exclusive"
 
     def check(self, ctx: RuleContext) -> None:
-        given = sorted((ctx.spans[k] for k in self.keys if k in ctx.spans), key=lambda s: s.start)
+        given = [k for k in self.keys if k in ctx.present]
         if len(given) > 1:
-            ctx.emit("E203", f"{self.describe()}", given[1], self.hint)
+            ctx.emit("E203", self.describe(), given[1], self.hint)
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,12 @@ class AllowedPerChoice:
     noun: str
     unit: str
     preferred: tuple[int, ...]
+    uses_source: ClassVar[bool] = True
+    requires_source: ClassVar[bool] = False
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.key, self.selector)
 
     def describe(self) -> str:
         rows = "; ".join(f"{choice}: {_listing(values)}" for choice, values in self.allowed.items())
@@ -80,13 +102,13 @@ class AllowedPerChoice:
         if not isinstance(choice, str):
             return
         allowed = self.allowed.get(choice)
-        if self.key in ctx.spans:
+        if self.key in ctx.present:
             value = ctx.values.get(self.key)
             if isinstance(value, int) and allowed is not None and value not in allowed:
                 ctx.emit(
                     "E210",
                     f"{self.key}: {choice} supports the {self.noun}s {_listing(allowed)}, not {value}",
-                    ctx.spans[self.key],
+                    self.key,
                     f"use {self.key}_{self._suggestion(allowed, value)}",
                 )
             return
@@ -98,7 +120,7 @@ class AllowedPerChoice:
                     "E212",
                     f"{self.key} is not set, so the output keeps the source's {self.noun} ({known} {self.unit}), "
                     f"which {self.selector}_{choice} does not support",
-                    ctx.action_span,
+                    None,
                     f"set {self.key}_{self._suggestion(pool, known)}",
                 )
         elif allowed is not None:
@@ -106,7 +128,7 @@ class AllowedPerChoice:
                 "W211",
                 f"{self.key} is not set: the output keeps the source's {self.noun}, "
                 f"and {self.selector}_{choice} supports only {_listing(allowed)}; the job fails for any other",
-                ctx.action_span,
+                None,
                 f"set it, for example {self.key}_{self._suggestion(allowed, None)}",
             )
 
@@ -118,17 +140,23 @@ class OnlyWith:
     key: str
     selector: str
     choices: tuple[str, ...]
+    uses_source: ClassVar[bool] = False
+    requires_source: ClassVar[bool] = False
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.selector,)
 
     def describe(self) -> str:
         return f"{self.key} takes effect only with {self.selector} {_listing(self.choices)}"
 
     def check(self, ctx: RuleContext) -> None:
         choice = ctx.values.get(self.selector)
-        if self.key in ctx.spans and isinstance(choice, str) and choice not in self.choices:
+        if self.key in ctx.present and isinstance(choice, str) and choice not in self.choices:
             ctx.emit(
                 "W213",
                 f"{self.key} takes effect only when {self.selector} is {_listing(self.choices)}; here it is {choice}",
-                ctx.spans[self.key],
+                self.key,
                 f"remove {self.key}, or set {self.selector}_{self.choices[0]}",
             )
 
@@ -139,13 +167,16 @@ class Needs:
 
     key: str
     needed: str
+    reads: ClassVar[tuple[str, ...]] = ()
+    uses_source: ClassVar[bool] = False
+    requires_source: ClassVar[bool] = False
 
     def describe(self) -> str:
         return f"{self.key} takes effect only with {self.needed}"
 
     def check(self, ctx: RuleContext) -> None:
-        if self.key in ctx.spans and self.needed not in ctx.spans:
-            ctx.emit("W214", f"{self.key} has no effect without {self.needed}", ctx.spans[self.key], f"set {self.needed}, or remove {self.key}")
+        if self.key in ctx.present and self.needed not in ctx.present:
+            ctx.emit("W214", f"{self.key} has no effect without {self.needed}", self.key, f"set {self.needed}, or remove {self.key}")
 
 
 @dataclass(frozen=True)
@@ -158,6 +189,12 @@ class FailsBelowSource:
     noun: str
     unit: str
     hint: str
+    uses_source: ClassVar[bool] = True
+    requires_source: ClassVar[bool] = True
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.key, self.when[0])
 
     def describe(self) -> str:
         return f"{self.when[0]}_{self.when[1]} fails when the source {self.noun} is below {self.key}"
@@ -169,7 +206,8 @@ class FailsBelowSource:
         if ctx.values.get(switch) == setting and isinstance(target, int) and isinstance(known, int) and known < target:
             ctx.emit(
                 "E215",
-                f"{switch}_{setting} fails the job: the source {self.noun} ({known} {self.unit}) is below {self.key} ({target} {self.unit})",
-                ctx.spans[switch],
+                f"{switch}_{setting} fails the job: the source {self.noun} ({known} {self.unit}) "
+                f"is below {self.key} ({target} {self.unit})",
+                switch,
                 self.hint,
             )

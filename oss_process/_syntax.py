@@ -16,15 +16,15 @@ the grammar's own terminal patterns into one regular expression, and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable, Optional
 
 from ._grammar import terminal_patterns
 from .ast import Action, Directive, Parameter, Span, Stage
 
-RawParam = tuple[Optional[str], str, int, int]
+RawParam = tuple[str | None, str, int, int]
 RawAction = tuple[str, int, int, list[RawParam]]
-RawStage = tuple[Optional[str], int, int, list[RawAction]]
+RawStage = tuple[str | None, int, int, list[RawAction]]
 RawDirective = list[RawStage]
 
 # Literal terminals that open a stage of their own; a category token spelling one is that
@@ -34,16 +34,12 @@ NOTIFY_ACTION = "notify"
 
 
 @lru_cache(maxsize=1)
-def _shape() -> Callable[[str], Optional[re.Match[str]]]:
+def _shape() -> Callable[[str], re.Match[str] | None]:
     t = terminal_patterns()
     keywords = "|".join(t[name] for name in ("STYLE", "NOTIFY"))
     param = f"(?:{t['KEY']}{t['VALUE']}|{t['BARE']})"
     action = f"{t['ACTION']}(?:,{param})*"
-    stage = (
-        f"(?:(?!(?:{keywords})/){t['CATEGORY']}/{action}(?:/{action})*"
-        f"|{t['STYLE']}/{t['STYLE_NAME']}"
-        f"|{t['NOTIFY']}(?:,{param})*)"
-    )
+    stage = f"(?:(?!(?:{keywords})/){t['CATEGORY']}/{action}(?:/{action})*|{t['STYLE']}/{t['STYLE_NAME']}|{t['NOTIFY']}(?:,{param})*)"
     return re.compile(f"{stage}(?:\\|{stage})*").fullmatch
 
 

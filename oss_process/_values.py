@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import binascii
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple, Protocol
 
 from ._suggest import did_you_mean
@@ -102,6 +103,11 @@ class Integer:
         return int(canonical), canonical, ()
 
     def check(self, text: str) -> Checked:
+        # The common spelling first: plain ASCII digits, no leading zero, short enough.
+        if text.isdigit() and text.isascii() and (text[0] != "0" or text == "0") and len(text) <= _MAX_DIGITS:
+            plain = int(text)
+            if self.minimum <= plain <= self.maximum:
+                return Checked(plain, text, ())
         number, canonical, problems = self.parse(text)
         if number is None:
             return Checked(None, text, problems)
@@ -151,7 +157,10 @@ class Choice:
 # --- Names carried as URL-safe Base64 -------------------------------------------------
 
 _URLSAFE_BODY = re.compile(r"[A-Za-z0-9_-]*").fullmatch
-_TO_STANDARD = str.maketrans("-_", "+/")
+_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+_PADDING = (b"", b"=", b"==")
+_UNUSED_BITS = (0, 0x3, 0xF)  # by the padding a length needs: the low bits of its last character
+_new_checked = partial(tuple.__new__, Checked)
 _SIXTETS = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -178,32 +187,45 @@ class Base64Name:
 
     def check(self, text: str) -> Checked:
         body = text.rstrip("=")
-        padding = len(text) - len(body)
-        if not _URLSAFE_BODY(body):
-            bad = next(c for c in body if not (c.isascii() and (c.isalnum() or c in "-_")))
-            hint = "use the URL-safe alphabet: '-' for '+', '_' for '/'" if bad in "+/" else None
-            return Checked(None, text, (Problem("E300", f"{bad!r} is not a URL-safe Base64 character", hint),))
-        if len(body) % 4 == 1:
-            return Checked(None, text, (Problem("E300", f"{len(body)} Base64 characters cannot encode whole bytes"),))
-        needed = -len(body) % 4
-        if padding and padding != needed:
-            return Checked(None, text, (Problem("E300", f"wrong Base64 padding: {padding} '=' where {needed} belong"),))
-        raw = binascii.a2b_base64(body.translate(_TO_STANDARD) + "=" * needed)
-        problems: list[Problem] = []
-        if padding:
-            problems.append(Problem("W302", "Base64 padding '=' (official samples disagree on it)", "drop the trailing '='"))
-        # An encoder leaves the unused low bits of the last character zero; another value
-        # is a second spelling of the same bytes, so it is refused, not normalised.
-        if needed and _SIXTETS[body[-1]] & (0xF if needed == 2 else 0x3):
-            return Checked(None, text, (Problem("E300", "the last Base64 character has unused bits set: no encoder writes this"),))
+        length = len(body)
+        needed = -length % 4
+        if (
+            _URLSAFE_BODY(body) is None
+            or needed == 3
+            or (len(text) != length and len(text) - length != needed)
+            or (needed and _SIXTETS[body[-1]] & _UNUSED_BITS[needed])
+        ):
+            return Checked(None, text, (self._malformed(text, body),))
+        raw = binascii.a2b_base64(body.encode("ascii").translate(_TO_STANDARD) + _PADDING[needed])
         try:
             name = raw.decode("utf-8")
         except UnicodeDecodeError as e:
             return Checked(None, text, (Problem("E301", f"byte {e.start} of the decoded name is not valid UTF-8 ({raw[e.start]:#04x})"),))
-        problems.extend(self.rule.check(name))
+        problems = self.rule.check(name)
+        if len(text) != length:
+            problems.insert(0, Problem("W302", "Base64 padding '=' (official samples disagree on it)", "drop the trailing '='"))
+        if not problems:
+            return _new_checked((name, body, ()))
         if any(p.code[0] == "E" for p in problems):
             return Checked(None, body, tuple(problems))
         return Checked(name, body, tuple(problems))
+
+    @staticmethod
+    def _malformed(text: str, body: str) -> Problem:
+        """What is wrong with text that is not URL-safe Base64 of whole bytes."""
+        bad = next((c for c in body if not (c.isascii() and (c.isalnum() or c in "-_"))), None)
+        if bad is not None:
+            hint = "use the URL-safe alphabet: '-' for '+', '_' for '/'" if bad in "+/" else None
+            return Problem("E300", f"{bad!r} is not a URL-safe Base64 character", hint)
+        needed = -len(body) % 4
+        if needed == 3:
+            return Problem("E300", f"{len(body)} Base64 characters cannot encode whole bytes")
+        padding = len(text) - len(body)
+        if padding != needed:
+            return Problem("E300", f"wrong Base64 padding: {padding} '=' where {needed} belong")
+        # An encoder leaves the unused low bits of the last character zero; another value
+        # is a second spelling of the same bytes, so it is refused, not normalised.
+        return Problem("E300", "the last Base64 character has unused bits set: no encoder writes this")
 
 
 def _control_problem(name: str, what: str) -> Problem | None:
@@ -222,28 +244,28 @@ def _control_problem(name: str, what: str) -> Problem | None:
 # --- Template variables: {name}, with {{ and }} for literal braces ---------------------
 
 
+# Left to right: an escaped brace, a variable, or a brace that pairs with nothing.
+_TEMPLATE_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+_SIMPLE_VARIABLE = re.compile(r"\{([^{}]*)\}")
+
+
 def template_variables(name: str) -> tuple[list[str], str | None]:
     """The variables a template uses, and a description of its first brace error."""
-    found: list[str] = []
-    i, n = 0, len(name)
-    while i < n:
-        char = name[i]
-        if char == "{":
-            if name.startswith("{", i + 1):
-                i += 2
-                continue
-            close = name.find("}", i + 1)
-            if close < 0:
-                return found, f"'{{' at {i} is never closed (write '{{{{' for a literal brace)"
-            found.append(name[i + 1 : close])
-            i = close + 1
-        elif char == "}":
-            if name.startswith("}", i + 1):
-                i += 2
-                continue
-            return found, f"'}}' at {i} closes nothing (write '}}}}' for a literal brace)"
-        else:
-            i += 1
+    if "{{" not in name and "}}" not in name:  # no escapes: every brace must pair up
+        found = _SIMPLE_VARIABLE.findall(name)
+        if name.count("{") == len(found) == name.count("}"):
+            return found, None
+    found = []
+    for token in _TEMPLATE_TOKEN.finditer(name):
+        text = token.group()
+        if text == "{":
+            return found, f"'{{' at {token.start()} is never closed (write '{{{{' for a literal brace)"
+        if text == "}":
+            return found, f"'}}' at {token.start()} closes nothing (write '}}}}' for a literal brace)"
+        if token.group(1) is not None:
+            found.append(token.group(1))
     return found, None
 
 
@@ -253,11 +275,23 @@ class _Templated:
 
     variables: Mapping[str, str]
     prefixes: tuple[str, ...]
+    # Removes each known {variable}: the usual name is fine when no brace is left.
+    _drop_known: Callable[[str, str], str] = field(init=False, repr=False, compare=False)
 
-    def problems(self, name: str) -> tuple[list[Problem], str]:
-        """Problems with the variables, and the name with each variable removed."""
-        if "{" not in name and "}" not in name:
-            return [], name
+    def __post_init__(self) -> None:
+        known = "|".join([*map(re.escape, self.variables), *(re.escape(p) + "[^{}]+" for p in self.prefixes)])
+        object.__setattr__(self, "_drop_known", re.compile(rf"\{{(?:{known})\}}").sub)
+
+    def _fine(self, name: str) -> bool:
+        if "{{" in name or "}}" in name:
+            return False
+        rest = self._drop_known("", name)
+        return "{" not in rest and "}" not in rest
+
+    def problems(self, name: str) -> list[Problem]:
+        """Problems with the braces and variables of a name."""
+        if ("{" not in name and "}" not in name) or self._fine(name):
+            return []
         used, error = template_variables(name)
         problems = [Problem("E308", f"template {name[:60]!r}: {error}")] if error else []
         for variable in used:
@@ -266,8 +300,12 @@ class _Templated:
             if any(variable.startswith(p) and len(variable) > len(p) for p in self.prefixes):
                 continue
             problems.append(Problem("E308", f"unknown template variable {{{variable}}}", did_you_mean(variable, self.variables)))
-        literal = re.sub(r"\{[^{}]*\}", "", name.replace("{{", "").replace("}}", ""))
-        return problems, literal
+        return problems
+
+    @staticmethod
+    def literal(name: str) -> str:
+        """The name with its variables removed and escaped braces kept as one brace."""
+        return _TEMPLATE_TOKEN.sub(lambda t: "" if t.group(1) is not None else t.group()[0], name)
 
 
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]").fullmatch
@@ -288,14 +326,17 @@ class BucketName:
     def check(self, name: str) -> list[Problem]:
         if _BUCKET(name):
             return []
-        problems, literal = self.templates.problems(name)
+        problems = self.templates.problems(name)
+        literal = self.templates.literal(name) if "{" in name or "}" in name else name
         if literal != name:  # a template: only its literal characters can be judged now
             if not _BUCKET_CHARS(literal):
                 problems.append(Problem("E303", f"the bucket name {name[:70]!r} has characters other than a-z, 0-9 and '-'"))
             return problems
         control = _control_problem(name, "bucket name")
         hint = control.hint if control else ("bucket names are lower-case" if name.lower() != name else None)
-        return [Problem("E303", f"{name[:70]!r} is not a bucket name: 3-63 of a-z, 0-9, '-', starting and ending with a letter or digit", hint)]
+        return [
+            Problem("E303", f"{name[:70]!r} is not a bucket name: 3-63 of a-z, 0-9, '-', starting and ending with a letter or digit", hint)
+        ]
 
 
 @dataclass(frozen=True)
@@ -310,26 +351,38 @@ class ObjectName:
         return "an object name"
 
     def check(self, name: str) -> list[Problem]:
+        size = len(name) if name.isascii() else len(name.encode("utf-8"))
+        if 0 < size <= 1023 and name[0] not in "/\\" and name[-1] != "/" and not _dot_segment(name) and not _CONTROL.search(name):
+            return self.templates.problems(name) if "{" in name or "}" in name else []
         if not name:
             return [Problem("E304", "the object name is empty")]
         problems: list[Problem] = []
-        size = len(name) if name.isascii() else len(name.encode("utf-8", "surrogatepass"))
         if size > 1023:
             problems.append(Problem("E304", f"the object name is {size} bytes long; the limit is 1023"))
         if name[0] in "/\\":
             problems.append(Problem("E304", f"the object name {name[:60]!r} starts with {name[0]!r}", "remove the leading slash"))
-        if "." in name and any(segment in (".", "..") for segment in name.split("/")):
+        if _dot_segment(name):
             problems.append(
-                Problem("E306", f"the object name {name[:60]!r} has a '.' or '..' segment", "name the object without relative path segments")
+                Problem(
+                    "E306", f"the object name {name[:60]!r} has a '.' or '..' segment", "name the object without relative path segments"
+                )
             )
         if name.endswith("/"):
             problems.append(Problem("W307", f"the object name {name[:60]!r} ends with '/': a directory placeholder, not a file"))
         control = _control_problem(name, "object name")
         if control is not None:
             problems.append(control)
-        template_problems, _ = self.templates.problems(name)
-        problems.extend(template_problems)
+        if "{" in name or "}" in name:
+            problems.extend(self.templates.problems(name))
         return problems
+
+
+def _dot_segment(name: str) -> bool:
+    """A '.' or '..' path segment: what a file system would resolve away."""
+    if "." not in name:
+        return False
+    wrapped = f"/{name}/"
+    return "/./" in wrapped or "/../" in wrapped
 
 
 _TOPIC = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,254}").fullmatch

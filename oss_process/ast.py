@@ -8,12 +8,12 @@ validation attaches do not take part in it, so ``parse(unparse(tree)) == tree``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 __all__ = ["Action", "Directive", "Parameter", "Span", "Stage", "Value"]
 
 #: A typed parameter value: an integer, or a string (an enum value, a decoded name).
-Value = Union[int, str]
+Value = int | str
 
 
 class Span(NamedTuple):

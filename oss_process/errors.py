@@ -17,9 +17,7 @@ class DirectiveError(ValueError):
     """
 
     def __init__(self, diagnostics: Iterable[Diagnostic], text: str = "", message: str | None = None) -> None:
-        self.diagnostics: tuple[Diagnostic, ...] = tuple(
-            sorted(diagnostics, key=lambda d: (not d.is_error, d.span.start))
-        )
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(sorted(diagnostics, key=lambda d: (not d.is_error, d.span.start)))
         self.text = text
         if message is None:
             first = self.diagnostics[0] if self.diagnostics else None

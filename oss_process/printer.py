@@ -11,10 +11,9 @@ The canonical form is one string per meaning, fit for a cache key:
 
 from __future__ import annotations
 
-from ._syntax import RawDirective, from_ast
+from ._syntax import from_ast
 from .ast import Directive
-from .tables import Role
-from .validation import Report, check_raw
+from .validation import compile_plan, render_program, run_plan
 
 __all__ = ["print_canonical", "unparse"]
 
@@ -37,44 +36,5 @@ def print_canonical(directive: Directive) -> str:
     """The canonical string of a directive. Meant for valid directives; for an invalid one
     it normalises what it can and keeps the rest as written (``canonicalize`` raises)."""
     raw = from_ast(directive)
-    return canonical_text(raw, check_raw(raw, None, None))
-
-
-def canonical_text(raw: RawDirective, report: Report) -> str:
-    infos = report.infos
-    checked = report.checked
-    action_index = 0
-    param_index = 0
-    stages: list[str] = []
-    after_save = False  # the previous stage ends with a save step
-    for category, _, _, actions in raw:
-        rendered: list[str] = []
-        for name, _, _, params in actions:
-            info = infos[action_index]
-            action_index += 1
-            spec = info.spec if info is not None else None
-            if spec is None:
-                parts = [p[1] if p[0] is None else f"{p[0]}_{p[1]}" for p in params]
-            else:
-                ordered: list[tuple[int, str]] = []
-                extra: list[str] = []
-                for offset, (key, text, _, _) in enumerate(params):
-                    result = checked[param_index + offset]
-                    pspec = spec.by_key.get(key) if key is not None else None
-                    if result is None or pspec is None:
-                        extra.append(text if key is None else f"{key}_{text}")
-                    elif result.canonical != pspec.default:
-                        ordered.append((spec.order[key], f"{key}_{result.canonical}"))  # type: ignore[index]
-                ordered.sort(key=lambda item: item[0])
-                parts = [text for _, text in ordered] + extra
-            param_index += len(params)
-            rendered.append(",".join([name, *parts]))
-        body = "/".join(rendered)
-        if category is None and after_save and stages:
-            stages[-1] += "/" + body
-            after_save = False
-            continue
-        stages.append(body if category is None else f"{category}/{body}")
-        last = infos[action_index - 1] if actions else None
-        after_save = last is not None and last.role is Role.SAVE
-    return "|".join(stages)
+    plan = compile_plan(raw, None)
+    return render_program(plan.program, run_plan(raw, plan, None).canonicals)

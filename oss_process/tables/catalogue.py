@@ -14,8 +14,8 @@ from . import audio, system
 from .model import ASYNC_ONLY, BOTH, SYNC_ONLY, ActionInfo, CategoryInfo, Mode, Role
 
 
-def _category(name: str, summary: str, actions: Iterable[ActionInfo], open_ended: bool = False) -> CategoryInfo:
-    return CategoryInfo(name, summary, MappingProxyType({a.name: a for a in actions}), open_ended)
+def _category(name: str, summary: str, *groups: Iterable[ActionInfo], open_ended: bool = False) -> CategoryInfo:
+    return CategoryInfo(name, summary, MappingProxyType({a.name: a for group in groups for a in group}), open_ended)
 
 
 def _each(names: str, modes: frozenset[Mode]) -> list[ActionInfo]:
@@ -51,19 +51,20 @@ CATEGORIES = MappingProxyType(
                     "resize crop rotate format quality watermark auto-orient interlace blur bright contrast "
                     "sharpen circle rounded-corners indexcrop info average-hue blindwatermark",
                     SYNC_ONLY,
-                )
-                + [ActionInfo("deblindwatermark", ASYNC_ONLY)],
+                ),
+                _each("deblindwatermark", ASYNC_ONLY),
             ),
             _category(
                 "video",
                 "Video processing (IMM).",
-                _each("convert animation sprite snapshots concat", ASYNC_ONLY) + _each("info snapshot", SYNC_ONLY),
+                _each("convert animation sprite snapshots concat", ASYNC_ONLY),
+                _each("info snapshot", SYNC_ONLY),
             ),
-            _category("doc", "Document processing (IMM).", _each("convert", ASYNC_ONLY) + _each("preview snapshot edit", SYNC_ONLY)),
+            _category("doc", "Document processing (IMM).", _each("convert", ASYNC_ONLY), _each("preview snapshot edit", SYNC_ONLY)),
             _category("hls", "Live transcoding playlists.", _each("m3u8", SYNC_ONLY)),
             _category("csv", "SelectObject on CSV.", _each("select meta", SYNC_ONLY)),
             _category("json", "SelectObject on JSON.", _each("select meta", SYNC_ONLY)),
-            _category("style", "A style stored on the bucket, applied by name.", [], open_ended=True),
+            _category("style", "A style stored on the bucket, applied by name.", open_ended=True),
         )
     }
 )
