@@ -130,9 +130,11 @@ def _describe(char: str) -> str:
         return _WHITESPACE_NAMES[char]
     if " " < char <= "~":
         return repr(char)
+    if not char.isprintable():
+        name = unicodedata.name(char, "")
+        return f"{'control character' if not name else 'character'} U+{ord(char):04X}{' ' + name if name else ''}"
     name = unicodedata.name(char, "")
-    shown = repr(char) if char.isprintable() else "character"
-    return f"{shown} (U+{ord(char):04X}{' ' + name if name else ''})"
+    return f"{char!r} (U+{ord(char):04X}{' ' + name if name else ''})"
 
 
 def _before(text: str, pos: int) -> str:

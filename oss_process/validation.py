@@ -206,6 +206,8 @@ def compile_plan(raw: RawDirective, mode: Mode | None) -> Plan:
     elif pipes > OLDER_MAX_PIPES:
         find("W106", f"{pipes} pipes: older OSS documentation allows only {OLDER_MAX_PIPES}", AT_PIPE, pipes)
 
+    # category -> (first stage using it, its actions without a table), for one warning each
+    unchecked: dict[str, tuple[int, dict[str, None]]] = {}
     # (stage index, action index in stage, category, name, catalogue entry), every action
     flat: list[tuple[int, int, str | None, str, ActionInfo | None]] = []
     action_index = param_index = 0
@@ -215,7 +217,6 @@ def compile_plan(raw: RawDirective, mode: Mode | None) -> Plan:
         if category is not None and category_info is None:
             hint = did_you_mean(category, CATEGORIES) or "categories: " + ", ".join(CATEGORIES)
             find("E100", f"unknown category {category!r}", AT_CATEGORY, stage_index, hint)
-        unchecked: list[str] = []
         for position, (name, _, _, params) in enumerate(actions):
             info: ActionInfo | None
             if category_info is None:
@@ -231,8 +232,8 @@ def compile_plan(raw: RawDirective, mode: Mode | None) -> Plan:
                 elif info is None and category_info.covered:
                     hint = did_you_mean(name, category_info.actions) or f"{category} actions: " + ", ".join(category_info.actions)
                     find("E101", f"unknown action {name!r} in {category}", AT_ACTION_NAME, action_index, hint)
-                elif info is None or info.spec is None:
-                    unchecked.append(name)
+                elif (info is None or info.spec is None) and category is not None:
+                    unchecked.setdefault(category, (stage_index, {}))[1][name] = None
             plan.infos.append(info)
             flat.append((stage_index, position, category, name, info))
             repeated = None
@@ -252,11 +253,10 @@ def compile_plan(raw: RawDirective, mode: Mode | None) -> Plan:
                 _plan_parameters(plan, find, _label(category, name), info.spec, params, action_index, param_index, repeated)
             action_index += 1
             param_index += len(params)
-        if unchecked:
-            listed = ", ".join(dict.fromkeys(unchecked))
-            them = "it" if len(unchecked) == 1 else "them"
-            find("W102", f"{category}/{listed} not checked: no parameter table for {them} yet", AT_STAGE, stage_index)
 
+    for category, (stage_index, names) in unchecked.items():
+        them = "it" if len(names) == 1 else "them"
+        find("W102", f"{category}/{', '.join(names)} not checked: no parameter table for {them} yet", AT_STAGE, stage_index)
     _plan_modes(flat, mode, raw, find)
     _plan_roles(flat, find)
     _plan_templates(plan, raw)

@@ -1,0 +1,153 @@
+"""Stages and actions: categories, modes, where sys/saveas and notify may stand, pipes."""
+
+from __future__ import annotations
+
+import pytest
+
+import oss_process
+from tests.helpers import codes, errors
+
+CONVERT = "audio/convert,f_aac"
+SAVE = "sys/saveas,o_b3V0LmFhYw"  # out.aac
+NOTIFY = "notify,topic_dGVzdA"
+
+
+def test_unknown_category_with_a_near_miss() -> None:
+    (diagnostic,) = oss_process.lint("imgae/resize,w_1")
+    assert (diagnostic.code, diagnostic.span, diagnostic.hint) == ("E100", (0, 5), "did you mean 'image'?")
+
+
+def test_category_in_another_case() -> None:
+    (diagnostic,) = oss_process.lint("Audio/convert,f_aac")
+    assert diagnostic.code == "E100"
+    assert diagnostic.hint == "did you mean 'audio'? names are case-sensitive"
+
+
+def test_unknown_action_in_a_covered_category() -> None:
+    (diagnostic,) = oss_process.lint("audio/convrt,f_aac")
+    assert (diagnostic.code, diagnostic.span, diagnostic.hint) == ("E101", (6, 12), "did you mean 'convert'?")
+    assert errors("sys/save,o_eA") == ["E101"]
+
+
+def test_actions_without_tables_are_not_checked() -> None:
+    (diagnostic,) = oss_process.lint("audio/concat,x_1")
+    assert (diagnostic.code, diagnostic.severity) == ("W102", "warning")
+    text = "image/resize,w_1|image/rotate,90|image/resize,w_1/info|video/snapshot,t_1"
+    diagnostics = oss_process.lint(text)
+    assert [(d.code, d.message) for d in diagnostics] == [
+        ("W102", "image/resize, rotate, info not checked: no parameter table for them yet"),
+        ("W102", "video/snapshot not checked: no parameter table for it yet"),
+    ]
+    # An action the catalogue does not list, in a category without tables: still a warning.
+    assert codes("image/slim,1") == ["W102"]
+
+
+@pytest.mark.parametrize(
+    ("text", "mode", "expected"),
+    [
+        (CONVERT, "async", []),
+        (CONVERT, None, []),
+        (CONVERT, "sync", ["E103"]),
+        ("image/resize,w_1", "async", ["E103"]),
+        ("image/resize,w_1", "sync", []),
+        (f"image/resize,w_1|{SAVE}", "sync", []),
+        (f"{CONVERT}|{SAVE}/{NOTIFY}", "sync", ["E103", "E103"]),
+        (f"{CONVERT}|{SAVE}/{NOTIFY}", "async", []),
+        ("style/panda|" + SAVE, "sync", []),
+        ("style/panda|" + SAVE, "async", []),
+        ("image/deblindwatermark,x_1", "async", []),
+    ],
+)
+def test_modes(text: str, mode: str | None, expected: list[str]) -> None:
+    assert errors(text, mode=mode) == expected
+
+
+def test_mode_message_names_the_parameter_to_use() -> None:
+    (diagnostic,) = oss_process.lint(CONVERT, mode="sync")
+    assert diagnostic.message == (
+        "audio/convert runs only in asynchronous processing (x-oss-async-process), not in synchronous processing (x-oss-process)"
+    )
+    assert diagnostic.hint == "send it as x-oss-async-process"
+
+
+def test_unknown_mode_mixing_async_only_and_sync_only_actions() -> None:
+    text = f"{CONVERT}|image/resize,w_1"
+    assert "E103" in errors(text)
+    (mixing,) = [d for d in oss_process.lint(text) if d.code == "E103"]
+    assert mixing.span == (text.index("resize"), len(text))
+
+
+def test_async_only_saveas_and_notify_follow_the_processing_action() -> None:
+    text = f"{CONVERT}|image/format,png|{SAVE}"
+    diagnostic = next(d for d in oss_process.lint(text, mode="async") if d.code == "E104")
+    assert text[slice(*diagnostic.span)] == "image/format,png"
+    # Decided by the async-only action even when the mode is unknown.
+    assert "E104" in errors(text)
+    # Synchronous image pipelines are fine.
+    assert errors("image/resize,w_1|image/format,png|" + SAVE, mode="sync") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"{CONVERT}|{SAVE}|{NOTIFY}", []),
+        (f"{CONVERT}|{SAVE}/{NOTIFY}", []),
+        (f"{CONVERT}|{NOTIFY}", []),
+        (f"{CONVERT}|{NOTIFY}|{SAVE}", ["E108"]),
+        (f"{CONVERT}|{SAVE}|{SAVE}", ["E108", "E108"]),
+        (f"{CONVERT}|{SAVE}/{NOTIFY}/{NOTIFY}", ["E108", "E108"]),
+        (f"{CONVERT}|sys/notify,topic_dGVzdA", ["E108"]),
+        (f"{CONVERT}|sys/notify,topic_dGVzdA/saveas,o_eA", ["E108"]),
+        (SAVE, ["E109"]),
+        (NOTIFY, ["E109"]),
+        (f"{SAVE}|{CONVERT}", ["E109", "E108", "E104"]),
+    ],
+)
+def test_where_saveas_and_notify_stand(text: str, expected: list[str]) -> None:
+    assert sorted(errors(text)) == sorted(expected)
+
+
+def test_notify_inside_a_stage_must_follow_saveas_message() -> None:
+    text = f"{CONVERT}|sys/notify,topic_dGVzdA"
+    (diagnostic,) = oss_process.lint(text)
+    assert diagnostic.message == "sys/notify inside a stage must follow sys/saveas"
+    assert text[slice(*diagnostic.span)] == "notify,topic_dGVzdA"
+
+
+def test_pipe_limits() -> None:
+    stage = "image/resize,w_1"
+    assert codes("|".join([stage] * 5)) == ["W102"]  # 4 pipes
+    five = "|".join([stage] * 6)
+    assert codes(five) == ["W102", "W106"]
+    six = "|".join([stage] * 7)
+    (limit,) = [d for d in oss_process.lint(six) if d.code == "E105"]
+    pipes = [i for i, c in enumerate(six) if c == "|"]
+    assert limit.span == (pipes[5], pipes[5] + 1)
+    assert limit.message == "6 pipes: OSS allows at most 5"
+
+
+def test_category_repeated_inside_a_stage() -> None:
+    text = "image/auto-orient,1,image/resize,w_100"
+    diagnostic = next(d for d in oss_process.lint(text) if d.is_error)
+    assert diagnostic.code == "E107"
+    assert text[slice(*diagnostic.span)] == "image"
+    assert diagnostic.hint == "chain the next action with '/' alone, or start a new stage with '|image/'"
+    # In a tabled action the repeated category is reported once, not also as a bare value.
+    assert errors("audio/convert,f_aac,audio/convert,f_mp3") == ["E107"]
+
+
+def test_style_names() -> None:
+    assert codes("style/" + "a" * 63) == []
+    (diagnostic,) = oss_process.lint("style/" + "a" * 64)
+    assert (diagnostic.code, diagnostic.span) == ("E110", (6, 70))
+
+
+@pytest.mark.parametrize("mode", ["ASYNC", "x-oss-process", 1])
+def test_an_unknown_mode_is_the_callers_error(mode: object) -> None:
+    with pytest.raises(oss_process.ArgumentError, match="mode must be"):
+        oss_process.lint(CONVERT, mode=mode)  # type: ignore[arg-type]
+
+
+def test_mode_enum_and_strings_agree() -> None:
+    assert oss_process.lint(CONVERT, mode=oss_process.Mode.SYNC) == oss_process.lint(CONVERT, mode="sync")
+    assert oss_process.Mode.ASYNC == "async"
