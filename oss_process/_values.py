@@ -221,7 +221,7 @@ class Base64Name:
         if needed == 3:
             return Problem("E300", f"{len(body)} Base64 characters cannot encode whole bytes")
         padding = len(text) - len(body)
-        if padding != needed:
+        if padding and padding != needed:  # no padding at all is fine
             return Problem("E300", f"wrong Base64 padding: {padding} '=' where {needed} belong")
         # An encoder leaves the unused low bits of the last character zero; another value
         # is a second spelling of the same bytes, so it is refused, not normalised.
@@ -275,6 +275,8 @@ class _Templated:
 
     variables: Mapping[str, str]
     prefixes: tuple[str, ...]
+    #: The fewest characters a variable expands to, where more than none is known.
+    shortest: Mapping[str, int]
     # Removes each known {variable}: the usual name is fine when no brace is left.
     _drop_known: Callable[[str, str], str] = field(init=False, repr=False, compare=False)
 
@@ -328,9 +330,13 @@ class BucketName:
             return []
         problems = self.templates.problems(name)
         literal = self.templates.literal(name) if "{" in name or "}" in name else name
-        if literal != name:  # a template: only its literal characters can be judged now
+        if literal != name:  # a template: judge what every expansion shares
             if not _BUCKET_CHARS(literal):
                 problems.append(Problem("E303", f"the bucket name {name[:70]!r} has characters other than a-z, 0-9 and '-'"))
+            elif name.startswith("-") or name.endswith("-"):
+                problems.append(Problem("E303", f"the bucket name {name[:70]!r} starts or ends with '-'"))
+            elif len(literal) + sum(self.templates.shortest.get(v, 0) for v in template_variables(name)[0]) > 63:
+                problems.append(Problem("E303", f"the bucket name {name[:70]!r} is longer than 63 characters whatever it expands to"))
             return problems
         control = _control_problem(name, "bucket name")
         hint = control.hint if control else ("bucket names are lower-case" if name.lower() != name else None)
@@ -352,6 +358,10 @@ class ObjectName:
 
     def check(self, name: str) -> list[Problem]:
         size = len(name) if name.isascii() else len(name.encode("utf-8"))
+        if size > 1023 and ("{" in name or "}" in name):
+            # The limit holds for the name a template expands to: an escaped brace is one
+            # byte, a variable at least none. Only a certain overflow is an error.
+            size = len(self.templates.literal(name).encode("utf-8"))
         if 0 < size <= 1023 and name[0] not in "/\\" and name[-1] != "/" and not _dot_segment(name) and not _CONTROL.search(name):
             return self.templates.problems(name) if "{" in name or "}" in name else []
         if not name:
@@ -410,5 +420,5 @@ class TopicName:
         ]
 
 
-def templated(variables: Mapping[str, str], prefixes: tuple[str, ...]) -> _Templated:
-    return _Templated(variables, prefixes)
+def templated(variables: Mapping[str, str], prefixes: tuple[str, ...], shortest: Mapping[str, int]) -> _Templated:
+    return _Templated(variables, prefixes, shortest)

@@ -548,7 +548,7 @@ def run_plan(raw: RawDirective, plan: Plan, source: SourceAudio | None) -> Outco
                         Diagnostic(
                             "W309",
                             f"{params[index][0]}: {{{variable}}} is not set by {producer}",
-                            locate(raw, AT_PARAM, index),
+                            locate(raw, AT_VALUE, index),
                             "variables it sets: " + ", ".join("{" + v + "}" for v in sorted(variables)),
                         )
                     )

@@ -53,10 +53,13 @@ def test_unparse_prints_the_tree_as_written() -> None:
 
 def test_validation_attaches_typed_values() -> None:
     checked = oss_process.validate(oss_process.parse(TEXT), mode="async")
-    assert checked.ok and checked.errors == () and [w.code for w in checked.warnings] == ["W302"]
+    assert checked.ok
+    assert checked.errors == ()
+    assert [w.code for w in checked.warnings] == ["W302"]
     convert, saveas, notify = (action for _, action in checked.directive.actions())
     assert [(p.key, p.value) for p in convert.parameters] == [("f", "aac"), ("ab", 96000)]
-    assert saveas.get("o") is not None and saveas.get("o").value == "dest.aac"  # type: ignore[union-attr]
+    assert saveas.get("o") == oss_process.Parameter("o", "ZGVzdC5hYWM=")
+    assert saveas.parameters[0].value == "dest.aac"
     assert notify.parameters[0].value == "test"
     assert checked.directive == oss_process.parse(TEXT)
 

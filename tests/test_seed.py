@@ -14,8 +14,7 @@ SEED_FIRST = (
 )
 # As printed on the page: a space after the comma before o_.
 SEED_SECOND = (
-    "audio/convert,f_opus,ab_96000,ar_48000,ac_2"
-    "|sys/saveas,b_b3V0YnVja2V0, o_b3V0b2JqLnthdXRvZXh0fQo/notify,topic_QXVkaW9Db252ZXJ0"
+    "audio/convert,f_opus,ab_96000,ar_48000,ac_2|sys/saveas,b_b3V0YnVja2V0, o_b3V0b2JqLnthdXRvZXh0fQo/notify,topic_QXVkaW9Db252ZXJ0"
 )
 SEED_SECOND_FIXED = SEED_SECOND.replace(", o_", ",o_")
 
@@ -87,8 +86,7 @@ def test_second_example_as_printed_is_a_syntax_error_at_the_space() -> None:
 def test_second_example_without_the_space() -> None:
     assert codes(SEED_SECOND_FIXED, mode="async") == ["W305"]
     assert oss_process.canonicalize(SEED_SECOND_FIXED) == (
-        "audio/convert,f_opus,ar_48000,ac_2,ab_96000"
-        "|sys/saveas,b_b3V0YnVja2V0,o_b3V0b2JqLnthdXRvZXh0fQo/notify,topic_QXVkaW9Db252ZXJ0"
+        "audio/convert,f_opus,ar_48000,ac_2,ab_96000|sys/saveas,b_b3V0YnVja2V0,o_b3V0b2JqLnthdXRvZXh0fQo/notify,topic_QXVkaW9Db252ZXJ0"
     )
 
 

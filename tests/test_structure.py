@@ -150,4 +150,5 @@ def test_an_unknown_mode_is_the_callers_error(mode: object) -> None:
 
 def test_mode_enum_and_strings_agree() -> None:
     assert oss_process.lint(CONVERT, mode=oss_process.Mode.SYNC) == oss_process.lint(CONVERT, mode="sync")
-    assert oss_process.Mode.ASYNC == "async"
+    assert str(oss_process.Mode.ASYNC) == "async"
+    assert oss_process.Mode("async") is oss_process.Mode.ASYNC

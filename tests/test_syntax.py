@@ -25,9 +25,7 @@ def test_stages_actions_and_parameters() -> None:
 
 def test_key_value_splits_at_the_first_underscore() -> None:
     assert tree("sys/saveas,o_a_b-c_") == [("sys", [("saveas", [("o", "a_b-c_")])])]
-    assert tree("image/watermark,text_SGVsbG8g5Zu-54mH5pyN5YqhIQ") == [
-        ("image", [("watermark", [("text", "SGVsbG8g5Zu-54mH5pyN5YqhIQ")])])
-    ]
+    assert tree("image/watermark,text_SGVsbG8g5Zu-54mH5pyN5YqhIQ") == [("image", [("watermark", [("text", "SGVsbG8g5Zu-54mH5pyN5YqhIQ")])])]
 
 
 def test_bare_values_negative_and_decimal() -> None:
@@ -84,7 +82,11 @@ def test_parse_validates_nothing() -> None:
 # Each syntax error: the code and the whole rendered diagnostic.
 SYNTAX_ERRORS = [
     ("", "E003", "error[E003]: the directive is empty\n    \n    ^\n    hint: a directive looks like audio/convert,f_aac|sys/saveas,o_..."),
-    ("image/", "E011", "error[E011]: the directive ends too early after '/'; expected an action name such as 'convert'\n    image/\n          ^"),
+    (
+        "image/",
+        "E011",
+        "error[E011]: the directive ends too early after '/'; expected an action name such as 'convert'\n    image/\n          ^",
+    ),
     (
         "image/resize,w_100,",
         "E011",
@@ -142,7 +144,8 @@ SYNTAX_ERRORS = [
     (
         "image/resize,w_\uff11",
         "E017",
-        "error[E017]: unexpected '\uff11' (U+FF11 FULLWIDTH DIGIT ONE) after 'w_': only ASCII letters, digits and - _ . = , / | may appear\n"
+        "error[E017]: unexpected '\uff11' (U+FF11 FULLWIDTH DIGIT ONE) after 'w_': "
+        "only ASCII letters, digits and - _ . = , / | may appear\n"
         "    image/resize,w_\\uff11\n                   ^^^^^^\n    hint: replace it with its ASCII equivalent",
     ),
     (
@@ -190,5 +193,6 @@ def test_render_cuts_long_inputs_around_the_span() -> None:
     text = "image/resize," + "w_1," * 40 + " "
     rendered = oss_process.lint(text)[0].render(text)
     line, marker = rendered.splitlines()[1:3]
-    assert line.startswith("    ...") and len(line) < 100
+    assert line.startswith("    ...")
+    assert len(line) < 100
     assert marker.index("^") == line.index(" ", 4)

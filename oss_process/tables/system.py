@@ -4,7 +4,7 @@ from .._values import Base64Name, BucketName, ObjectName, TopicName, templated
 from . import variables
 from .model import ActionSpec, ParamSpec
 
-_TEMPLATES = templated(variables.ALL, variables.PREFIXES)
+_TEMPLATES = templated(variables.ALL, variables.PREFIXES, variables.SHORTEST)
 
 SAVEAS = ActionSpec(
     summary="Save the processed result as an object.",

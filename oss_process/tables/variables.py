@@ -40,5 +40,8 @@ PER_OPERATION: Final = MappingProxyType(
 
 ALL: Final = MappingProxyType({**PUBLIC, **PER_OPERATION})
 
+#: The fewest characters a variable expands to, where more than none is certain.
+SHORTEST: Final = MappingProxyType({"bucket": 3})
+
 #: {tags.<name>}: a tag given with the request.
 PREFIXES: Final = ("tags.",)

@@ -1,0 +1,90 @@
+"""The README's generated sections, from the tables and the code list themselves.
+
+``python -m oss_process._docs README.md`` rewrites them in place; a test fails when the
+README differs from what this prints, so the README never holds a second copy.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .diagnostics import CODES
+from .tables import CATEGORIES, STANDALONE, ActionInfo, variables
+from .tables.catalogue import lookup
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _action_section(label: str, info: ActionInfo) -> list[str]:
+    spec = info.spec
+    assert spec is not None
+    modes = " and ".join(sorted(f"`{m.value}`" for m in info.modes))
+    lines = [f"#### `{label}`", "", f"{spec.summary} Modes: {modes}. Source: {spec.reference}", ""]
+    lines.append("| key | required | value | unit | default (canonical form drops it) | when omitted | meaning |")
+    lines.append("|---|---|---|---|---|---|---|")
+    for p in spec.parameters:
+        lines.append(
+            f"| `{p.key}` | {'yes' if p.required else 'no'} | {_cell(p.kind.describe())} | {p.unit or ''} "
+            f"| {f'`{p.default}`' if p.default is not None else ''} | {_cell(p.when_omitted or '')} | {_cell(p.meaning)} |"
+        )
+    if spec.rules:
+        lines += ["", "Rules across parameters:", ""]
+        lines += [f"- {_cell(rule.describe())}" for rule in spec.rules]
+    if spec.output_variables is not None:
+        lines += ["", "Template variables it sets for `sys/saveas`: " + ", ".join(f"`{{{v}}}`" for v in sorted(spec.output_variables))]
+    return [*lines, ""]
+
+
+def parameter_reference() -> str:
+    lines: list[str] = []
+    for category in CATEGORIES.values():
+        for info in category.actions.values():
+            if info.spec is not None and not (category.name == "sys" and info.name in STANDALONE):
+                lines += _action_section(f"{category.name}/{info.name}", info)
+    for name, info in STANDALONE.items():
+        assert lookup("sys", name) is info
+        lines += _action_section(f"{name} (as /{name} after sys/saveas, or as a stage: |{name},...)", info)
+    unchecked = [
+        f"`{c.name}`: " + ", ".join(a for a, info in c.actions.items() if info.spec is None)
+        for c in CATEGORIES.values()
+        if any(info.spec is None for info in c.actions.values())
+    ]
+    lines += ["Known actions without a table yet (warning W102, not checked):", ""]
+    lines += [f"- {entry}" for entry in unchecked]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def code_table() -> str:
+    lines = ["| code | severity | meaning |", "|---|---|---|"]
+    lines += [f"| `{code}` | {info.severity.value} | {_cell(info.title)} |" for code, info in CODES.items()]
+    return "\n".join(lines) + "\n"
+
+
+def variable_table() -> str:
+    lines = ["| variable | set by | meaning |", "|---|---|---|"]
+    lines += [f"| `{{{name}}}` | every operation | {_cell(meaning)} |" for name, meaning in variables.PUBLIC.items()]
+    lines += [f"| `{{{name}}}` | the operations that produce it | {_cell(meaning)} |" for name, meaning in variables.PER_OPERATION.items()]
+    lines += [f"| `{{{prefix}<name>}}` | the request | a tag given with the request |" for prefix in variables.PREFIXES]
+    return "\n".join(lines) + "\n"
+
+
+SECTIONS = {"parameters": parameter_reference, "codes": code_table, "variables": variable_table}
+
+
+def render_readme(readme: str) -> str:
+    for name, build in SECTIONS.items():
+        start, end = f"<!-- {name}:start -->\n", f"<!-- {name}:end -->"
+        if start not in readme or end not in readme:
+            raise ValueError(f"README has no {start.strip()} ... {end} section")
+        head, rest = readme.split(start, 1)
+        tail = rest.split(end, 1)[1]
+        readme = head + start + build() + end + tail
+    return readme
+
+
+if __name__ == "__main__":
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
+    path.write_text(render_readme(path.read_text(encoding="utf-8")), encoding="utf-8")

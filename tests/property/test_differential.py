@@ -1,0 +1,123 @@
+"""The fast paths against the normative ones, on the same generated inputs.
+
+- The scanner (`_syntax.scan`, a regular expression composed from the grammar's own
+  terminals) against Lark parsing `grammar/oss_process.lark`: the same verdict and the same
+  tree on every input.
+- The fast verdict (plans cached by shape, a generated function per plan) against the
+  full validation: whenever the fast path answers, the full path gives that canonical
+  string and reports nothing at all.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oss_process import SourceAudio, _api, _lark_parser
+from oss_process._syntax import scan
+from oss_process.diagnostics import Diagnostic
+from oss_process.strategies import audio_directives, grammar_strings
+from oss_process.tables import Mode
+from tests.property.settings import PROPERTY
+
+# Characters that matter to the grammar, and some that never belong in a directive.
+ALPHABET = "|/,_=-.aZ09 +%\t\n\x00\u00e9\uff11"
+
+
+@st.composite
+def mutated(draw: st.DrawFn, base: st.SearchStrategy[str]) -> str:
+    """A valid string with a few insertions, deletions, replacements and duplications."""
+    text = draw(base)
+    for _ in range(draw(st.integers(1, 3))):
+        where = draw(st.integers(0, len(text)))
+        kind = draw(st.sampled_from(["insert", "delete", "replace", "duplicate", "swap"]))
+        char = draw(st.sampled_from(ALPHABET))
+        if kind == "insert":
+            text = text[:where] + char + text[where:]
+        elif kind == "delete":
+            text = text[:where] + text[where + 1 :]
+        elif kind == "replace":
+            text = text[:where] + char + text[where + 1 :]
+        elif kind == "duplicate":
+            end = draw(st.integers(where, min(len(text), where + 12)))
+            text = text[:end] + text[where:end] + text[end:]
+        else:
+            pieces = text.split(",")
+            if len(pieces) > 2:
+                i = draw(st.integers(1, len(pieces) - 2))
+                pieces[i], pieces[i + 1] = pieces[i + 1], pieces[i]
+                text = ",".join(pieces)
+    return text
+
+
+INPUTS = st.one_of(
+    grammar_strings(),
+    audio_directives(),
+    mutated(grammar_strings()),
+    mutated(audio_directives()),
+    st.text(ALPHABET, max_size=40),
+)
+
+
+def assert_scanner_agrees_with_lark(text: str) -> None:
+    fast = scan(text)
+    normative = _lark_parser.parse_raw(text)
+    if isinstance(normative, Diagnostic):
+        assert fast is None, (text, fast)
+    else:
+        assert fast == normative, text
+
+
+@PROPERTY
+@given(INPUTS)
+def test_scanner_agrees_with_lark(text: str) -> None:
+    assert_scanner_agrees_with_lark(text)
+
+
+@PROPERTY
+@given(
+    INPUTS,
+    st.sampled_from([None, Mode.SYNC, Mode.ASYNC]),
+    st.none() | st.builds(SourceAudio, st.sampled_from([None, 8000, 44100, 192000]), st.sampled_from([None, 1, 2, 7])),
+)
+def test_fast_verdict_agrees_with_the_full_one(text: str, mode: Mode | None, source: SourceAudio | None) -> None:
+    full = _api._full(text, mode, source)
+    fast = _api._fast(text, mode, source)
+    if fast is not None:
+        assert fast == full, text
+        assert full.diagnostics == ()
+    else:
+        # The fast path declines whenever anything would be reported (and then only).
+        assert full.diagnostics != () or full.canonical is None or not _shape_is_plain(text), text
+
+
+def _shape_is_plain(text: str) -> bool:
+    """A directive the fast path is meant for: checked actions only, no style, no bare value."""
+    raw = scan(text)
+    return (
+        raw is not None
+        and all(
+            category not in (None, "style") and all(key is not None for a in actions for key, *_ in a[3]) for category, _, _, actions in raw
+        )
+        and "_" not in "".join(a[0] for s in raw for a in s[3])
+    )
+
+
+EDGE_CASES = [
+    "style/a_b|sys/saveas,o_eA",
+    "audio/convert,f_|sys/saveas,o_eA",
+    "audio/convert,f_aac,ab_1=",
+    "notify,topic_eA",
+    "notifyx/a,b_c",
+    "a/b,c_d_e,f_g==",
+    "audio/convert,f_aac,ab_96000|sys/saveas,o_e2luZGV4fQ",  # {index}: not set by audio/convert
+    "audio/convert,f_aac,ab_96000|sys/saveas,o_e3tpbmRleH19",  # {{index}}: a literal, no warning
+]
+
+
+def test_edge_cases() -> None:
+    for text in EDGE_CASES:
+        assert_scanner_agrees_with_lark(text)
+        full = _api._full(text, None, None)
+        fast = _api._fast(text, None, None)
+        assert fast is None or fast == full, text
