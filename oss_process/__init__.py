@@ -3,44 +3,65 @@
 >>> import oss_process
 >>> oss_process.canonicalize("audio/convert,f_aac,ss_0,ab_96000|sys/saveas,o_ZGVzdC5hYWM=")
 'audio/convert,f_aac,ab_96000|sys/saveas,o_ZGVzdC5hYWM'
-"""
 
-from ._api import CACHE_SIZE, canonicalize, lint, parse
-from .ast import Action, Directive, Parameter, Span, Stage, Value
-from .diagnostics import CODES, Diagnostic, Severity, render
-from .errors import ArgumentError, DirectiveError, InvalidDirectiveError, ParseError
-from .printer import print_canonical, unparse
-from .tables import MAX_LENGTH, MAX_PARAMETERS, Mode
-from .validation import SourceAudio, Validation, validate
+The names below load on first use, so ``import oss_process`` costs next to nothing.
+"""
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "CACHE_SIZE",
-    "CODES",
-    "MAX_LENGTH",
-    "MAX_PARAMETERS",
-    "Action",
-    "ArgumentError",
-    "Diagnostic",
-    "Directive",
-    "DirectiveError",
-    "InvalidDirectiveError",
-    "Mode",
-    "Parameter",
-    "ParseError",
-    "Severity",
-    "SourceAudio",
-    "Span",
-    "Stage",
-    "Validation",
-    "Value",
-    "__version__",
-    "canonicalize",
-    "lint",
-    "parse",
-    "print_canonical",
-    "render",
-    "unparse",
-    "validate",
-]
+# Which module defines each public name; `__getattr__` imports it on first access.
+_DEFINED_IN = {
+    "CACHE_SIZE": "_api",
+    "canonicalize": "_api",
+    "lint": "_api",
+    "parse": "_api",
+    "Action": "ast",
+    "Directive": "ast",
+    "Parameter": "ast",
+    "Span": "ast",
+    "Stage": "ast",
+    "Value": "ast",
+    "CODES": "diagnostics",
+    "Diagnostic": "diagnostics",
+    "Severity": "diagnostics",
+    "render": "diagnostics",
+    "ArgumentError": "errors",
+    "DirectiveError": "errors",
+    "InvalidDirectiveError": "errors",
+    "ParseError": "errors",
+    "print_canonical": "printer",
+    "unparse": "printer",
+    "MAX_LENGTH": "tables",
+    "MAX_PARAMETERS": "tables",
+    "Mode": "tables",
+    "SourceAudio": "validation",
+    "Validation": "validation",
+    "validate": "validation",
+}
+
+__all__ = ["__version__", *sorted(_DEFINED_IN)]
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._api import CACHE_SIZE, canonicalize, lint, parse
+    from .ast import Action, Directive, Parameter, Span, Stage, Value
+    from .diagnostics import CODES, Diagnostic, Severity, render
+    from .errors import ArgumentError, DirectiveError, InvalidDirectiveError, ParseError
+    from .printer import print_canonical, unparse
+    from .tables import MAX_LENGTH, MAX_PARAMETERS, Mode
+    from .validation import SourceAudio, Validation, validate
+
+
+def __getattr__(name: str) -> object:
+    module = _DEFINED_IN.get(name)
+    if module is None:
+        raise AttributeError(f"module 'oss_process' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_DEFINED_IN))

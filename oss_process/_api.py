@@ -6,7 +6,6 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from . import _lark_parser
 from ._grammar import terminal_patterns
 from ._syntax import RawDirective, scan, to_ast
 from .ast import Directive, Span
@@ -47,7 +46,9 @@ def _syntax(text: str) -> RawDirective | Diagnostic:
     raw = scan(text)
     if raw is not None:
         return raw
-    return _lark_parser.parse_raw(text)
+    from ._lark_parser import parse_raw  # only for text the scanner refuses: Lark says why
+
+    return parse_raw(text)
 
 
 def parse(text: str) -> Directive:

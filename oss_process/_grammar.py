@@ -7,16 +7,17 @@ Lark import, so the fast scanner can take its terminals from the same file.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
-from pathlib import Path
 
 GRAMMAR_FILE = "oss_process.lark"
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+# os.path rather than pathlib: pathlib costs milliseconds of import time.
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _CANDIDATES = (
-    _PACKAGE_DIR / "grammar" / GRAMMAR_FILE,  # installed wheel
-    _PACKAGE_DIR.parent / "grammar" / GRAMMAR_FILE,  # source checkout
+    os.path.join(_PACKAGE_DIR, "grammar", GRAMMAR_FILE),  # installed wheel
+    os.path.join(os.path.dirname(_PACKAGE_DIR), "grammar", GRAMMAR_FILE),  # source checkout
 )
 
 # `NAME: /regex/` or `NAME.priority: /regex/` or `NAME: "literal"`, one per line.
@@ -26,16 +27,17 @@ _TERMINAL_LINE = re.compile(
 )
 
 
-def grammar_path() -> Path:
+def grammar_path() -> str:
     for candidate in _CANDIDATES:
-        if candidate.is_file():
+        if os.path.isfile(candidate):
             return candidate
     raise FileNotFoundError(f"the grammar {GRAMMAR_FILE} is missing from the oss_process package")
 
 
 @lru_cache(maxsize=1)
 def grammar_text() -> str:
-    return grammar_path().read_text(encoding="utf-8")
+    with open(grammar_path(), encoding="utf-8") as grammar:
+        return grammar.read()
 
 
 @lru_cache(maxsize=1)
