@@ -39,7 +39,35 @@ _DEFINED_IN = {
     "validate": "validation",
 }
 
-__all__ = ["__version__", *sorted(_DEFINED_IN)]
+__all__ = [
+    "__version__",
+    "Action",
+    "ArgumentError",
+    "CACHE_SIZE",
+    "CODES",
+    "Diagnostic",
+    "Directive",
+    "DirectiveError",
+    "InvalidDirectiveError",
+    "MAX_LENGTH",
+    "MAX_PARAMETERS",
+    "Mode",
+    "Parameter",
+    "ParseError",
+    "Severity",
+    "SourceAudio",
+    "Span",
+    "Stage",
+    "Validation",
+    "Value",
+    "canonicalize",
+    "lint",
+    "parse",
+    "print_canonical",
+    "render",
+    "unparse",
+    "validate",
+]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from .ast import Directive, Span
 from .diagnostics import Diagnostic
 from .errors import ArgumentError, InvalidDirectiveError, ParseError
 from .tables import MAX_LENGTH, MAX_PARAMETERS, Mode
-from .validation import ModeLike, Plan, SourceAudio, coerce_mode, compile_plan, render_program, run_plan
+from .validation import ModeLike, Plan, SourceAudio, coerce_mode, compile_fast, compile_plan, render_program, run_plan
 
 __all__ = ["CACHE_SIZE", "canonicalize", "lint", "parse"]
 
@@ -75,27 +75,30 @@ _CLEAN: tuple[Diagnostic, ...] = ()
 # their syntax verdict and their plan. Plans are cached by shape (and mode), cleared
 # when full.
 _VALUE_SLOT = re.compile("_(" + terminal_patterns()["VALUE"] + ")")
-_PLANS: dict[Mode | None, dict[str, Plan | None]] = {None: {}, Mode.SYNC: {}, Mode.ASYNC: {}}
+_PLANS: dict[Mode | None, dict[str, Plan]] = {None: {}, Mode.SYNC: {}, Mode.ASYNC: {}}
 _PLANS_LIMIT = 512
 
 
-def _fast(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict | None:
+def _shape(text: str) -> tuple[str, list[str]] | None:
+    """The shape of ``text`` and its value texts, or None when they cannot line up."""
     pieces = _VALUE_SLOT.split(text)
     texts = pieces[1::2]
     shape = "_".join(pieces[::2])
     if len(texts) != shape.count("_"):  # an empty value, or "_" outside a value slot
         return None
-    plans = _PLANS[mode]
-    plan = plans.get(shape, False)
-    if plan is False:
-        raw = scan(text) if text.count(",") <= MAX_PARAMETERS else None
-        plan = compile_plan(raw, mode) if raw is not None else None
-        if len(plans) >= _PLANS_LIMIT:
-            plans.clear()
-        plans[shape] = plan
-    if plan is None or plan.fast_run is None:  # type: ignore[union-attr]
+    return shape, texts
+
+
+def _fast(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict | None:
+    """The verdict from a cached plan, when the text's shape has one and nothing at all
+    would be reported; else None."""
+    shaped = _shape(text)
+    if shaped is None:
         return None
-    canonical = plan.fast_run(texts, source)  # type: ignore[union-attr]
+    plan = _PLANS[mode].get(shaped[0])
+    if plan is None:
+        return None
+    canonical = plan.fast_run(shaped[1], source)  # type: ignore[misc]
     return None if canonical is None else Verdict(canonical, _CLEAN, True)
 
 
@@ -105,8 +108,22 @@ def _full(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict:
         return Verdict(None, (raw,), False)
     plan = compile_plan(raw, mode)
     outcome = run_plan(raw, plan, source)
+    if plan.fast:
+        _remember(text, mode, plan)
     failed = any(d.is_error for d in outcome.diagnostics)
     return Verdict(None if failed else render_program(plan.program, outcome.canonicals), tuple(outcome.diagnostics), True)
+
+
+def _remember(text: str, mode: Mode | None, plan: Plan) -> None:
+    """Cache a plan for the fast path; only plans it can use, so that garbage never
+    crowds out the shapes of real traffic."""
+    shaped = _shape(text)
+    plans = _PLANS[mode]
+    if shaped is not None and shaped[0] not in plans:
+        plan.fast_run = compile_fast(plan)
+        if len(plans) >= _PLANS_LIMIT:
+            plans.clear()
+        plans[shaped[0]] = plan
 
 
 def _verdict(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict:

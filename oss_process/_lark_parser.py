@@ -104,22 +104,33 @@ def parse_raw(text: str) -> RawDirective | Diagnostic:
         pos = len(text) if e.token.type == "$END" else (e.token.start_pos or 0)
         return _diagnostic(text, pos, _accepted(e, e.expected))
     except UnexpectedInput:
-        return _diagnostic(text, len(text), set())
+        return _diagnostic(text, len(text), frozenset())
 
 
-def _accepted(error: Any, fallback: Any) -> set[str]:
+def _accepted(error: Any, fallback: Any) -> frozenset[str]:
     """Every terminal the parser would take here, the end of input included.
 
-    ``accepts()`` tries each terminal on a copy of the parser state; the exception's own
-    set leaves out terminals that need a reduction first, such as the end.
+    ``accepts()`` tries each terminal on a copy of the parser state (the exception's own
+    set leaves out terminals that need a reduction first, such as the end). The answer
+    depends on the state stack alone, so it is remembered by stack.
     """
     interactive = getattr(error, "interactive_parser", None)
-    if interactive is not None:
+    if interactive is None:
+        return frozenset(fallback or ())
+    stack = tuple(interactive.parser_state.state_stack)
+    accepted = _ACCEPTED.get(stack)
+    if accepted is None:
         try:
-            return set(interactive.accepts())
+            accepted = frozenset(interactive.accepts())
         except Exception:  # noqa: BLE001 - wording only: the verdict stands either way
-            pass
-    return set(fallback or ())
+            return frozenset(fallback or ())
+        if len(_ACCEPTED) >= 1024:
+            _ACCEPTED.clear()
+        _ACCEPTED[stack] = accepted
+    return accepted
+
+
+_ACCEPTED: dict[tuple[int, ...], frozenset[str]] = {}
 
 
 _WHITESPACE_NAMES = {" ": "space", "\t": "tab", "\n": "newline", "\r": "carriage return"}
@@ -150,7 +161,7 @@ def _before(text: str, pos: int) -> str:
     return f" after {word!r}" if (" " < word[-1] <= "~") else f" after {_describe(word[-1])}"
 
 
-def _words(expected: set[str]) -> str:
+def _words(expected: frozenset[str]) -> str:
     if {"KEY", "BARE"} <= expected:
         expected = (expected - {"KEY", "BARE"}) | {"PARAMETER"}
     phrases = sorted({_EXPECTED_WORDS.get(name, name) for name in expected}, key=lambda w: (w.startswith("the end"), w))
@@ -161,7 +172,7 @@ def _words(expected: set[str]) -> str:
     return ", ".join(phrases[:-1]) + " or " + phrases[-1]
 
 
-def _diagnostic(text: str, pos: int, expected: set[str]) -> Diagnostic:
+def _diagnostic(text: str, pos: int, expected: frozenset[str]) -> Diagnostic:
     wanted = _words(expected)
     if pos >= len(text):
         return Diagnostic("E011", f"the directive ends too early{_before(text, len(text))}; expected {wanted}", Span(len(text), len(text)))

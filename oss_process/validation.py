@@ -182,6 +182,7 @@ class Plan:
         self.templated: list[tuple[int, str, frozenset[str], Callable[[str], object] | None]] = []
         self.program: list[PrintItem] = []
         self.fast = False  # every parameter keyed and checked, nothing found
+        # compile_fast(plan), made by the fast path for the plans it caches
         self.fast_run: Callable[[Sequence[str], SourceAudio | None], str | None] | None = None
 
 
@@ -262,8 +263,6 @@ def compile_plan(raw: RawDirective, mode: Mode | None) -> Plan:
     _plan_templates(plan, raw)
     _plan_printing(plan, raw)
     plan.fast = not findings and not has_bare and not has_style
-    if plan.fast:
-        plan.fast_run = compile_fast(plan)
     return plan
 
 

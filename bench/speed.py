@@ -1,0 +1,179 @@
+"""Speed figures for the README, each a ratio measured in this one run.
+
+    python bench/speed.py            # about a minute; --quick for a smoke run
+
+Every comparison runs both sides on the same strings, alternating rounds, and reports
+the median ratio over the rounds (the machines are shared and noisy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gc
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import oss_process  # noqa: E402
+from oss_process import _api  # noqa: E402
+from oss_process._grammar import grammar_text  # noqa: E402
+from oss_process._syntax import _shape  # noqa: E402
+
+
+def b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def seed_like(rng: random.Random, count: int, all_distinct: bool) -> list[str]:
+    """Directives shaped like the seed's first example. Realistic traffic: every object
+    name new, the rest from a few presets. ``all_distinct``: every value new."""
+    out = []
+    for i in range(count):
+        if all_distinct:
+            ss, t, ab = rng.randint(1, 99999), rng.randint(1, 600000), rng.randint(1000, 320000)
+            bucket, topic = f"bucket-{i}", f"Topic{i}"
+        else:
+            ss, t = rng.choice([0, 1000, 10000, 30000]), rng.choice([30000, 60000, 120000])
+            ab = rng.choice([64000, 96000, 128000, 192000, 256000, 320000])
+            bucket, topic = rng.choice(["outbucket", "media-out", "archive-2026"]), rng.choice(["AudioConvert", "Transcode"])
+        fmt = rng.choice(["aac", "flac", "oga"])
+        obj = f"user{rng.randint(1, 5000)}/{rng.getrandbits(48):012x}.{{autoext}}"
+        out.append(
+            f"audio/convert,ss_{ss},t_{t},f_{fmt},ab_{ab}|sys/saveas,b_{b64(bucket)},o_{b64(obj)}/notify,topic_{b64(topic)}"
+        )
+    return out
+
+
+# The shape of the seed's first example, as one might check it with a regular expression.
+SIMPLE_SHAPE = re.compile(
+    r"[a-z]+/[a-z]+(?:,[a-z]+_[A-Za-z0-9_-]+)*(?:\|[a-z]+/[a-z]+(?:,[a-z]+_[A-Za-z0-9_=-]+)*(?:/[a-z]+(?:,[a-z]+_[A-Za-z0-9_=-]+)*)*)*"
+).fullmatch
+
+
+def per_call(function: Callable[[str], object], texts: Sequence[str], before: Callable[[], None] | None = None) -> float:
+    if before is not None:
+        before()
+    start = time.perf_counter()
+    for text in texts:
+        function(text)
+    return (time.perf_counter() - start) / len(texts)
+
+
+def paired(a: Callable[[], float], b: Callable[[], float], rounds: int) -> tuple[float, float, float]:
+    """Median of a, median of b, and the median of the per-round ratios a/b."""
+    xs, ys, ratios = [], [], []
+    for _ in range(rounds):
+        x, y = a(), b()
+        xs.append(x)
+        ys.append(y)
+        ratios.append(x / y)
+    return statistics.median(xs), statistics.median(ys), statistics.median(ratios)
+
+
+def swallow(function: Callable[[str], object]) -> Callable[[str], object]:
+    def call(text: str) -> object:
+        try:
+            return function(text)
+        except Exception as error:  # noqa: BLE001 - both sides fail on invalid input
+            return error
+
+    return call
+
+
+def startup(code: str, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and strings")
+    args = parser.parse_args()
+    rounds, count = (3, 2000) if args.quick else (15, 5000)
+    rng = random.Random(2026)
+    from lark import Lark
+
+    plain_lark = Lark(grammar_text(), parser="lalr")
+    shape = _shape()
+    us = 1e6
+    print(f"python {sys.version.split()[0]}, {count} strings per round, {rounds} rounds; medians")
+
+    def clear() -> None:
+        _api._cached_verdict.cache_clear()
+
+    for label, distinct in (("realistic (new object names, preset values)", False), ("every value new", True)):
+        texts = seed_like(rng, count, distinct)
+        canon, match, ratio = paired(lambda: per_call(oss_process.canonicalize, texts, clear), lambda: per_call(shape, texts), rounds)
+        _, simple, simple_ratio = paired(
+            lambda: per_call(oss_process.canonicalize, texts, clear), lambda: per_call(SIMPLE_SHAPE, texts), rounds
+        )
+        lark_texts = texts[: count // 10]
+        canon2, lark, lark_ratio = paired(
+            lambda: per_call(oss_process.canonicalize, lark_texts, clear), lambda: per_call(plain_lark.parse, lark_texts), rounds
+        )
+        print(f"\ncanonicalize, distinct directives, {label}:")
+        print(f"  canonicalize {canon * us:.2f} us; grammar shape regex fullmatch {match * us:.2f} us: ratio {ratio:.2f} (goal <= 8)")
+        print(f"  against the simpler seed-shape regex ({simple * us:.2f} us): ratio {simple_ratio:.2f}")
+        print(f"  plain Lark LALR parse {lark * us:.1f} us: canonicalize is {1 / lark_ratio:.1f}x faster (goal >= 15)")
+
+    texts = seed_like(rng, 1000, False)
+    for text in texts:
+        oss_process.canonicalize(text)
+    seen, match, ratio = paired(lambda: per_call(oss_process.canonicalize, texts), lambda: per_call(shape, texts), rounds)
+    print(f"\ncanonicalize, a directive seen before: {seen * us:.3f} us, ratio {ratio:.2f} to the fullmatch (goal <= 0.5)")
+
+    invalid = [t.replace(",o_", ", o_") if i % 3 == 0 else t.replace("|", "|sys", 1) if i % 3 == 1 else t + "+" for i, t in enumerate(texts)]
+    invalid = invalid[: count // 10]
+    err, lark, ratio = paired(
+        lambda: per_call(oss_process.lint, invalid, clear), lambda: per_call(swallow(plain_lark.parse), invalid), rounds
+    )
+    print(f"\nlint of syntax errors (precise diagnostics): {err * us:.1f} us; plain Lark parse {lark * us:.1f} us: ratio {ratio:.2f} (goal <= 1)")
+
+    runs = 7 if args.quick else 21
+    base = startup("pass", 3)  # warm the disk cache
+    base, imported, first = startup("pass", runs), startup("import oss_process", runs), startup(
+        "import oss_process; oss_process.canonicalize('audio/convert,f_aac|sys/saveas,o_ZGVzdC5hYWM')", runs
+    )
+    print(f"\nstartup: python -c pass {base * 1e3:.1f} ms; import oss_process +{(imported - base) * 1e3:.1f} ms (goal <= 15);")
+    print(f"  import and canonicalize once (loads the library) +{(first - base) * 1e3:.1f} ms")
+
+    print("\ncost by input length (lint, distinct inputs, per character):")
+    for size in (100, 1000, 4000, 8000):
+        name = "x" * max(1, (size - 60) * 3 // 4)
+        texts = [f"audio/convert,f_aac,ab_96000|sys/saveas,o_{b64(name[:-6] + f'{i:06d}')}" for i in range(200)]
+        seconds = per_call(oss_process.lint, texts, clear)
+        print(f"  {len(texts[0]):5d} chars: {seconds * us:8.1f} us, {seconds / len(texts[0]) * 1e9:6.1f} ns/char")
+    huge = "," * 1_000_000
+    print(f"  1,000,000 chars (over the limit): {per_call(oss_process.lint, [huge] * 20) * us:.1f} us (refused before parsing)")
+
+    total = 200_000 if args.quick else 1_000_000
+    print(f"\nmemory over a stream of {total:,} distinct directives (tracemalloc, current):")
+    gc.collect()
+    tracemalloc.start()
+    marks = []
+    stream_rng = random.Random(7)
+    for i in range(total):
+        if i % 1000 == 0:
+            batch = seed_like(stream_rng, 1000, i % 2000 == 0)
+        oss_process.canonicalize(batch[i % 1000])
+        if (i + 1) % (total // 5) == 0:
+            marks.append(tracemalloc.get_traced_memory()[0])
+    tracemalloc.stop()
+    print("  " + ", ".join(f"{m / 2**20:.1f} MiB" for m in marks))
+
+
+if __name__ == "__main__":
+    main()
