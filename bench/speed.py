@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import oss_process  # noqa: E402
-from oss_process import _api  # noqa: E402
-from oss_process._grammar import grammar_text  # noqa: E402
-from oss_process._syntax import _shape  # noqa: E402
+import oss_process
+from oss_process import _api
+from oss_process._grammar import grammar_text
+from oss_process._syntax import _shape
 
 
 def b64(text: str) -> str:
@@ -47,9 +47,7 @@ def seed_like(rng: random.Random, count: int, all_distinct: bool) -> list[str]:
             bucket, topic = rng.choice(["outbucket", "media-out", "archive-2026"]), rng.choice(["AudioConvert", "Transcode"])
         fmt = rng.choice(["aac", "flac", "oga"])
         obj = f"user{rng.randint(1, 5000)}/{rng.getrandbits(48):012x}.{{autoext}}"
-        out.append(
-            f"audio/convert,ss_{ss},t_{t},f_{fmt},ab_{ab}|sys/saveas,b_{b64(bucket)},o_{b64(obj)}/notify,topic_{b64(topic)}"
-        )
+        out.append(f"audio/convert,ss_{ss},t_{t},f_{fmt},ab_{ab}|sys/saveas,b_{b64(bucket)},o_{b64(obj)}/notify,topic_{b64(topic)}")
     return out
 
 
@@ -68,11 +66,15 @@ def per_call(function: Callable[[str], object], texts: Sequence[str], before: Ca
     return (time.perf_counter() - start) / len(texts)
 
 
-def paired(a: Callable[[], float], b: Callable[[], float], rounds: int) -> tuple[float, float, float]:
-    """Median of a, median of b, and the median of the per-round ratios a/b."""
+def paired(
+    a: Callable[[str], object], b: Callable[[str], object], texts: Sequence[str], rounds: int, fresh: bool = True
+) -> tuple[float, float, float]:
+    """Per-call medians of a and b over ``texts``, alternating rounds, and the median of the
+    per-round ratios a/b. ``fresh``: the verdict cache is emptied before each round of a."""
     xs, ys, ratios = [], [], []
     for _ in range(rounds):
-        x, y = a(), b()
+        x = per_call(a, texts, _api._cached_verdict.cache_clear if fresh else None)
+        y = per_call(b, texts)
         xs.append(x)
         ys.append(y)
         ratios.append(x / y)
@@ -111,19 +113,11 @@ def main() -> None:
     us = 1e6
     print(f"python {sys.version.split()[0]}, {count} strings per round, {rounds} rounds; medians")
 
-    def clear() -> None:
-        _api._cached_verdict.cache_clear()
-
     for label, distinct in (("realistic (new object names, preset values)", False), ("every value new", True)):
         texts = seed_like(rng, count, distinct)
-        canon, match, ratio = paired(lambda: per_call(oss_process.canonicalize, texts, clear), lambda: per_call(shape, texts), rounds)
-        _, simple, simple_ratio = paired(
-            lambda: per_call(oss_process.canonicalize, texts, clear), lambda: per_call(SIMPLE_SHAPE, texts), rounds
-        )
-        lark_texts = texts[: count // 10]
-        canon2, lark, lark_ratio = paired(
-            lambda: per_call(oss_process.canonicalize, lark_texts, clear), lambda: per_call(plain_lark.parse, lark_texts), rounds
-        )
+        canon, match, ratio = paired(oss_process.canonicalize, shape, texts, rounds)
+        _, simple, simple_ratio = paired(oss_process.canonicalize, SIMPLE_SHAPE, texts, rounds)
+        _, lark, lark_ratio = paired(oss_process.canonicalize, plain_lark.parse, texts[: count // 10], rounds)
         print(f"\ncanonicalize, distinct directives, {label}:")
         print(f"  canonicalize {canon * us:.2f} us; grammar shape regex fullmatch {match * us:.2f} us: ratio {ratio:.2f} (goal <= 8)")
         print(f"  against the simpler seed-shape regex ({simple * us:.2f} us): ratio {simple_ratio:.2f}")
@@ -132,30 +126,37 @@ def main() -> None:
     texts = seed_like(rng, 1000, False)
     for text in texts:
         oss_process.canonicalize(text)
-    seen, match, ratio = paired(lambda: per_call(oss_process.canonicalize, texts), lambda: per_call(shape, texts), rounds)
+    seen, match, ratio = paired(oss_process.canonicalize, shape, texts, rounds, fresh=False)
     print(f"\ncanonicalize, a directive seen before: {seen * us:.3f} us, ratio {ratio:.2f} to the fullmatch (goal <= 0.5)")
 
-    invalid = [t.replace(",o_", ", o_") if i % 3 == 0 else t.replace("|", "|sys", 1) if i % 3 == 1 else t + "+" for i, t in enumerate(texts)]
-    invalid = invalid[: count // 10]
-    err, lark, ratio = paired(
-        lambda: per_call(oss_process.lint, invalid, clear), lambda: per_call(swallow(plain_lark.parse), invalid), rounds
-    )
-    print(f"\nlint of syntax errors (precise diagnostics): {err * us:.1f} us; plain Lark parse {lark * us:.1f} us: ratio {ratio:.2f} (goal <= 1)")
+    breakers = (lambda t: t.replace(",o_", ", o_"), lambda t: t.replace("|", "|sys", 1), lambda t: t + "+")
+    invalid = [breakers[i % 3](t) for i, t in enumerate(texts[: count // 10])]
+    err, lark, ratio = paired(oss_process.lint, swallow(plain_lark.parse), invalid, rounds)
+    print(f"\nlint of syntax errors (precise diagnostics): {err * us:.1f} us; plain Lark parse {lark * us:.1f} us")
+    print(f"  ratio {ratio:.2f} (goal <= 1)")
 
     runs = 7 if args.quick else 21
     base = startup("pass", 3)  # warm the disk cache
-    base, imported, first = startup("pass", runs), startup("import oss_process", runs), startup(
-        "import oss_process; oss_process.canonicalize('audio/convert,f_aac|sys/saveas,o_ZGVzdC5hYWM')", runs
+    base, imported, first = (
+        startup("pass", runs),
+        startup("import oss_process", runs),
+        startup("import oss_process; oss_process.canonicalize('audio/convert,f_aac|sys/saveas,o_ZGVzdC5hYWM')", runs),
     )
     print(f"\nstartup: python -c pass {base * 1e3:.1f} ms; import oss_process +{(imported - base) * 1e3:.1f} ms (goal <= 15);")
     print(f"  import and canonicalize once (loads the library) +{(first - base) * 1e3:.1f} ms")
 
-    print("\ncost by input length (lint, distinct inputs, per character):")
-    for size in (100, 1000, 4000, 8000):
-        name = "x" * max(1, (size - 60) * 3 // 4)
-        texts = [f"audio/convert,f_aac,ab_96000|sys/saveas,o_{b64(name[:-6] + f'{i:06d}')}" for i in range(200)]
-        seconds = per_call(oss_process.lint, texts, clear)
-        print(f"  {len(texts[0]):5d} chars: {seconds * us:8.1f} us, {seconds / len(texts[0]) * 1e9:6.1f} ns/char")
+    print("\ncost by input length (lint, distinct inputs; per character):")
+    for size in (250, 1000, 2000, 4000, 8000):
+        name_chars = (size - 50) * 3 // 4  # an object name (over 1023 bytes past 1400 characters: an error)
+        names = [f"audio/convert,f_aac,ab_96000|sys/saveas,o_{b64('x' * (name_chars - 6) + f'{i:06d}')}" for i in range(200)]
+        count = min(250, size // 30)
+        many = [f"image/resize,w_{i}" + f",h_{'1' * ((size - 20) // count - 3)}" * count for i in range(200)]
+        by_name = per_call(oss_process.lint, names, _api._cached_verdict.cache_clear)
+        by_params = per_call(oss_process.lint, many, _api._cached_verdict.cache_clear)
+        print(
+            f"  {size:5d} chars: long object name {by_name / len(names[0]) * 1e9:6.1f} ns/char; "
+            f"many parameters {by_params / len(many[0]) * 1e9:6.1f} ns/char"
+        )
     huge = "," * 1_000_000
     print(f"  1,000,000 chars (over the limit): {per_call(oss_process.lint, [huge] * 20) * us:.1f} us (refused before parsing)")
 
