@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Fuzz canonicalize and the round trip. Findings: any exception but DirectiveError; a
 canonical string that does not re-parse to the same tree; one that is not a fixed point.
 
@@ -12,7 +13,7 @@ import atheris
 from _common import Finding, decode, no_internal_error, oss_process
 
 
-def TestOneInput(data: bytes) -> None:  # noqa: N802 - the name atheris calls
+def TestOneInput(data: bytes) -> None:
     text, mode, source = decode(data)
     try:
         canonical = oss_process.canonicalize(text, mode=mode, source=source)

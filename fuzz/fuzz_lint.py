@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Fuzz lint: it must never raise for a str, never report an internal error (E999), and
 every span must lie inside the input.
 
@@ -12,7 +13,7 @@ import atheris
 from _common import Finding, decode, no_internal_error, oss_process
 
 
-def TestOneInput(data: bytes) -> None:  # noqa: N802 - the name atheris calls
+def TestOneInput(data: bytes) -> None:
     text, mode, source = decode(data)
     diagnostics = oss_process.lint(text, mode=mode, source=source)
     no_internal_error(text, diagnostics)
