@@ -157,6 +157,7 @@ class Choice:
 # --- Names carried as URL-safe Base64 -------------------------------------------------
 
 _URLSAFE_BODY = re.compile(r"[A-Za-z0-9_-]*").fullmatch
+_NOT_URLSAFE = re.compile(r"[^A-Za-z0-9_-]").search
 _TO_STANDARD = bytes.maketrans(b"-_", b"+/")
 _PADDING = (b"", b"=", b"==")
 _UNUSED_BITS = (0, 0x3, 0xF)  # by the padding a length needs: the low bits of its last character
@@ -213,8 +214,9 @@ class Base64Name:
     @staticmethod
     def _malformed(text: str, body: str) -> Problem:
         """What is wrong with text that is not URL-safe Base64 of whole bytes."""
-        bad = next((c for c in body if not (c.isascii() and (c.isalnum() or c in "-_"))), None)
-        if bad is not None:
+        found = _NOT_URLSAFE(body)
+        if found is not None:
+            bad = found.group()
             hint = "use the URL-safe alphabet: '-' for '+', '_' for '/'" if bad in "+/" else None
             return Problem("E300", f"{bad!r} is not a URL-safe Base64 character", hint)
         needed = -len(body) % 4
