@@ -89,50 +89,45 @@ def _shape(text: str) -> tuple[str, list[str]] | None:
     return shape, texts
 
 
+def _plan_of(text: str, mode: Mode | None) -> tuple[tuple[str, list[str]] | None, Plan | None]:
+    """The text's shape (with its value texts) and the cached plan of that shape."""
+    shaped = _shape(text) if len(text) <= MAX_LENGTH else None
+    return shaped, (_PLANS[mode].get(shaped[0]) if shaped is not None else None)
+
+
 def _fast(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict | None:
-    """The verdict from a cached plan, when the text's shape has one and nothing at all
-    would be reported; else None."""
-    shaped = _shape(text)
-    if shaped is None:
+    """The verdict from the cached plan of the text's shape, when nothing at all would be
+    reported; else None."""
+    shaped, plan = _plan_of(text, mode)
+    if plan is None or plan.fast_run is None:
         return None
-    plan = _PLANS[mode].get(shaped[0])
-    if plan is None:
-        return None
-    canonical = plan.fast_run(shaped[1], source)  # type: ignore[misc]
+    canonical = plan.fast_run(shaped[1], source)  # type: ignore[index]
     return None if canonical is None else Verdict(canonical, _CLEAN, True)
 
 
 def _full(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict:
+    """Every diagnostic, with spans. Reuses (or caches) the plan of the text's shape."""
     raw = _syntax(text)
     if isinstance(raw, Diagnostic):
         return Verdict(None, (raw,), False)
-    plan = compile_plan(raw, mode)
+    shaped, plan = _plan_of(text, mode)
+    if plan is None:
+        plan = compile_plan(raw, mode)
+        if shaped is not None and plan.shape_only:
+            if plan.fast:
+                plan.fast_run = compile_fast(plan)
+            plans = _PLANS[mode]
+            if len(plans) >= _PLANS_LIMIT:
+                plans.clear()
+            plans[shaped[0]] = plan
     outcome = run_plan(raw, plan, source)
-    if plan.fast:
-        _remember(text, mode, plan)
     failed = any(d.is_error for d in outcome.diagnostics)
     return Verdict(None if failed else render_program(plan.program, outcome.canonicals), tuple(outcome.diagnostics), True)
 
 
-def _remember(text: str, mode: Mode | None, plan: Plan) -> None:
-    """Cache a plan for the fast path; only plans it can use, so that garbage never
-    crowds out the shapes of real traffic."""
-    shaped = _shape(text)
-    plans = _PLANS[mode]
-    if shaped is not None and shaped[0] not in plans:
-        plan.fast_run = compile_fast(plan)
-        if len(plans) >= _PLANS_LIMIT:
-            plans.clear()
-        plans[shaped[0]] = plan
-
-
 def _verdict(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict:
     try:
-        if len(text) <= MAX_LENGTH:
-            fast = _fast(text, mode, source)
-            if fast is not None:
-                return fast
-        return _full(text, mode, source)
+        return _fast(text, mode, source) or _full(text, mode, source)
     except Exception as error:  # noqa: BLE001 - the gateway promise: lint never raises
         message = f"internal error ({type(error).__name__}: {error}); please report it with this directive"
         return Verdict(None, (Diagnostic("E999", message[:300], Span(0, len(text))),), True)

@@ -97,7 +97,8 @@ def validate(directive: Directive, *, mode: ModeLike = None, source: SourceAudio
     """
     raw = from_ast(directive)
     outcome = run_plan(raw, compile_plan(raw, coerce_mode(mode)), source)
-    return Validation(typed_tree(raw, outcome.values, directive.span), tuple(outcome.diagnostics))
+    span = directive.span if directive.span.end else Span(0, raw[-1][2] if raw else 0)
+    return Validation(typed_tree(raw, outcome.values, span), tuple(outcome.diagnostics))
 
 
 # --- Phase 1: the plan of a shape --------------------------------------------------------
@@ -170,7 +171,7 @@ PrintItem = str | tuple[int, str, str | None]
 
 
 class Plan:
-    __slots__ = ("checks", "fast", "fast_run", "findings", "infos", "program", "pspecs", "templated")
+    __slots__ = ("checks", "fast", "fast_run", "findings", "infos", "program", "pspecs", "shape_only", "templated")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
@@ -182,6 +183,9 @@ class Plan:
         self.templated: list[tuple[int, str, frozenset[str], Callable[[str], object] | None]] = []
         self.program: list[PrintItem] = []
         self.fast = False  # every parameter keyed and checked, nothing found
+        # Everything in it follows from the shape alone (not so with a style name, whose
+        # "_" the shape cannot tell from a key's), so directives of one shape may share it.
+        self.shape_only = True
         # compile_fast(plan), made by the fast path for the plans it caches
         self.fast_run: Callable[[Sequence[str], SourceAudio | None], str | None] | None = None
 
@@ -207,6 +211,8 @@ def compile_plan(raw: RawDirective, mode: Mode | None) -> Plan:
     elif pipes > OLDER_MAX_PIPES:
         find("W106", f"{pipes} pipes: older OSS documentation allows only {OLDER_MAX_PIPES}", AT_PIPE, pipes)
 
+    # Actions written after a repeated category (E107): meant as a stage of their own.
+    meant_as_stage: set[int] = set()
     # category -> (first stage using it, its actions without a table), for one warning each
     unchecked: dict[str, tuple[int, dict[str, None]]] = {}
     # (stage index, action index in stage, category, name, catalogue entry), every action
@@ -240,6 +246,7 @@ def compile_plan(raw: RawDirective, mode: Mode | None) -> Plan:
             repeated = None
             if params and position < len(actions) - 1 and params[-1][0] is None and params[-1][1] in CATEGORIES:
                 repeated = param_index + len(params) - 1
+                meant_as_stage.add(action_index + 1)
                 find(
                     "E107",
                     f"the category {params[-1][1]!r} is repeated inside a stage after {_label(category, name)}",
@@ -258,10 +265,11 @@ def compile_plan(raw: RawDirective, mode: Mode | None) -> Plan:
     for category, (stage_index, names) in unchecked.items():
         them = "it" if len(names) == 1 else "them"
         find("W102", f"{category}/{', '.join(names)} not checked: no parameter table for {them} yet", AT_STAGE, stage_index)
-    _plan_modes(flat, mode, raw, find)
+    _plan_modes(flat, mode, raw, find, meant_as_stage)
     _plan_roles(flat, find)
     _plan_templates(plan, raw)
     _plan_printing(plan, raw)
+    plan.shape_only = not has_style
     plan.fast = not findings and not has_bare and not has_style
     return plan
 
@@ -316,7 +324,13 @@ def _plan_parameters(
         plan.checks.append(ActionCheck(action_index, spec, keys, value_rules))
 
 
-def _plan_modes(flat: list[tuple[int, int, str | None, str, ActionInfo | None]], mode: Mode | None, raw: RawDirective, find: _Find) -> None:
+def _plan_modes(
+    flat: list[tuple[int, int, str | None, str, ActionInfo | None]],
+    mode: Mode | None,
+    raw: RawDirective,
+    find: _Find,
+    meant_as_stage: set[int],
+) -> None:
     effective = mode
     if mode is not None:
         for index, (_, _, category, name, info) in enumerate(flat):
@@ -343,15 +357,21 @@ def _plan_modes(flat: list[tuple[int, int, str | None, str, ActionInfo | None]],
             )
         effective = Mode.ASYNC if async_at is not None else Mode.SYNC if sync_at is not None else None
     if effective is Mode.ASYNC:
+        message = "in x-oss-async-process only sys/saveas and notify may follow the processing action"
+        hint = "run further processing as a separate request on the saved result"
         stages = sorted({s for s, _, _, _, info in flat if s > 0 and _role(info) is Role.PROCESS})
         for stage_index in stages:
-            find(
-                "E104",
-                "in x-oss-async-process only sys/saveas and notify may follow the processing action",
-                AT_STAGE,
-                stage_index,
-                "run further processing as a separate request on the saved result",
-            )
+            find("E104", message, AT_STAGE, stage_index, hint)
+        # A second catalogued action chained in the first stage (audio/convert,.../convert,...).
+        # Sub-steps the catalogue does not list, such as concat's /pre and /sur, are left be.
+        chained = [
+            i
+            for i, (s, position, _, _, info) in enumerate(flat)
+            if s == 0 and position > 0 and info is not None and i not in meant_as_stage
+        ]
+        for index in chained:
+            if _role(flat[index][4]) is Role.PROCESS:
+                find("E104", message, AT_ACTION, index, hint)
 
 
 def _role(info: ActionInfo | None) -> Role:
@@ -380,10 +400,11 @@ def _plan_roles(flat: list[tuple[int, int, str | None, str, ActionInfo | None]],
             find("E108", f"{label} appears twice", AT_ACTION, index, "keep one")
             continue
         seen.add(role)
+        # A repeat is reported once, as a repeat, not also as something following the first.
         if role is Role.SAVE:
-            if any(r is not Role.NOTIFY for r in roles[index + 1 :]):
+            if any(r not in (Role.NOTIFY, Role.SAVE) for r in roles[index + 1 :]):
                 find("E108", f"{label} must be the last step; only notify may follow it", AT_ACTION, index)
-        elif index != len(flat) - 1:
+        elif any(r is not Role.NOTIFY for r in roles[index + 1 :]):
             find("E108", f"{label} must be the last step", AT_ACTION, index)
         elif category is not None and (position == 0 or roles[index - 1] is not Role.SAVE):
             find(

@@ -94,8 +94,9 @@ def test_async_only_saveas_and_notify_follow_the_processing_action() -> None:
         (f"{CONVERT}|{SAVE}/{NOTIFY}", []),
         (f"{CONVERT}|{NOTIFY}", []),
         (f"{CONVERT}|{NOTIFY}|{SAVE}", ["E108"]),
-        (f"{CONVERT}|{SAVE}|{SAVE}", ["E108", "E108"]),
-        (f"{CONVERT}|{SAVE}/{NOTIFY}/{NOTIFY}", ["E108", "E108"]),
+        (f"{CONVERT}|{SAVE}|{SAVE}", ["E108"]),
+        (f"{CONVERT}|{SAVE}/{NOTIFY}/{NOTIFY}", ["E108"]),
+        (f"{CONVERT}|{NOTIFY}|{SAVE}|{NOTIFY}", ["E108", "E108"]),
         (f"{CONVERT}|sys/notify,topic_dGVzdA", ["E108"]),
         (f"{CONVERT}|sys/notify,topic_dGVzdA/saveas,o_eA", ["E108"]),
         (SAVE, ["E109"]),
@@ -105,6 +106,23 @@ def test_async_only_saveas_and_notify_follow_the_processing_action() -> None:
 )
 def test_where_saveas_and_notify_stand(text: str, expected: list[str]) -> None:
     assert sorted(errors(text)) == sorted(expected)
+
+
+def test_one_processing_action_in_async() -> None:
+    text = f"{CONVERT}/convert,f_mp3|{SAVE}"
+    (chained,) = [d for d in oss_process.lint(text) if d.is_error]
+    assert chained.code == "E104"
+    assert text[slice(*chained.span)] == "convert,f_mp3"
+    # Sub-steps the catalogue does not list (concat's /pre and /sur) are not processing actions.
+    assert errors("video/concat,f_mp4/pre,o_eA/sur,o_eA|" + SAVE) == []
+    assert errors("image/resize,w_1/rotate,90|" + SAVE, mode="sync") == []
+
+
+def test_a_repeat_is_reported_once() -> None:
+    text = f"{CONVERT}|{SAVE}|{SAVE}"
+    (repeat,) = oss_process.lint(text)
+    assert repeat.message == "sys/saveas appears twice"
+    assert repeat.span.start == text.rindex("saveas")
 
 
 def test_notify_inside_a_stage_must_follow_saveas_message() -> None:
