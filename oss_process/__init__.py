@@ -21,6 +21,9 @@ _DEFINED_IN = {
     "Span": "ast",
     "Stage": "ast",
     "Value": "ast",
+    "AudioConvert": "builder",
+    "BuiltDirective": "builder",
+    "UnsupportedDirectiveError": "builder",
     "CODES": "diagnostics",
     "Diagnostic": "diagnostics",
     "Severity": "diagnostics",
@@ -46,6 +49,8 @@ __all__ = [
     "MAX_PARAMETERS",
     "Action",
     "ArgumentError",
+    "AudioConvert",
+    "BuiltDirective",
     "Diagnostic",
     "Directive",
     "DirectiveError",
@@ -57,6 +62,7 @@ __all__ = [
     "SourceAudio",
     "Span",
     "Stage",
+    "UnsupportedDirectiveError",
     "Validation",
     "Value",
     "__version__",
@@ -73,6 +79,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ._api import CACHE_SIZE, canonicalize, lint, parse
     from .ast import Action, Directive, Parameter, Span, Stage, Value
+    from .builder import AudioConvert, BuiltDirective, UnsupportedDirectiveError
     from .diagnostics import CODES, Diagnostic, Severity, render
     from .errors import ArgumentError, DirectiveError, InvalidDirectiveError, ParseError
     from .printer import print_canonical, unparse

@@ -149,4 +149,4 @@ def test_public_names() -> None:
     for name in oss_process.__all__:
         assert getattr(oss_process, name) is not None
     with pytest.raises(AttributeError):
-        oss_process.no_such_name  # type: ignore[attr-defined]  # noqa: B018
+        oss_process.no_such_name  # noqa: B018
