@@ -4,8 +4,7 @@ hold for its action, and the validator runs them without knowing the action."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from .ast import Value
 
@@ -50,13 +49,21 @@ def _listing(values: tuple[int, ...] | tuple[str, ...]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-@dataclass(frozen=True)
-class Exclusive:
+class Exclusive(NamedTuple):
     keys: tuple[str, ...]
     hint: str
-    reads: ClassVar[tuple[str, ...]] = ()
-    uses_source: ClassVar[bool] = False
-    requires_source: ClassVar[bool] = False
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def uses_source(self) -> bool:
+        return False
+
+    @property
+    def requires_source(self) -> bool:
+        return False
 
     def describe(self) -> str:
         return f"{_listing(self.keys)} are mutually exclusive"
@@ -67,8 +74,7 @@ class Exclusive:
             ctx.emit("E203", self.describe(), given[1], self.hint)
 
 
-@dataclass(frozen=True)
-class AllowedPerChoice:
+class AllowedPerChoice(NamedTuple):
     """The values of ``key`` that each value of ``selector`` supports (the per-format
     tables). When ``key`` is omitted the output keeps the source's value
     (``source_field``): checked against the table when the source is known, warned
@@ -81,8 +87,14 @@ class AllowedPerChoice:
     noun: str
     unit: str
     preferred: tuple[int, ...]
-    uses_source: ClassVar[bool] = True
-    requires_source: ClassVar[bool] = False
+
+    @property
+    def uses_source(self) -> bool:
+        return True
+
+    @property
+    def requires_source(self) -> bool:
+        return False
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -133,15 +145,20 @@ class AllowedPerChoice:
             )
 
 
-@dataclass(frozen=True)
-class OnlyWith:
+class OnlyWith(NamedTuple):
     """``key`` takes effect only when ``selector`` is one of ``choices``."""
 
     key: str
     selector: str
     choices: tuple[str, ...]
-    uses_source: ClassVar[bool] = False
-    requires_source: ClassVar[bool] = False
+
+    @property
+    def uses_source(self) -> bool:
+        return False
+
+    @property
+    def requires_source(self) -> bool:
+        return False
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -161,15 +178,23 @@ class OnlyWith:
             )
 
 
-@dataclass(frozen=True)
-class Needs:
+class Needs(NamedTuple):
     """``key`` does nothing unless ``needed`` is given too."""
 
     key: str
     needed: str
-    reads: ClassVar[tuple[str, ...]] = ()
-    uses_source: ClassVar[bool] = False
-    requires_source: ClassVar[bool] = False
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def uses_source(self) -> bool:
+        return False
+
+    @property
+    def requires_source(self) -> bool:
+        return False
 
     def describe(self) -> str:
         return f"{self.key} takes effect only with {self.needed}"
@@ -179,8 +204,7 @@ class Needs:
             ctx.emit("W214", f"{self.key} has no effect without {self.needed}", self.key, f"set {self.needed}, or remove {self.key}")
 
 
-@dataclass(frozen=True)
-class FailsBelowSource:
+class FailsBelowSource(NamedTuple):
     """With ``when`` set, the job fails when the source's ``source_field`` is below ``key``."""
 
     key: str
@@ -189,8 +213,14 @@ class FailsBelowSource:
     noun: str
     unit: str
     hint: str
-    uses_source: ClassVar[bool] = True
-    requires_source: ClassVar[bool] = True
+
+    @property
+    def uses_source(self) -> bool:
+        return True
+
+    @property
+    def requires_source(self) -> bool:
+        return True
 
     @property
     def reads(self) -> tuple[str, ...]:

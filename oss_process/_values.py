@@ -10,7 +10,6 @@ from __future__ import annotations
 import binascii
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import partial
 from typing import NamedTuple, Protocol
 
@@ -80,8 +79,7 @@ def _short(text: str) -> str:
 _MAX_DIGITS = 19
 
 
-@dataclass(frozen=True)
-class Integer:
+class Integer(NamedTuple):
     minimum: int
     maximum: int
 
@@ -118,8 +116,7 @@ class Integer:
         return Checked(number, canonical, problems)
 
 
-@dataclass(frozen=True)
-class IntegerChoice:
+class IntegerChoice(NamedTuple):
     """An integer from a fixed list, such as the sample rates."""
 
     choices: tuple[int, ...]
@@ -139,8 +136,7 @@ class IntegerChoice:
         return Checked(number, canonical, problems)
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     """A string from a fixed, case-sensitive list."""
 
     choices: tuple[str, ...]
@@ -177,8 +173,7 @@ class NameRule(Protocol):
     def allows_templates(self) -> bool: ...
 
 
-@dataclass(frozen=True)
-class Base64Name:
+class Base64Name(NamedTuple):
     """A name written as URL-safe Base64 of its UTF-8 bytes; the typed value is the name."""
 
     rule: NameRule
@@ -271,20 +266,19 @@ def template_variables(name: str) -> tuple[list[str], str | None]:
     return found, None
 
 
-@dataclass(frozen=True)
 class _Templated:
     """Checks the {variables} of a name against the documented ones."""
 
-    variables: Mapping[str, str]
-    prefixes: tuple[str, ...]
-    #: The fewest characters a variable expands to, where more than none is known.
-    shortest: Mapping[str, int]
-    # Removes each known {variable}: the usual name is fine when no brace is left.
-    _drop_known: Callable[[str, str], str] = field(init=False, repr=False, compare=False)
+    __slots__ = ("_drop_known", "prefixes", "shortest", "variables")
 
-    def __post_init__(self) -> None:
-        known = "|".join([*map(re.escape, self.variables), *(re.escape(p) + "[^{}]+" for p in self.prefixes)])
-        object.__setattr__(self, "_drop_known", re.compile(rf"\{{(?:{known})\}}").sub)
+    def __init__(self, variables: Mapping[str, str], prefixes: tuple[str, ...], shortest: Mapping[str, int]) -> None:
+        self.variables = variables
+        self.prefixes = prefixes
+        #: The fewest characters a variable expands to, where more than none is known.
+        self.shortest = shortest
+        # Removes each known {variable}: the usual name is fine when no brace is left.
+        known = "|".join([*map(re.escape, variables), *(re.escape(p) + "[^{}]+" for p in prefixes)])
+        self._drop_known: Callable[[str, str], str] = re.compile(rf"\{{(?:{known})\}}").sub
 
     def _fine(self, name: str) -> bool:
         if "{{" in name or "}}" in name:
@@ -316,13 +310,14 @@ _BUCKET = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]").fullmatch
 _BUCKET_CHARS = re.compile(r"[a-z0-9-]*").fullmatch
 
 
-@dataclass(frozen=True)
-class BucketName:
+class BucketName(NamedTuple):
     """3-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit."""
 
     templates: _Templated
 
-    allows_templates = True
+    @property
+    def allows_templates(self) -> bool:
+        return True
 
     def describe(self) -> str:
         return "a bucket name"
@@ -347,13 +342,14 @@ class BucketName:
         ]
 
 
-@dataclass(frozen=True)
-class ObjectName:
+class ObjectName(NamedTuple):
     """UTF-8, 1-1023 bytes, not starting with '/' or '\\'."""
 
     templates: _Templated
 
-    allows_templates = True
+    @property
+    def allows_templates(self) -> bool:
+        return True
 
     def describe(self) -> str:
         return "an object name"
@@ -400,11 +396,12 @@ def _dot_segment(name: str) -> bool:
 _TOPIC = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,254}").fullmatch
 
 
-@dataclass(frozen=True)
-class TopicName:
+class TopicName(NamedTuple):
     """A Simple Message Queue topic: 1-255 of letters, digits and '-', not starting with '-'."""
 
-    allows_templates = False
+    @property
+    def allows_templates(self) -> bool:
+        return False
 
     def describe(self) -> str:
         return "a message-queue topic name"

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from .._rules import Rule
@@ -38,43 +37,65 @@ class Role(Enum):
     NOTIFY = "notify"  # announces completion (notify)
 
 
-@dataclass(frozen=True)
 class ParamSpec:
     """One row of a parameter table, as the OSS documentation states it."""
 
-    key: str
-    kind: Kind
-    meaning: str
-    unit: str | None = None
-    required: bool = False
-    #: The documented default, spelled canonically; a parameter equal to it is not printed.
-    default: str | None = None
-    #: What leaving the parameter out means, in words.
-    when_omitted: str | None = None
-    #: Results of ``kind.check`` by text: they depend on nothing else. Cleared when full.
-    checked: dict[str, Checked] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
+    __slots__ = ("checked", "default", "key", "kind", "meaning", "required", "unit", "when_omitted")
+
+    def __init__(
+        self,
+        key: str,
+        kind: Kind,
+        meaning: str,
+        *,
+        unit: str | None = None,
+        required: bool = False,
+        default: str | None = None,
+        when_omitted: str | None = None,
+    ) -> None:
+        self.key = key
+        self.kind = kind
+        self.meaning = meaning
+        self.unit = unit
+        self.required = required
+        #: The documented default, spelled canonically; a parameter equal to it is not printed.
+        self.default = default
+        #: What leaving the parameter out means, in words.
+        self.when_omitted = when_omitted
+        #: Results of ``kind.check`` by text: they depend on nothing else. Cleared when full.
+        self.checked: dict[str, Checked] = {}
+
+    def __repr__(self) -> str:
+        return f"ParamSpec({self.key!r}, {self.kind!r})"
 
 
-@dataclass(frozen=True)
 class ActionSpec:
     """The table of one action: its parameters in documented (and canonical) order."""
 
-    summary: str
-    parameters: tuple[ParamSpec, ...]
-    rules: tuple[Rule, ...] = ()
-    #: Per-operation template variables ({autoext}, ...) this action's output defines.
-    output_variables: frozenset[str] | None = None
-    reference: str = ""
-    by_key: Mapping[str, ParamSpec] = field(init=False, repr=False, compare=False)
-    order: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    __slots__ = ("by_key", "order", "output_variables", "parameters", "reference", "rules", "summary")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "by_key", MappingProxyType({p.key: p for p in self.parameters}))
-        object.__setattr__(self, "order", MappingProxyType({p.key: i for i, p in enumerate(self.parameters)}))
+    def __init__(
+        self,
+        summary: str,
+        parameters: tuple[ParamSpec, ...],
+        rules: tuple[Rule, ...] = (),
+        output_variables: frozenset[str] | None = None,
+        reference: str = "",
+    ) -> None:
+        self.summary = summary
+        self.parameters = parameters
+        self.rules = rules
+        #: Per-operation template variables ({autoext}, ...) this action's output defines.
+        self.output_variables = output_variables
+        self.reference = reference
+        self.by_key: Mapping[str, ParamSpec] = MappingProxyType({p.key: p for p in parameters})
+        self.order: Mapping[str, int] = MappingProxyType({p.key: i for i, p in enumerate(parameters)})
+
+    def __repr__(self) -> str:
+        return f"ActionSpec({self.summary!r})"
 
 
-@dataclass(frozen=True)
-class ActionInfo:
+class ActionInfo(NamedTuple):
     """What the catalogue knows of an action, with or without a parameter table."""
 
     name: str
@@ -83,8 +104,7 @@ class ActionInfo:
     spec: ActionSpec | None = None
 
 
-@dataclass(frozen=True)
-class CategoryInfo:
+class CategoryInfo(NamedTuple):
     name: str
     summary: str
     actions: Mapping[str, ActionInfo]
