@@ -133,11 +133,18 @@ def main() -> None:
     seen, match, ratio = paired(oss_process.canonicalize, shape, texts, rounds, fresh=False)
     print(f"\ncanonicalize, a directive seen before: {seen * us:.3f} us, ratio {ratio:.2f} to the fullmatch (goal <= 0.5)")
 
-    syntax_breakers = (lambda t: t.replace(",o_", ", o_"), lambda t: t.replace("/notify", "//notify"), lambda t: t + "+")
-    invalid = [syntax_breakers[i % 3](t) for i, t in enumerate(texts[: count // 10])]
-    err, lark, ratio = paired(oss_process.lint, swallow(plain_lark.parse), invalid, rounds)
-    print(f"\nlint of syntax errors (precise diagnostics): {err * us:.1f} us; plain Lark parse {lark * us:.1f} us")
-    print(f"  ratio {ratio:.2f} (goal <= 1)")
+    # Syntax errors where a user makes them: early (in the audio/convert stage) and late.
+    for where, breakers in (
+        (
+            "in the first stage",
+            (lambda t: t.replace(",ab_", ", ab_"), lambda t: t.replace("convert,", "convert,,"), lambda t: t.replace("|", "+|", 1)),
+        ),
+        ("in a later stage", (lambda t: t.replace(",o_", ", o_"), lambda t: t.replace("/notify", "//notify"), lambda t: t + "+")),
+    ):
+        invalid = [breakers[i % 3](t) for i, t in enumerate(texts[: count // 10])]
+        err, lark, ratio = paired(oss_process.lint, swallow(plain_lark.parse), invalid, rounds)
+        print(f"\nlint of syntax errors {where} (precise diagnostics): {err * us:.1f} us; plain Lark parse {lark * us:.1f} us")
+        print(f"  ratio {ratio:.2f} (goal <= 1)")
     value_breakers = (
         lambda t: t.replace("f_", "f_wav", 1),
         lambda t: t.replace(",ab_", ",aq_5,ab_"),

@@ -3,16 +3,27 @@
 Lark is imported and the LALR parser built on first use only (about 50 ms), once per
 process: a directive the fast scanner accepts never needs it. Nothing is cached on
 disk, so no pickle is ever loaded from a directory others can write.
+
+The grammar is regular and its separators (``|``, ``/``, ``,``) appear in no token, so an
+error is local. Lark is given only the first unit the scanner refuses (a stage, an action
+or a parameter), behind the head that puts the parser in the same state (``audio/convert``
+before ``,<parameter>``), with the separator after it: the same error at the same place,
+for a fraction of the parse. A differential test holds this to a parse of the whole text.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ._grammar import grammar_text
-from ._syntax import RawAction, RawDirective, RawParam, RawStage
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from ._grammar import grammar_text, terminal_patterns
+from ._syntax import NOTIFY_ACTION, RawAction, RawDirective, RawParam, RawStage, stage_matcher
 from .ast import Span
 from .diagnostics import Diagnostic
 
@@ -87,24 +98,92 @@ def parser() -> Lark:
             if _parser is None:
                 from lark import Lark
 
-                _parser = Lark(grammar_text(), parser="lalr", lexer="contextual", transformer=_raw_transformer())
+                # No inline transformer: on the error path the tree is never built, and
+                # Lark's plain tree builder is the cheaper of the two per token.
+                _parser = Lark(grammar_text(), parser="lalr", lexer="contextual")
     return _parser
 
 
-def parse_raw(text: str) -> RawDirective | Diagnostic:
-    """The raw directive, or the syntax diagnostic for the first place Lark stops."""
-    from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+def parse_raw(text: str, *, whole: bool = False) -> RawDirective | Diagnostic:
+    """The raw directive, or the syntax diagnostic for the first place Lark stops.
 
+    ``whole``: parse the whole text rather than the first unit the scanner refuses.
+    """
+    head, start, end = ("", 0, len(text)) if whole else _refused_unit(text)
+    piece = head + text[start:end]
+    error: UnexpectedInput
     try:
-        result: RawDirective = parser().parse(text)  # type: ignore[assignment]  # the inline transformer's output
-        return result
+        tree = parser().parse(piece)
     except UnexpectedCharacters as e:
-        return _diagnostic(text, e.pos_in_stream or 0, _accepted(e, e.allowed))
+        at, error, fallback = e.pos_in_stream or 0, e, e.allowed
     except UnexpectedToken as e:
-        pos = len(text) if e.token.type == "$END" else (e.token.start_pos or 0)
-        return _diagnostic(text, pos, _accepted(e, e.expected))
+        at, error, fallback = (len(piece) if e.token.type == "$END" else (e.token.start_pos or 0)), e, e.expected
     except UnexpectedInput:
         return _diagnostic(text, len(text), frozenset())
+    else:
+        if not whole:
+            return parse_raw(text, whole=True)  # the unit parsed: let the whole text say
+        result: RawDirective = _raw_transformer().transform(tree)
+        return result
+    # An error inside the head, or past the unit where the text goes on, means the unit
+    # was not the culprit after all: let the whole text say.
+    if not whole and (at < len(head) or (at >= len(piece) and end < len(text))):
+        return parse_raw(text, whole=True)
+    return _diagnostic(text, start + at - len(head), _accepted(error, fallback))
+
+
+@lru_cache(maxsize=1)
+def _unit_matchers() -> tuple[Callable[[str], object], Callable[[str], object], Callable[[str], object]]:
+    t = terminal_patterns()
+    category = re.compile(f"(?!(?:{t['STYLE']}|{t['NOTIFY']})$){t['CATEGORY']}").fullmatch
+    action = re.compile(t["ACTION"]).fullmatch
+    param = re.compile(f"{t['KEY']}{t['VALUE']}|{t['BARE']}").fullmatch
+    return category, action, param
+
+
+def _refused_unit(text: str) -> tuple[str, int, int]:
+    """``(head, start, end)``: Lark parses ``head + text[start:end]``, the first unit the
+    scanner refuses with the separator after it; ``("", 0, len(text))`` when none is found."""
+    matches = stage_matcher()
+    offset = 0
+    stages = text.split("|")
+    for index, stage in enumerate(stages):
+        if matches(stage) is None:
+            end = offset + len(stage) + (1 if index < len(stages) - 1 else 0)
+            return _refused_in_stage(stage, offset, end)
+        offset += len(stage) + 1
+    return "", 0, len(text)
+
+
+def _refused_in_stage(stage: str, offset: int, end: int) -> tuple[str, int, int]:
+    """The refused parameter (behind its ``category/action``) or action (behind its
+    category) inside a refused stage; else the whole stage."""
+    category_ok, action_ok, param_ok = _unit_matchers()
+    actions: list[tuple[str | None, str]]
+    if "/" in stage:
+        category, *rest = stage.split("/")
+        if not category_ok(category):
+            return "", offset, end
+        actions, position = [(category, action) for action in rest], offset + len(category)
+    elif stage.startswith(NOTIFY_ACTION):
+        actions, position = [(None, stage)], offset
+    else:
+        return "", offset, end
+    for category_name, action in actions:
+        name, *params = action.split(",")
+        if category_name is None:
+            if name != NOTIFY_ACTION:
+                return "", offset, end
+            head, position = name, position + len(name)
+        elif not action_ok(name):  # the unit "/<action>"
+            return category_name, position, min(position + 1 + len(action) + 1, end)
+        else:
+            head, position = f"{category_name}/{name}", position + 1 + len(name)
+        for param in params:
+            if not param_ok(param):  # the unit ",<parameter>"
+                return head, position, min(position + 1 + len(param) + 1, end)
+            position += 1 + len(param)
+    return "", offset, end
 
 
 def _accepted(error: Any, fallback: Any) -> frozenset[str]:
@@ -148,19 +227,21 @@ def _describe(char: str) -> str:
     return f"{char!r} (U+{ord(char):04X}{' ' + name if name else ''})"
 
 
+_WORD_AT_END = re.compile(r"[A-Za-z0-9_.=-]+\Z")
+
+
 def _before(text: str, pos: int) -> str:
     """What precedes ``pos``: the word ending there, or the separator."""
     if pos == 0:
         return " at the start"
-    start = pos
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-.=") and text[start - 1].isascii():
-        start -= 1
-    word = text[start:pos] if start < pos else text[pos - 1]
+    found = _WORD_AT_END.search(text, max(0, pos - 25), pos)
+    word = found.group() if found else text[pos - 1]
     if len(word) > 24:
         word = "..." + word[-21:]
     return f" after {word!r}" if (" " < word[-1] <= "~") else f" after {_describe(word[-1])}"
 
 
+@lru_cache(maxsize=256)
 def _words(expected: frozenset[str]) -> str:
     if {"KEY", "BARE"} <= expected:
         expected = (expected - {"KEY", "BARE"}) | {"PARAMETER"}
@@ -179,8 +260,7 @@ def _diagnostic(text: str, pos: int, expected: frozenset[str]) -> Diagnostic:
     char = text[pos]
     after = _before(text, pos)
     span = Span(pos, pos + 1)
-    lowered = text.lower()
-    if any(lowered.startswith(prefix) for prefix in _FIELD_NAMES):
+    if text[:24].lower().startswith(_FIELD_NAMES):
         return Diagnostic(
             "E015",
             f"the directive starts with a form field name; unexpected {_describe(char)}",

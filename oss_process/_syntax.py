@@ -34,13 +34,28 @@ NOTIFY_ACTION = "notify"
 
 
 @lru_cache(maxsize=1)
-def _shape() -> Callable[[str], re.Match[str] | None]:
+def _stage_pattern() -> str:
     t = terminal_patterns()
     keywords = "|".join(t[name] for name in ("STYLE", "NOTIFY"))
     param = f"(?:{t['KEY']}{t['VALUE']}|{t['BARE']})"
     action = f"{t['ACTION']}(?:,{param})*"
-    stage = f"(?:(?!(?:{keywords})/){t['CATEGORY']}/{action}(?:/{action})*|{t['STYLE']}/{t['STYLE_NAME']}|{t['NOTIFY']}(?:,{param})*)"
+    return (
+        f"(?:(?!(?:{keywords})/){t['CATEGORY']}/{action}(?:/{action})*"
+        f"|{t['STYLE']}/{t['STYLE_NAME']}"
+        f"|{t['NOTIFY']}(?:,{param})*)"
+    )
+
+
+@lru_cache(maxsize=1)
+def _shape() -> Callable[[str], re.Match[str] | None]:
+    stage = _stage_pattern()
     return re.compile(f"{stage}(?:\\|{stage})*").fullmatch
+
+
+@lru_cache(maxsize=1)
+def stage_matcher() -> Callable[[str], re.Match[str] | None]:
+    """Whether one stage (the text between two "|") is in the grammar's language."""
+    return re.compile(_stage_pattern()).fullmatch
 
 
 def _params(parts: list[str], pos: int) -> tuple[list[RawParam], int]:

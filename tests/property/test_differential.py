@@ -6,6 +6,8 @@
 - The fast verdict (plans cached by shape, a generated function per plan) against the
   full validation: whenever the fast path answers, the full path gives that canonical
   string and reports nothing at all.
+- Lark on the first stage the scanner refuses against Lark on the whole text: the same
+  syntax diagnostic.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ INPUTS = st.one_of(
 
 def assert_scanner_agrees_with_lark(text: str) -> None:
     fast = scan(text)
-    normative = _lark_parser.parse_raw(text)
+    normative = _lark_parser.parse_raw(text, whole=True)
     if isinstance(normative, Diagnostic):
         assert fast is None, (text, fast)
     else:
@@ -72,6 +74,12 @@ def assert_scanner_agrees_with_lark(text: str) -> None:
 @given(INPUTS)
 def test_scanner_agrees_with_lark(text: str) -> None:
     assert_scanner_agrees_with_lark(text)
+
+
+@PROPERTY
+@given(INPUTS)
+def test_lark_on_the_refused_stage_says_what_lark_on_the_whole_text_says(text: str) -> None:
+    assert _lark_parser.parse_raw(text) == _lark_parser.parse_raw(text, whole=True)
 
 
 @PROPERTY
@@ -104,6 +112,11 @@ def _shape_is_plain(text: str) -> bool:
 
 
 EDGE_CASES = [
+    "a||b",
+    "|a",
+    "a/b|",
+    "audio/convert,f_aac|style,x|sys/saveas,o_eA",
+    "audio/convert,f_aac|sys/saveas,o_eA|",
     "style/a_b|sys/saveas,o_eA",
     "audio/convert,f_|sys/saveas,o_eA",
     "audio/convert,f_aac,ab_1=",
@@ -118,6 +131,7 @@ EDGE_CASES = [
 def test_edge_cases() -> None:
     for text in EDGE_CASES:
         assert_scanner_agrees_with_lark(text)
+        assert _lark_parser.parse_raw(text) == _lark_parser.parse_raw(text, whole=True)
         full = _api._full(text, None, None)
         fast = _api._fast(text, None, None)
         assert fast is None or fast == full, text
