@@ -39,11 +39,7 @@ def _stage_pattern() -> str:
     keywords = "|".join(t[name] for name in ("STYLE", "NOTIFY"))
     param = f"(?:{t['KEY']}{t['VALUE']}|{t['BARE']})"
     action = f"{t['ACTION']}(?:,{param})*"
-    return (
-        f"(?:(?!(?:{keywords})/){t['CATEGORY']}/{action}(?:/{action})*"
-        f"|{t['STYLE']}/{t['STYLE_NAME']}"
-        f"|{t['NOTIFY']}(?:,{param})*)"
-    )
+    return f"(?:(?!(?:{keywords})/){t['CATEGORY']}/{action}(?:/{action})*|{t['STYLE']}/{t['STYLE_NAME']}|{t['NOTIFY']}(?:,{param})*)"
 
 
 @lru_cache(maxsize=1)
