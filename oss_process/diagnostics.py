@@ -136,6 +136,7 @@ def render(diagnostic: Diagnostic, text: str) -> str:
     start, end = diagnostic.span
     start = max(0, min(start, len(text)))
     end = max(start, min(end, len(text)))
+    end = min(end, start + _CONTEXT)  # a long span shows its first part only
     lo = max(0, start - _CONTEXT)
     hi = min(len(text), max(end, start + 1) + _CONTEXT)
     before = "".join(_display(c) for c in text[lo:start])

@@ -452,8 +452,8 @@ def test_mypy_strict_rejects_each_typed_misuse(tmp_path: Path) -> None:
 
 
 def doc_examples() -> dict[str, str]:
-    """The code blocks of docs/builder.md marked ``<!-- example: name -->``."""
-    text = DOCS.read_text(encoding="utf-8")
+    """The code blocks of docs/builder.md and the README marked ``<!-- example: name -->``."""
+    text = DOCS.read_text(encoding="utf-8") + (ROOT / "README.md").read_text(encoding="utf-8")
     return dict(re.findall(r"<!-- example: ([\w-]+) -->\n```python\n(.*?)```", text, re.DOTALL))
 
 
@@ -499,7 +499,7 @@ def fake_oss2(monkeypatch: pytest.MonkeyPatch) -> type[FakeBucket]:
 
 
 def test_the_sdk_example_sends_the_seed_samples_string(fake_oss2: type[FakeBucket], capsys: pytest.CaptureFixture[str]) -> None:
-    exec(compile(doc_examples()["oss2"], "docs/builder.md:oss2", "exec"), {"__name__": "__main__"})
+    exec(compile(doc_examples()["oss2"], "README.md:oss2", "exec"), {"__name__": "__main__"})
     assert fake_oss2.sent == [("src.mp3", JAVA)]
     assert JAVA == (
         "audio/convert,ss_10000,t_60000,f_aac,ab_96000|sys/saveas,b_ZXhhbXBsZWJ1Y2tldA,o_ZGVzdC5hYWM/notify,topic_QXVkaW9Db252ZXJ0"

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 import oss_process
 from oss_process._docs import render_readme
@@ -34,3 +39,43 @@ def test_readme_quick_start_commands() -> None:
     assert "pip install '.[test]' && python -m pytest" in text
     ci = (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install '.[test]' && python -m pytest" in ci
+
+
+def console_examples() -> list[tuple[str, str, str]]:
+    """Every ``$ command`` with the output shown under it, in the README and docs/cli.md."""
+    found = []
+    for name in ("README.md", "docs/cli.md"):
+        text = (README.parent / name).read_text(encoding="utf-8")
+        for block in re.findall(r"```console\n(.*?)```", text, re.DOTALL):
+            for command, output in re.findall(r"^\$ (.*)\n((?:(?!\$ ).*\n)*)", block, re.MULTILINE):
+                if not command.startswith("python bench/"):  # figures of the machine it ran on
+                    found.append((name, command, output))
+    return found
+
+
+@pytest.mark.parametrize(("document", "command", "output"), console_examples(), ids=lambda v: str(v)[:50])
+def test_console_examples_print_what_they_show(document: str, command: str, output: str) -> None:
+    program = f"{sys.executable} -m oss_process"
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80"}
+    script = re.sub(r"(?<![\w=-])oss-process(?![\w=-])", program, command)
+    ran = subprocess.run(["bash", "-c", script], cwd=README.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+    shown = ran.stdout.decode().replace(program, "oss-process")
+    assert shown.rstrip("\n") == output.rstrip("\n"), f"{document}: $ {command}"
+
+
+def test_readme_python_examples_show_what_they_return() -> None:
+    """In the README's Python blocks (but the oss2 one, run by tests/test_builder.py), an
+    expression followed by a ``# result`` comment evaluates to that result."""
+    text = README.read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", text, re.DOTALL) if "import oss2" not in b and "middleware" not in b]
+    checked = 0
+    for block in blocks:
+        namespace: dict[str, object] = {}
+        lines = block.splitlines()
+        for number, line in enumerate(lines):
+            shown = lines[number + 1][2:] if number + 1 < len(lines) and lines[number + 1].startswith("# '") else None
+            if shown is not None and not line.startswith(("#", " ")):
+                exec("\n".join(lines[:number]), namespace)
+                assert repr(eval(line, namespace)) == shown
+                checked += 1
+    assert checked >= 2

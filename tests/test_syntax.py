@@ -189,6 +189,14 @@ def test_size_limits_are_checked_before_parsing() -> None:
     assert oss_process.lint("image/resize" + ",w_1" * oss_process.MAX_PARAMETERS)[0].code == "W102"
 
 
+def test_render_shows_the_start_of_a_long_span() -> None:
+    text = "a" * (oss_process.MAX_LENGTH + 5000)
+    (diagnostic,) = oss_process.lint(text)
+    line, marker = diagnostic.render(text).splitlines()[1:3]
+    assert marker.strip() == "^" * 60
+    assert len(line) < 200
+
+
 def test_render_cuts_long_inputs_around_the_span() -> None:
     text = "image/resize," + "w_1," * 40 + " "
     rendered = oss_process.lint(text)[0].render(text)
