@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ._grammar import terminal_patterns
-from ._syntax import RawDirective, scan, to_ast
+from ._syntax import RawDirective, in_alphabet, scan, to_ast
 from .ast import Directive, Span
 from .diagnostics import Diagnostic
 from .errors import ArgumentError, InvalidDirectiveError, ParseError
@@ -43,7 +43,9 @@ def _syntax(text: str) -> RawDirective | Diagnostic:
     problem = _limits(text)
     if problem is not None:
         return problem
-    raw = scan(text)
+    # A character no terminal allows (a space, '+', '%') fails the scanner only after it
+    # has backtracked through everything before it: go to Lark at once.
+    raw = scan(text) if in_alphabet()(text) else None
     if raw is not None:
         return raw
     from ._lark_parser import parse_raw  # only for text the scanner refuses: Lark says why

@@ -49,6 +49,16 @@ def _shape() -> Callable[[str], re.Match[str] | None]:
 
 
 @lru_cache(maxsize=1)
+def in_alphabet() -> Callable[[str], re.Match[str] | None]:
+    """Whether every character is one some terminal of the grammar, or a separator, allows."""
+    patterns = [re.compile(p) for p in terminal_patterns().values()]
+    # A character is allowed when some terminal matches it, alone or after a letter (the
+    # padding '=' only ends a value); tests/test_syntax.py checks this against Lark.
+    allowed = {c for c in map(chr, range(128)) if any(p.search(c) or p.fullmatch("a" + c) for p in patterns)} | set("|/,")
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(allowed)) + "]*").fullmatch
+
+
+@lru_cache(maxsize=1)
 def stage_matcher() -> Callable[[str], re.Match[str] | None]:
     """Whether one stage (the text between two "|") is in the grammar's language."""
     return re.compile(_stage_pattern()).fullmatch

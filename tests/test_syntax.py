@@ -204,3 +204,15 @@ def test_render_cuts_long_inputs_around_the_span() -> None:
     assert line.startswith("    ...")
     assert len(line) < 100
     assert marker.index("^") == line.index(" ", 4)
+
+
+def test_the_alphabet_is_what_the_grammar_allows() -> None:
+    from oss_process._lark_parser import parse_raw
+    from oss_process._syntax import in_alphabet
+
+    allowed = in_alphabet()
+    for code in range(0x250):
+        char = chr(code)
+        contexts = [f"a/b,c_d{char}", f"a/b,{char}", f"a/b{char}c", f"{char}a/b", f"style/a{char}", f"a/b{char}c/d"]
+        parses = any(not isinstance(parse_raw(text, whole=True), oss_process.Diagnostic) for text in contexts)
+        assert bool(allowed(char)) == parses, repr(char)
