@@ -4,7 +4,8 @@ hold for its action, and the validator runs them without knowing the action."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from typing import Any, NamedTuple, Protocol
+from dataclasses import dataclass
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 from .ast import Value
 
@@ -49,21 +50,14 @@ def _listing(values: tuple[int, ...] | tuple[str, ...]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-class Exclusive(NamedTuple):
+@dataclass(frozen=True)
+class Exclusive:
     keys: tuple[str, ...]
     hint: str
 
-    @property
-    def reads(self) -> tuple[str, ...]:
-        return ()
-
-    @property
-    def uses_source(self) -> bool:
-        return False
-
-    @property
-    def requires_source(self) -> bool:
-        return False
+    reads: ClassVar[tuple[str, ...]] = ()
+    uses_source: ClassVar[bool] = False
+    requires_source: ClassVar[bool] = False
 
     def describe(self) -> str:
         return f"{_listing(self.keys)} are mutually exclusive"
@@ -74,7 +68,8 @@ class Exclusive(NamedTuple):
             ctx.emit("E203", self.describe(), given[1], self.hint)
 
 
-class AllowedPerChoice(NamedTuple):
+@dataclass(frozen=True)
+class AllowedPerChoice:
     """The values of ``key`` that each value of ``selector`` supports (the per-format
     tables). When ``key`` is omitted the output keeps the source's value
     (``source_field``): checked against the table when the source is known, warned
@@ -88,13 +83,8 @@ class AllowedPerChoice(NamedTuple):
     unit: str
     preferred: tuple[int, ...]
 
-    @property
-    def uses_source(self) -> bool:
-        return True
-
-    @property
-    def requires_source(self) -> bool:
-        return False
+    uses_source: ClassVar[bool] = True
+    requires_source: ClassVar[bool] = False
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -145,20 +135,16 @@ class AllowedPerChoice(NamedTuple):
             )
 
 
-class OnlyWith(NamedTuple):
+@dataclass(frozen=True)
+class OnlyWith:
     """``key`` takes effect only when ``selector`` is one of ``choices``."""
 
     key: str
     selector: str
     choices: tuple[str, ...]
 
-    @property
-    def uses_source(self) -> bool:
-        return False
-
-    @property
-    def requires_source(self) -> bool:
-        return False
+    uses_source: ClassVar[bool] = False
+    requires_source: ClassVar[bool] = False
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -178,23 +164,16 @@ class OnlyWith(NamedTuple):
             )
 
 
-class Needs(NamedTuple):
+@dataclass(frozen=True)
+class Needs:
     """``key`` does nothing unless ``needed`` is given too."""
 
     key: str
     needed: str
 
-    @property
-    def reads(self) -> tuple[str, ...]:
-        return ()
-
-    @property
-    def uses_source(self) -> bool:
-        return False
-
-    @property
-    def requires_source(self) -> bool:
-        return False
+    reads: ClassVar[tuple[str, ...]] = ()
+    uses_source: ClassVar[bool] = False
+    requires_source: ClassVar[bool] = False
 
     def describe(self) -> str:
         return f"{self.key} takes effect only with {self.needed}"
@@ -204,7 +183,8 @@ class Needs(NamedTuple):
             ctx.emit("W214", f"{self.key} has no effect without {self.needed}", self.key, f"set {self.needed}, or remove {self.key}")
 
 
-class FailsBelowSource(NamedTuple):
+@dataclass(frozen=True)
+class FailsBelowSource:
     """With ``when`` set, the job fails when the source's ``source_field`` is below ``key``."""
 
     key: str
@@ -214,13 +194,8 @@ class FailsBelowSource(NamedTuple):
     unit: str
     hint: str
 
-    @property
-    def uses_source(self) -> bool:
-        return True
-
-    @property
-    def requires_source(self) -> bool:
-        return True
+    uses_source: ClassVar[bool] = True
+    requires_source: ClassVar[bool] = True
 
     @property
     def reads(self) -> tuple[str, ...]:

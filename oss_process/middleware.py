@@ -24,7 +24,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal, NamedTuple, get_args
+from typing import TYPE_CHECKING, Any, BinaryIO, Generic, Literal, NamedTuple, TypeVar, get_args
 
 from . import gateway
 from .gateway import DEFAULT_MAX_BODY_BYTES, GUARDED_METHODS, ErrorResponse, ModeOption, Reject, RequestVerdict
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from _typeshed import WriteableBuffer
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment  # noqa: F401 - named in a string below
 
 __all__ = ["ASGIMiddleware", "GuardAction", "GuardOptions", "VerdictHook", "WSGIMiddleware"]
 
@@ -106,16 +106,15 @@ def _check(options: GuardOptions, method: str, query: bytes, body: bytes | None,
 # --- ASGI -----------------------------------------------------------------------------------
 
 
-class ASGIMiddleware:
-    """Guards an ASGI app (Starlette, FastAPI, any ASGI server): ``ASGIMiddleware(app, **options)``.
+App = TypeVar("App")
 
-    A POST body is read up to ``max_body_bytes`` and the messages received are replayed to
-    the app, chunk by chunk as they came, before the app's own ``receive`` takes over.
-    """
+
+class _Guard(Generic[App]):
+    """What both middlewares keep: the app they guard and the options."""
 
     def __init__(
         self,
-        app: ASGIApp,
+        app: App,
         *,
         mode: ModeOption = "auto",
         reject: Reject = "errors",
@@ -125,6 +124,14 @@ class ASGIMiddleware:
     ) -> None:
         self.app = app
         self.options = GuardOptions(mode, reject, on_verdict, rewrite, max_body_bytes)
+
+
+class ASGIMiddleware(_Guard[ASGIApp]):
+    """Guards an ASGI app (Starlette, FastAPI, any ASGI server): ``ASGIMiddleware(app, **options)``.
+
+    A POST body is read up to ``max_body_bytes`` and the messages received are replayed to
+    the app, chunk by chunk as they came, before the app's own ``receive`` takes over.
+    """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -220,25 +227,12 @@ async def _send_response(send: Send, response: ErrorResponse, *, head_only: bool
 # --- WSGI -----------------------------------------------------------------------------------
 
 
-class WSGIMiddleware:
+class WSGIMiddleware(_Guard["WSGIApplication"]):
     """Guards a WSGI app (Flask, Django, any WSGI server): ``WSGIMiddleware(app, **options)``.
 
     A POST body is read up to ``max_body_bytes``; ``wsgi.input`` is then replaced by a
     stream of what was read followed by the rest, so the app reads the body it was sent.
     """
-
-    def __init__(
-        self,
-        app: WSGIApplication,
-        *,
-        mode: ModeOption = "auto",
-        reject: Reject = "errors",
-        on_verdict: VerdictHook | None = None,
-        rewrite: bool = False,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    ) -> None:
-        self.app = app
-        self.options = GuardOptions(mode, reject, on_verdict, rewrite, max_body_bytes)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
