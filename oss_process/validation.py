@@ -514,27 +514,38 @@ class Outcome(NamedTuple):
     values: list[Value | None]  # per parameter: its typed value, when it checked out
 
 
-def locate(raw: RawDirective, at: int, index: int) -> Span:
-    if at in (AT_STAGE, AT_CATEGORY, AT_PIPE):
-        category, start, end, _ = raw[index]
-        if at == AT_PIPE:
-            return Span(start - 1, start)
-        return Span(start, start + len(category)) if at == AT_CATEGORY and category else Span(start, end)
-    if at in (AT_ACTION, AT_ACTION_NAME):
-        name, start, end, _ = [a for stage in raw for a in stage[3]][index]
-        return Span(start, start + len(name)) if at == AT_ACTION_NAME else Span(start, end)
-    key, _, start, end = [p for stage in raw for a in stage[3] for p in a[3]][index]
-    if at == AT_KEY and key is not None:
-        return Span(start, start + len(key))
-    if at == AT_VALUE and key is not None:
-        return Span(start + len(key) + 1, end)
-    return Span(start, end)
+class Locator:
+    """Turns a finding's place (stage, action or parameter index) into a span of ``raw``."""
+
+    __slots__ = ("actions", "params", "raw")
+
+    def __init__(self, raw: RawDirective) -> None:
+        self.raw = raw
+        self.actions = [a for stage in raw for a in stage[3]]
+        self.params = [p for action in self.actions for p in action[3]]
+
+    def __call__(self, at: int, index: int) -> Span:
+        if at in (AT_STAGE, AT_CATEGORY, AT_PIPE):
+            category, start, end, _ = self.raw[index]
+            if at == AT_PIPE:
+                return Span(start - 1, start)
+            return Span(start, start + len(category)) if at == AT_CATEGORY and category else Span(start, end)
+        if at in (AT_ACTION, AT_ACTION_NAME):
+            name, start, end, _ = self.actions[index]
+            return Span(start, start + len(name)) if at == AT_ACTION_NAME else Span(start, end)
+        key, _, start, end = self.params[index]
+        if at == AT_KEY and key is not None:
+            return Span(start, start + len(key))
+        if at == AT_VALUE and key is not None:
+            return Span(start + len(key) + 1, end)
+        return Span(start, end)
 
 
 def run_plan(raw: RawDirective, plan: Plan, source: SourceAudio | None) -> Outcome:
     """Check the values of ``raw`` under its plan; every finding becomes a diagnostic."""
-    diagnostics = [Diagnostic(f.code, f.message, locate(raw, f.at, f.target), f.hint) for f in plan.findings]
-    params = [p for stage in raw for action in stage[3] for p in action[3]]
+    locate = Locator(raw)
+    diagnostics = [Diagnostic(f.code, f.message, locate(f.at, f.target), f.hint) for f in plan.findings]
+    params = locate.params
     canonicals = [text for _, text, _, _ in params]
     values: list[Value | None] = [None] * len(params)
     for index, pspec in enumerate(plan.pspecs):
@@ -543,7 +554,7 @@ def run_plan(raw: RawDirective, plan: Plan, source: SourceAudio | None) -> Outco
         key, text, _, _ = params[index]
         result = check_value(pspec, text)
         for problem in result.problems:
-            diagnostics.append(Diagnostic(problem.code, f"{key}: {problem.message}", locate(raw, AT_VALUE, index), problem.hint))
+            diagnostics.append(Diagnostic(problem.code, f"{key}: {problem.message}", locate(AT_VALUE, index), problem.hint))
         canonicals[index] = result.canonical
         values[index] = result.value
 
@@ -552,7 +563,7 @@ def run_plan(raw: RawDirective, plan: Plan, source: SourceAudio | None) -> Outco
         known = {key: v for key, i in present.items() if (v := values[i]) is not None}
 
         def emit(code: str, message: str, key: str | None, hint: str | None = None, check: ActionCheck = check) -> None:
-            span = locate(raw, AT_ACTION, check.action_index) if key is None else locate(raw, AT_PARAM, check.keys[key])
+            span = locate(AT_ACTION, check.action_index) if key is None else locate(AT_PARAM, check.keys[key])
             diagnostics.append(Diagnostic(code, message, span, hint))
 
         context = RuleContext(known, present, source, emit, check.valid_for_parameter)
@@ -568,7 +579,7 @@ def run_plan(raw: RawDirective, plan: Plan, source: SourceAudio | None) -> Outco
                         Diagnostic(
                             "W309",
                             f"{params[index][0]}: {{{variable}}} is not set by {producer}",
-                            locate(raw, AT_VALUE, index),
+                            locate(AT_VALUE, index),
                             "variables it sets: " + ", ".join("{" + v + "}" for v in sorted(variables)),
                         )
                     )
