@@ -605,19 +605,35 @@ def _results(job: Job, batch: _Batch) -> Iterator[ChunkResult]:
         return
     with multiprocessing.Pool(batch.jobs, initializer=_worker_setup) as pool:
         in_flight: queue.Queue[_Pending | None] = queue.Queue(maxsize=4 * batch.jobs)
+        # The pool is stopped (Ctrl-C, a closed pipe) while the reader thread may be handing
+        # out work: terminating a pool during apply_async can deadlock (seen on 3.10), so
+        # both hold this lock, and the reader stops handing out once the pool is stopping.
+        handing_out = threading.Lock()
+        stopping = threading.Event()
 
         def hand_out() -> None:
             try:
                 for chunk in batch.chunks():
-                    in_flight.put(chunk if isinstance(chunk, _Ready) else pool.apply_async(process_chunk, (job, chunk)))
+                    if isinstance(chunk, _Ready):
+                        in_flight.put(chunk)
+                        continue
+                    with handing_out:
+                        if stopping.is_set():
+                            return
+                        pending = pool.apply_async(process_chunk, (job, chunk))
+                    in_flight.put(pending)
             except BaseException as error:  # noqa: BLE001 - raised again in the main thread
                 in_flight.put(_Failed(error))
             else:
                 in_flight.put(None)
 
         threading.Thread(target=hand_out, name="oss-process-reader", daemon=True).start()
-        while (pending := in_flight.get()) is not None:
-            yield pending.get()
+        try:
+            while (pending := in_flight.get()) is not None:
+                yield pending.get()
+        finally:
+            with handing_out:
+                stopping.set()
 
 
 class _Progress:

@@ -911,11 +911,14 @@ def test_interrupt_stops_without_a_traceback(jobs: str) -> None:
         assert process.stdout is not None
         assert process.stderr is not None
         reader = _Reader(process.stdout)
-        process.stdin.write(b"audio/convert,f_aac\n" * 5000)
-        process.stdin.flush()
-        assert reader.started.wait(60)  # in the batch, waiting for more input
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 130
+        try:
+            process.stdin.write(b"audio/convert,f_aac\n" * 5000)
+            process.stdin.flush()
+            assert reader.started.wait(60)  # in the batch, waiting for more input
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=30) == 130
+        finally:
+            process.kill()  # a hang fails the test instead of hanging the suite
         reader.thread.join(timeout=30)
         errors = process.stderr.read()
     assert b"Traceback" not in errors
