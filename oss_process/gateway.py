@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
@@ -238,6 +239,21 @@ def _is_form(content_type: str | None) -> bool:
     return content_type is not None and content_type.partition(";")[0].strip().lower() == _FORM_TYPE
 
 
+def _exact_names(
+    found: Iterable[ProcessParameter], findings: list[RequestDiagnostic], others: list[ProcessParameter]
+) -> list[ProcessParameter]:
+    """The parameters spelled as OSS reads them; the others (another case) go to
+    ``others``, each with its finding."""
+    exact = []
+    for parameter in found:
+        if parameter.name in _MODE_OF:
+            exact.append(parameter)
+        else:
+            findings.append(_wrong_case(parameter))
+            others.append(parameter)
+    return exact
+
+
 def check_request(
     method: str,
     query: str | bytes,
@@ -265,13 +281,7 @@ def check_request(
         return None
     findings: list[RequestDiagnostic] = []
     others: list[ProcessParameter] = []
-    exact: list[ProcessParameter] = []
-    for found in named:
-        if found.name in _MODE_OF:
-            exact.append(found)
-        else:
-            findings.append(_wrong_case(found))
-            others.append(found)
+    exact = _exact_names(named, findings, others)
     if not exact:
         return RequestVerdict(None, None, tuple(findings), tuple(others))
 
@@ -326,12 +336,7 @@ def _from_post(
             )
         )
         return None
-    for found in _process_pairs(body, "body", plus_is_space=_is_form(content_type)):
-        if found.name in _MODE_OF:
-            candidates.append(found)
-        else:
-            findings.append(_wrong_case(found))
-            others.append(found)
+    candidates.extend(_exact_names(_process_pairs(body, "body", plus_is_space=_is_form(content_type)), findings, others))
     if not candidates:
         findings.append(
             RequestDiagnostic(
