@@ -12,7 +12,7 @@ from .ast import Directive, Span
 from .diagnostics import Diagnostic
 from .errors import ArgumentError, InvalidDirectiveError, ParseError
 from .tables import MAX_LENGTH, MAX_PARAMETERS, Mode
-from .validation import ModeLike, Plan, SourceAudio, coerce_mode, compile_fast, compile_plan, render_program, run_plan
+from .validation import FastPath, ModeLike, Plan, SourceAudio, coerce_mode, compile_fast, compile_plan, render_program, run_plan
 
 __all__ = ["CACHE_SIZE", "canonicalize", "lint", "parse"]
 
@@ -79,6 +79,8 @@ _CLEAN: tuple[Diagnostic, ...] = ()
 _VALUE_SLOT = re.compile("_(" + terminal_patterns()["VALUE"] + ")")
 _PLANS: dict[Mode | None, dict[str, Plan]] = {None: {}, Mode.SYNC: {}, Mode.ASYNC: {}}
 _PLANS_LIMIT = 512
+# Per mode, the fast path of the plan that last served a directive.
+_LAST_FAST: dict[Mode | None, FastPath | None] = dict.fromkeys(_PLANS)
 
 
 def _shape(text: str) -> tuple[str, list[str]] | None:
@@ -99,11 +101,26 @@ def _plan_of(text: str, mode: Mode | None) -> tuple[tuple[str, list[str]] | None
 
 def _fast(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict | None:
     """The verdict from the cached plan of the text's shape, when nothing at all would be
-    reported; else None."""
-    shaped, plan = _plan_of(text, mode)
-    if plan is None or plan.fast_run is None:
+    reported; else None.
+
+    The plan last used in this mode is tried first: its fast path matches the whole
+    text at once, and a directive shaped like the one before needs no shape of its own.
+    """
+    if len(text) > MAX_LENGTH:
         return None
-    canonical = plan.fast_run(shaped[1], source)  # type: ignore[index]
+    fast = _LAST_FAST[mode]
+    found = fast.match(text) if fast is not None else None
+    if found is None:
+        pieces = _VALUE_SLOT.split(text)
+        plan = _PLANS[mode].get("_".join(pieces[::2]))
+        if plan is None or plan.fast_path is None:
+            return None
+        fast = plan.fast_path
+        found = fast.match(text)
+        if found is None:
+            return None
+        _LAST_FAST[mode] = fast
+    canonical = fast.run(found.groups(), source)  # type: ignore[union-attr]
     return None if canonical is None else Verdict(canonical, _CLEAN, True)
 
 
@@ -116,12 +133,14 @@ def _full(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict:
     if plan is None:
         plan = compile_plan(raw, mode)
         if shaped is not None and plan.shape_only:
-            if plan.fast:
-                plan.fast_run = compile_fast(plan)
             plans = _PLANS[mode]
             if len(plans) >= _PLANS_LIMIT:
                 plans.clear()
             plans[shaped[0]] = plan
+    elif plan.fast and plan.fast_path is None and shaped is not None:
+        # The shape's second directive: now a fast path pays for its making (a few
+        # hundred microseconds), and a stream of ever new shapes never makes one.
+        plan.fast_path = compile_fast(plan, shaped[0])
     outcome = run_plan(raw, plan, source)
     failed = any(d.is_error for d in outcome.diagnostics)
     return Verdict(None if failed else render_program(plan.program, outcome.canonicals), tuple(outcome.diagnostics), True)

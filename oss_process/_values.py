@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import binascii
 import re
-from collections.abc import Callable, Mapping
+import textwrap
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import NamedTuple, Protocol
 
@@ -46,10 +47,52 @@ class Checked(NamedTuple):
     problems: tuple[Problem, ...] = ()
 
 
+# Registers a constant for generated source and returns the name it has there.
+Bind = Callable[[object], str]
+
+
 class Kind(Protocol):
     def check(self, text: str) -> Checked: ...
 
+    @property
+    def lexical(self) -> str:
+        """A regular expression (no groups) that every text ``check`` finds clean as
+        written matches; each text it matches is a VALUE of the grammar."""
+        ...
+
+    def quick_source(self, text: str, value: str, bind: Bind) -> str:
+        """Python lines, for a generated function, that set the variable ``value`` to the
+        typed value of the string variable ``text``, which matches ``lexical``, when
+        ``check`` would report nothing and keep the text as written; else ``return None``.
+
+        The fast path matches a whole directive against the lexical patterns of its
+        values, then runs these lines inlined (a call per value costs as much as the
+        check); :func:`compile_quick` makes them a function of any text, for tests."""
+        ...
+
     def describe(self) -> str: ...
+
+
+def compile_quick(kind: Kind) -> Callable[[str], Value | None]:
+    """``kind.quick_source`` as a function of the text: the value or None."""
+    namespace: dict[str, object] = {"lexical": re.compile(kind.lexical).fullmatch}
+    lines = "if lexical(text) is None:\n    return None\n" + kind.quick_source("text", "value", binder(namespace))
+    source = "def quick(text):\n" + textwrap.indent(lines, "    ") + "\n    return value\n"
+    exec(compile(source, f"<quick {kind!r:.60}>", "exec"), namespace)  # source built by the kind
+    return namespace["quick"]  # type: ignore[return-value]
+
+
+def binder(namespace: dict[str, object]) -> Bind:
+    names: dict[int, str] = {}
+
+    def bind(constant: object) -> str:
+        name = names.get(id(constant))
+        if name is None:
+            name = names[id(constant)] = f"_k{len(names)}"
+            namespace[name] = constant
+        return name
+
+    return bind
 
 
 def _not_integer(text: str) -> Problem:
@@ -115,6 +158,14 @@ class Integer(NamedTuple):
             return Checked(None, text, (*problems, Problem("E206", f"{number} is above the maximum, {self.maximum}")))
         return Checked(number, canonical, problems)
 
+    @property
+    def lexical(self) -> str:
+        # No sign and no leading zero: no table has a negative minimum (tests hold this to check).
+        return f"0|[1-9][0-9]{{0,{len(str(self.maximum)) - 1}}}"
+
+    def quick_source(self, text: str, value: str, bind: Bind) -> str:
+        return f"{value} = int({text})\nif not {self.minimum} <= {value} <= {self.maximum}:\n    return None"
+
 
 class IntegerChoice(NamedTuple):
     """An integer from a fixed list, such as the sample rates."""
@@ -135,6 +186,13 @@ class IntegerChoice(NamedTuple):
             )
         return Checked(number, canonical, problems)
 
+    @property
+    def lexical(self) -> str:
+        return _alternatives(map(str, self.choices))
+
+    def quick_source(self, text: str, value: str, bind: Bind) -> str:
+        return f"{value} = int({text})"
+
 
 class Choice(NamedTuple):
     """A string from a fixed, case-sensitive list."""
@@ -149,13 +207,23 @@ class Choice(NamedTuple):
             return Checked(text, text, ())
         return Checked(None, text, (Problem("E207", f"{_short(text)} is not {self.describe()}", did_you_mean(text, self.choices)),))
 
+    @property
+    def lexical(self) -> str:
+        return _alternatives(self.choices)
+
+    def quick_source(self, text: str, value: str, bind: Bind) -> str:
+        return f"{value} = {text}"
+
+
+def _alternatives(spellings: Iterable[str]) -> str:
+    return "|".join(map(re.escape, sorted(spellings, key=lambda s: (-len(s), s))))
+
 
 # --- Names carried as URL-safe Base64 -------------------------------------------------
 
 _URLSAFE_BODY = re.compile(r"[A-Za-z0-9_-]*").fullmatch
 _NOT_URLSAFE = re.compile(r"[^A-Za-z0-9_-]").search
-_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
-_PADDING = (b"", b"=", b"==")
+_PADDING = ("", "=", "==")
 _UNUSED_BITS = (0, 0x3, 0xF)  # by the padding a length needs: the low bits of its last character
 _new_checked = partial(tuple.__new__, Checked)
 _SIXTETS = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")}
@@ -166,6 +234,10 @@ class NameRule(Protocol):
     """Checks a decoded name; the problems use the codes of the rule."""
 
     def check(self, name: str) -> list[Problem]: ...
+
+    def accepts_source(self, name: str, bind: Bind) -> str:
+        """A Python expression: ``not check(name)``, as cheaply as the rule can tell."""
+        ...
 
     def describe(self) -> str: ...
 
@@ -192,7 +264,7 @@ class Base64Name(NamedTuple):
             or (needed and _SIXTETS[body[-1]] & _UNUSED_BITS[needed])
         ):
             return Checked(None, text, (self._malformed(text, body),))
-        raw = binascii.a2b_base64(body.encode("ascii").translate(_TO_STANDARD) + _PADDING[needed])
+        raw = binascii.a2b_base64(body.replace("-", "+").replace("_", "/") + _PADDING[needed])
         try:
             name = raw.decode("utf-8")
         except UnicodeDecodeError as e:
@@ -205,6 +277,26 @@ class Base64Name(NamedTuple):
         if any(p.code[0] == "E" for p in problems):
             return Checked(None, body, tuple(problems))
         return Checked(name, body, tuple(problems))
+
+    @property
+    def lexical(self) -> str:
+        # Padding is never clean (W302), so the text is the body.
+        return "[A-Za-z0-9_-]+"
+
+    def quick_source(self, text: str, value: str, bind: Bind) -> str:
+        # binascii.Error and UnicodeDecodeError are both ValueErrors.
+        return (
+            f"needed = -len({text}) % 4\n"
+            f"if needed == 3 or (needed and {bind(_SIXTETS)}[{text}[-1]] & {bind(_UNUSED_BITS)}[needed]):\n"
+            "    return None\n"
+            "try:\n"
+            f"    {value} = {bind(binascii.a2b_base64)}({text}.replace('-', '+').replace('_', '/') + {bind(_PADDING)}[needed])"
+            ".decode('utf-8')\n"
+            "except ValueError:\n"
+            "    return None\n"
+            f"if not {self.rule.accepts_source(value, bind)}:\n"
+            "    return None"
+        )
 
     @staticmethod
     def _malformed(text: str, body: str) -> Problem:
@@ -269,26 +361,21 @@ def template_variables(name: str) -> tuple[list[str], str | None]:
 class _Templated:
     """Checks the {variables} of a name against the documented ones."""
 
-    __slots__ = ("_drop_known", "prefixes", "shortest", "variables")
+    __slots__ = ("fine", "prefixes", "shortest", "variables")
 
     def __init__(self, variables: Mapping[str, str], prefixes: tuple[str, ...], shortest: Mapping[str, int]) -> None:
         self.variables = variables
         self.prefixes = prefixes
         #: The fewest characters a variable expands to, where more than none is known.
         self.shortest = shortest
-        # Removes each known {variable}: the usual name is fine when no brace is left.
+        # The usual name: every brace opens or closes a known {variable}.
         known = "|".join([*map(re.escape, variables), *(re.escape(p) + "[^{}]+" for p in prefixes)])
-        self._drop_known: Callable[[str, str], str] = re.compile(rf"\{{(?:{known})\}}").sub
-
-    def _fine(self, name: str) -> bool:
-        if "{{" in name or "}}" in name:
-            return False
-        rest = self._drop_known("", name)
-        return "{" not in rest and "}" not in rest
+        #: Whether a name with braces uses only known variables, and no escaped brace.
+        self.fine: Callable[[str], object] = re.compile(rf"[^{{}}]*(?:\{{(?:{known})\}}[^{{}}]*)*").fullmatch
 
     def problems(self, name: str) -> list[Problem]:
         """Problems with the braces and variables of a name."""
-        if ("{" not in name and "}" not in name) or self._fine(name):
+        if ("{" not in name and "}" not in name) or self.fine(name):
             return []
         used, error = template_variables(name)
         problems = [Problem("E308", f"template {name[:60]!r}: {error}")] if error else []
@@ -322,6 +409,9 @@ class BucketName(NamedTuple):
     def describe(self) -> str:
         return "a bucket name"
 
+    def accepts_source(self, name: str, bind: Bind) -> str:
+        return f"({bind(_BUCKET)}({name}) is not None or not {bind(self.check)}({name}))"
+
     def check(self, name: str) -> list[Problem]:
         if _BUCKET(name):
             return []
@@ -353,6 +443,17 @@ class ObjectName(NamedTuple):
 
     def describe(self) -> str:
         return "an object name"
+
+    def accepts_source(self, name: str, bind: Bind) -> str:
+        return f"{bind(self.accepts)}({name})"
+
+    def accepts(self, name: str) -> bool:
+        """``not check(name)``."""
+        # The usual name first: printable ASCII has no control character and is its size.
+        usual = name.isascii() and name.isprintable() and 0 < len(name) <= 1023 and name[0] not in "/\\" and name[-1] != "/"
+        if usual and not _dot_segment(name) and (("{" not in name and "}" not in name) or self.templates.fine(name)):
+            return True
+        return not self.check(name)
 
     def check(self, name: str) -> list[Problem]:
         size = len(name) if name.isascii() else len(name.encode("utf-8"))
@@ -387,7 +488,7 @@ class ObjectName(NamedTuple):
 
 def _dot_segment(name: str) -> bool:
     """A '.' or '..' path segment: what a file system would resolve away."""
-    if "." not in name:
+    if "./" not in name and not name.endswith("."):  # a dot segment ends at a '/' or the end
         return False
     wrapped = f"/{name}/"
     return "/./" in wrapped or "/../" in wrapped
@@ -405,6 +506,9 @@ class TopicName(NamedTuple):
 
     def describe(self) -> str:
         return "a message-queue topic name"
+
+    def accepts_source(self, name: str, bind: Bind) -> str:
+        return f"{bind(_TOPIC)}({name}) is not None"
 
     def check(self, name: str) -> list[Problem]:
         if _TOPIC(name):

@@ -14,6 +14,7 @@ It runs in two phases, and nothing in either names an action: both walk the tabl
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
@@ -21,7 +22,7 @@ from typing import NamedTuple, Protocol
 from ._rules import Rule, RuleContext
 from ._suggest import did_you_mean
 from ._syntax import RawDirective, RawParam, from_ast
-from ._values import Base64Name, Checked, template_variables
+from ._values import Base64Name, Checked, binder, template_variables
 from .ast import Action, Directive, Parameter, Span, Stage, Value
 from .diagnostics import Diagnostic
 from .errors import ArgumentError
@@ -171,7 +172,7 @@ PrintItem = str | tuple[int, str, str | None]
 
 
 class Plan:
-    __slots__ = ("checks", "fast", "fast_run", "findings", "infos", "program", "pspecs", "shape_only", "templated")
+    __slots__ = ("checks", "fast", "fast_path", "findings", "infos", "program", "pspecs", "shape_only", "templated")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
@@ -186,8 +187,8 @@ class Plan:
         # Everything in it follows from the shape alone (not so with a style name, whose
         # "_" the shape cannot tell from a key's), so directives of one shape may share it.
         self.shape_only = True
-        # compile_fast(plan), made by the fast path for the plans it caches
-        self.fast_run: Callable[[Sequence[str], SourceAudio | None], str | None] | None = None
+        # compile_fast(plan, shape), made by the fast path for the plans it caches
+        self.fast_path: FastPath | None = None
 
 
 def _label(category: str | None, name: str) -> str:
@@ -587,39 +588,58 @@ def run_plan(raw: RawDirective, plan: Plan, source: SourceAudio | None) -> Outco
     return Outcome(diagnostics, canonicals, values)
 
 
-def compile_fast(plan: Plan) -> Callable[[Sequence[str], SourceAudio | None], str | None]:
-    """The fast path of :func:`run_plan` for a plan without findings, as one function.
+class FastPath(NamedTuple):
+    """The fast path of :func:`run_plan` for a plan without findings.
 
-    Given the value texts of a directive of the plan's shape, it returns the canonical
-    string when nothing at all would be reported, else None (and the caller takes the
-    full path, which reports). It is generated from the plan, like ``namedtuple`` and
-    ``dataclasses`` generate methods: one straight-line function, no loops over tables,
-    costs a few microseconds where the general path costs tens. A template is only
-    searched for variables its producer does not set; a false alarm there (an escaped
-    ``{{index}}``) merely takes the full path.
+    ``match(text)`` matches the directives of the plan's shape whose every value is
+    spelled as its kind's ``lexical`` pattern says (a regular expression: the shape's
+    literal text, with a group per value); ``run(match.groups(), source)`` returns the
+    canonical string when nothing at all would be reported. Either gives None otherwise,
+    and the caller takes the full path, which reports.
+    """
+
+    match: Callable[[str], re.Match[str] | None]
+    run: Callable[[Sequence[str], SourceAudio | None], str | None]
+
+
+def compile_fast(plan: Plan, shape: str) -> FastPath:
+    """The :class:`FastPath` of a plan without findings, for the ``shape`` (a directive
+    with its values cut out after their keys' ``_``) the plan was compiled from.
+
+    ``run`` is generated from the plan, like ``namedtuple`` and ``dataclasses`` generate
+    methods: one straight-line function, no loops over tables, a few microseconds where
+    the general path costs tens. Each value is checked by its kind's ``quick_source``,
+    inlined, which gives a value only for text that is clean as written: the canonical
+    text of a value is its text. A template is only searched for variables its producer
+    does not set; a false alarm there (an escaped ``{{index}}``) merely takes the full path.
     """
     assert plan.fast
     namespace: dict[str, object] = {}
+    bind = binder(namespace)
     lines = []
     count = len(plan.pspecs)
-    names = ", ".join(f"t{i}" for i in range(count))
-    lines.append(f"    {names}, = texts" if count else "    pass")
+    literals = shape.split("_")
+    assert len(literals) == count + 1, shape
+    pattern = (
+        re.escape(literals[0])
+        + "".join(
+            f"_({pspec.kind.lexical}){re.escape(literal)}"  # type: ignore[union-attr]
+            for pspec, literal in zip(plan.pspecs, literals[1:], strict=True)
+        )
+    )
+    if count:
+        lines.append(f"{''.join(f't{i}, ' for i in range(count))}= texts")
     for i, pspec in enumerate(plan.pspecs):
         assert pspec is not None
-        namespace[f"get{i}"] = pspec.checked.get
-        namespace[f"pspec{i}"] = pspec
-        lines.append(f"    r{i} = get{i}(t{i}) or check_value(pspec{i}, t{i})")
-    if count:
-        lines.append("    if " + " or ".join(f"r{i}.problems" for i in range(count)) + ": return None")
-    for k, check in enumerate(plan.checks):
-        namespace[f"quiet{k}"] = check.quiet
-        sourceless = "".join(f"r{i}.value, " for i in check.reads_sourceless)
-        sourced = "".join(f"r{i}.value, " for i in check.reads)
-        lines.append(f"    if not (quiet{k}(({sourceless}), None) if source is None else quiet{k}(({sourced}), source)): return None")
+        lines.append(pspec.kind.quick_source(f"t{i}", f"v{i}", bind))
+    for check in plan.checks:
+        quiet = bind(check.quiet)
+        sourceless = "".join(f"v{i}, " for i in check.reads_sourceless)
+        sourced = "".join(f"v{i}, " for i in check.reads)
+        lines.append(f"if not ({quiet}(({sourceless}), None) if source is None else {quiet}(({sourced}), source)): return None")
     for index, _, _, search in plan.templated:
         if search is not None:
-            namespace[f"unset{index}"] = search
-            lines.append(f"    if unset{index}(r{index}.value): return None")
+            lines.append(f"if '{{' in v{index} and {bind(search)}(v{index}): return None")
     pieces = []
     for item in plan.program:
         if isinstance(item, str):
@@ -627,16 +647,13 @@ def compile_fast(plan: Plan) -> Callable[[Sequence[str], SourceAudio | None], st
         else:
             index, before, default = item
             if default is None:
-                pieces.append(before.replace("{", "{{").replace("}", "}}") + "{" + f"r{index}.canonical" + "}")
+                pieces.append(before.replace("{", "{{").replace("}", "}}") + "{" + f"t{index}" + "}")
             else:
-                namespace[f"before{index}"] = before
-                namespace[f"default{index}"] = default
-                pieces.append("{" + f"'' if r{index}.canonical == default{index} else before{index} + r{index}.canonical" + "}")
-    lines.append("    return f" + repr("".join(pieces)))
-    source = "def fast(texts, source):\n" + "\n".join(lines) + "\n"
-    namespace["check_value"] = check_value
+                pieces.append("{" + f"'' if t{index} == {bind(default)} else {bind(before)} + t{index}" + "}")
+    lines.append("return f" + repr("".join(pieces)))
+    source = "def fast(texts, source):\n" + textwrap.indent("\n".join(lines), "    ") + "\n"
     exec(compile(source, "<oss_process fast path>", "exec"), namespace)  # source built above from the tables
-    return namespace["fast"]  # type: ignore[return-value]
+    return FastPath(re.compile(pattern).fullmatch, namespace["fast"])  # type: ignore[arg-type]
 
 
 def typed_tree(raw: RawDirective, values: Sequence[Value | None], span: Span) -> Directive:

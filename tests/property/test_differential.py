@@ -3,9 +3,9 @@
 - The scanner (`_syntax.scan`, a regular expression composed from the grammar's own
   terminals) against Lark parsing `grammar/oss_process.lark`: the same verdict and the same
   tree on every input.
-- The fast verdict (plans cached by shape, a generated function per plan) against the
-  full validation: whenever the fast path answers, the full path gives that canonical
-  string and reports nothing at all.
+- The fast verdict (plans cached by shape, a generated regular expression and function
+  per plan, the last one used tried first) against the full validation: whenever the
+  fast path answers, the full path gives that canonical string and reports nothing at all.
 - Lark on the first stage the scanner refuses against Lark on the whole text: the same
   syntax diagnostic.
 """
@@ -89,8 +89,12 @@ def test_lark_on_the_refused_stage_says_what_lark_on_the_whole_text_says(text: s
     st.none() | st.builds(SourceAudio, st.sampled_from([None, 8000, 44100, 192000]), st.sampled_from([None, 1, 2, 7])),
 )
 def test_fast_verdict_agrees_with_the_full_one(text: str, mode: Mode | None, source: SourceAudio | None) -> None:
+    # Twice: a shape gets its fast path when its second directive comes.
     full = _api._full(text, mode, source)
+    assert _api._full(text, mode, source) == full
     fast = _api._fast(text, mode, source)
+    # Again, now through the fast path last used (the one just found, if any).
+    assert _api._fast(text, mode, source) == fast, text
     if fast is not None:
         assert fast == full, text
         assert full.diagnostics == ()
@@ -133,5 +137,43 @@ def test_edge_cases() -> None:
         assert_scanner_agrees_with_lark(text)
         assert _lark_parser.parse_raw(text) == _lark_parser.parse_raw(text, whole=True)
         full = _api._full(text, None, None)
+        assert _api._full(text, None, None) == full
         fast = _api._fast(text, None, None)
         assert fast is None or fast == full, text
+
+
+def test_the_fast_path_last_used_takes_only_its_own_shape() -> None:
+    first = "audio/convert,f_aac,ab_96000|sys/saveas,o_b3V0LmFhYw"
+    assert _api._full(first, None, None).canonical == first
+    assert _api._full(first, None, None).canonical == first  # the shape's fast path is made
+    assert _api._fast(first, None, None) == _api._full(first, None, None)
+    for text in [
+        "audio/convert,f_aac,ab_96000|sys/saveas,o_b3V0LmFhYw,b_YnVja2V0",  # one more parameter
+        "audio/convert,f_aac,ab_096000|sys/saveas,o_b3V0LmFhYw",  # a leading zero: W208
+        "audio/convert,f_aac,ab_96000|sys/saveas,o_b3V0LmFhYw==",  # padding: W302
+        "audio/convert,f_mp3,ab_96000|sys/saveas,o_b3V0LmFhYw.",  # not Base64
+        "audio/convert,f_aac,ab_96000|sys/saveas,o_b3V0LmFhYw|x",
+        "audio/convert,f_aac,ab_96000|sys/saveas,o_b3V0LmFhYw" + "A" * 9000,
+    ]:
+        full = _api._full(text, None, None)
+        assert _api._full(text, None, None) == full
+        fast = _api._fast(text, None, None)
+        assert fast is None or fast == full, text
+        assert full.diagnostics != () or full.canonical is None or fast == full, text
+    # Another directive of the first one's shape, after all those: served fast.
+    fast = _api._fast("audio/convert,f_flac,ab_128000|sys/saveas,o_b3V0LmZsYWM", None, None)
+    assert fast is not None
+    assert fast == _api._full("audio/convert,f_flac,ab_128000|sys/saveas,o_b3V0LmZsYWM", None, None)
+
+
+@PROPERTY
+@given(st.lists(audio_directives(), min_size=1, max_size=3), st.sampled_from([None, Mode.SYNC, Mode.ASYNC]))
+def test_the_fast_path_serves_every_directive_that_is_clean_as_written(texts: list[str], mode: Mode | None) -> None:
+    for text in texts:
+        canonical = _api._full(text, mode, None).canonical
+        if canonical is None:
+            continue
+        full = _api._full(canonical, mode, None)
+        assert _api._full(canonical, mode, None) == full  # the shape's fast path is made
+        fast = _api._fast(canonical, mode, None)
+        assert fast == (full if full.diagnostics == () else None), canonical

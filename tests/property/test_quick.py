@@ -1,0 +1,82 @@
+"""Each value kind's fast check (``lexical`` + ``quick_source``, inlined by the fast
+path) against its full ``check``, for every parameter in the tables."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oss_process._grammar import terminal_patterns
+from oss_process._values import Base64Name, Kind, compile_quick
+from oss_process.tables import CATEGORIES, STANDALONE, ParamSpec
+from tests.property.settings import PROPERTY
+
+
+def _table_rows() -> list[ParamSpec]:
+    infos = [*STANDALONE.values(), *(info for category in CATEGORIES.values() for info in category.actions.values())]
+    return [row for info in infos if info.spec is not None for row in info.spec.parameters]
+
+
+ROWS = _table_rows()
+VALUE = re.compile(terminal_patterns()["VALUE"]).fullmatch
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def spellings(kind: Kind) -> st.SearchStrategy[str]:
+    """Texts near the kind's clean spellings, and the grammar's values in general."""
+    near = st.from_regex(re.compile(kind.lexical), fullmatch=True)
+    if isinstance(kind, Base64Name):
+        names = st.text(max_size=40) | st.from_regex(r"[a-z0-9{}./-]{0,40}", fullmatch=True)
+        near |= names.map(lambda n: _b64(n.encode())) | st.binary(max_size=30).map(_b64)
+        near |= names.map(lambda n: base64.urlsafe_b64encode(n.encode()).decode())  # padded
+    return near | st.from_regex(re.compile(terminal_patterns()["VALUE"]), fullmatch=True) | st.text(max_size=12)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.key)
+def test_quick_gives_the_value_exactly_when_check_finds_the_text_clean(row: ParamSpec) -> None:
+    quick = compile_quick(row.kind)
+
+    @PROPERTY
+    @given(spellings(row.kind))
+    def agree(text: str) -> None:
+        checked = row.kind.check(text)
+        clean = not checked.problems and checked.canonical == text
+        assert quick(text) == (checked.value if clean else None), text
+        if clean:
+            assert type(quick(text)) is type(checked.value)
+
+    agree()
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.key)
+def test_lexical_spellings_are_values_of_the_grammar(row: ParamSpec) -> None:
+    @PROPERTY
+    @given(st.from_regex(re.compile(row.kind.lexical), fullmatch=True))
+    def inside(text: str) -> None:
+        assert VALUE(text), text
+
+    inside()
+
+
+def test_quick_refuses_what_the_fast_path_must_not_take() -> None:
+    by_key = {row.key: row for row in ROWS}
+    refused = {
+        "ss": ["007", "-1", "+5", "1_000", "2147483648", "١٢"],
+        "f": ["AAC", "aac ", "wav"],
+        "ar": ["016000", "16001"],
+        "o": ["b3V0LmFhYw==", "Lw", "b3V0LmFhYw.", "e2ZvbyB9", "_w"],
+        "topic": ["LXg", "VG9waWN"],
+    }
+    for key, texts in refused.items():
+        quick = compile_quick(by_key[key].kind)
+        for text in texts:
+            assert quick(text) is None, (key, text)
+    assert compile_quick(by_key["ss"].kind)("2147483647") == 2147483647
+    assert compile_quick(by_key["o"].kind)(_b64(b"out/{autoext}")) == "out/{autoext}"
