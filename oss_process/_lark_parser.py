@@ -4,11 +4,10 @@ Lark is imported and the LALR parser built on first use only (about 50 ms), once
 process: a directive the fast scanner accepts never needs it. Nothing is cached on
 disk, so no pickle is ever loaded from a directory others can write.
 
-The grammar is regular and its separators (``|``, ``/``, ``,``) appear in no token, so an
-error is local. Lark is given only the first unit the scanner refuses (a stage, an action
-or a parameter), behind the head that puts the parser in the same state (``audio/convert``
-before ``,<parameter>``), with the separator after it: the same error at the same place,
-for a fraction of the parse. A differential test holds this to a parse of the whole text.
+A text the scanner refuses is run through Lark's own parse table and contextual lexer
+by :class:`Automaton`, a loop that stops where a Lark parse stops, with the parser state
+Lark would have there, at a fraction of a Lark parse's fixed cost. A differential test
+holds it to Lark itself, which still builds every tree.
 """
 
 from __future__ import annotations
@@ -22,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from ._grammar import grammar_text, terminal_patterns
-from ._syntax import NOTIFY_ACTION, RawAction, RawDirective, RawParam, RawStage, stage_matcher
+from ._grammar import grammar_text
+from ._syntax import RawAction, RawDirective, RawParam, RawStage
 from .ast import Span
 from .diagnostics import Diagnostic
 
@@ -107,109 +106,169 @@ def parser() -> Lark:
 def parse_raw(text: str, *, whole: bool = False) -> RawDirective | Diagnostic:
     """The raw directive, or the syntax diagnostic for the first place Lark stops.
 
-    ``whole``: parse the whole text rather than the first unit the scanner refuses.
+    A text the scanner refused goes to :class:`Automaton`: Lark's own parse table and
+    contextual lexer, run without Lark's per-parse machinery. ``whole``: run Lark itself
+    (the reference the automaton is tested against, and the builder of trees).
     """
-    head, start, end = ("", 0, len(text)) if whole else _refused_unit(text)
-    piece = head + text[start:end]
+    if not whole:
+        stop = automaton().first_error(text)
+        if stop is None:  # the grammar takes it after all: Lark builds the tree
+            return parse_raw(text, whole=True)
+        return _diagnostic(text, *stop)
     error: UnexpectedInput
     try:
-        tree = parser().parse(piece)
+        tree = parser().parse(text)
     except UnexpectedCharacters as e:
         at, error, fallback = e.pos_in_stream or 0, e, e.allowed
     except UnexpectedToken as e:
-        at, error, fallback = (len(piece) if e.token.type == "$END" else (e.token.start_pos or 0)), e, e.expected
+        at, error, fallback = (len(text) if e.token.type == "$END" else (e.token.start_pos or 0)), e, e.expected
     except UnexpectedInput:
         return _diagnostic(text, len(text), frozenset())
     else:
-        if not whole:
-            return parse_raw(text, whole=True)  # the unit parsed: let the whole text say
         result: RawDirective = _raw_transformer().transform(tree)
         return result
-    # An error inside the head, or past the unit where the text goes on, means the unit
-    # was not the culprit after all: let the whole text say.
-    if not whole and (at < len(head) or (at >= len(piece) and end < len(text))):
-        return parse_raw(text, whole=True)
-    return _diagnostic(text, start + at - len(head), _accepted(error, fallback))
+    return _diagnostic(text, at, _accepted(error, fallback))
 
 
-@lru_cache(maxsize=1)
-def _unit_matchers() -> tuple[Callable[[str], object], Callable[[str], object], Callable[[str], object]]:
-    t = terminal_patterns()
-    category = re.compile(f"(?!(?:{t['STYLE']}|{t['NOTIFY']})$){t['CATEGORY']}").fullmatch
-    action = re.compile(t["ACTION"]).fullmatch
-    param = re.compile(f"{t['KEY']}{t['VALUE']}|{t['BARE']}").fullmatch
-    return category, action, param
+# Per parser state: what each terminal does there, (True, next state) for a shift or
+# (False, size, rule name) for a reduction.
+_Step = tuple[bool, int] | tuple[bool, int, str]
 
 
-def _refused_unit(text: str) -> tuple[str, int, int]:
-    """``(head, start, end)``: Lark parses ``head + text[start:end]``, the first unit the
-    scanner refuses with the separator after it; ``("", 0, len(text))`` when none is found."""
-    matches = stage_matcher()
-    offset = 0
-    stages = text.split("|")
-    for index, stage in enumerate(stages):
-        if matches(stage) is None:
-            end = offset + len(stage) + (1 if index < len(stages) - 1 else 0)
-            return _refused_in_stage(stage, offset, end)
-        offset += len(stage) + 1
-    return "", 0, len(text)
+class Automaton:
+    """Lark's LALR(1) parse table and contextual lexer for the grammar, driven by a plain
+    loop: the position where Lark stops on a text, and the terminals its parser state
+    would accept there, for a fraction of what a Lark parse costs (a parse builds a lexer
+    thread, a parser state and, on error, exceptions and an interactive parser).
+
+    The table is Lark's. The lexer is Lark's contextual lexer rebuilt from Lark's
+    terminal definitions: in each state only the terminals the state accepts, tried in
+    Lark's order (priority, then widest), a string terminal that a regular one also
+    matches folded into it and restored by value (Lark's "unless" callback).
+    ``tests/property/test_differential.py`` holds it to Lark on generated input.
+    """
+
+    def __init__(self, lark: Lark) -> None:
+        conf = lark.parse_interactive("").parser_state.parse_conf
+        self.start: int = conf.start_state
+        self.end: int = conf.end_state
+        terminals = {t.name: t for t in lark.terminals}
+        assert all(not t.pattern.flags for t in terminals.values()), "regular expression flags are not supported here"
+        self.table: dict[int, dict[str, _Step]] = {
+            state: {
+                symbol: (True, arg) if action.name == "Shift" else (False, len(arg.expansion), arg.origin.name)
+                for symbol, (action, arg) in actions.items()
+            }
+            for state, actions in conf.states.items()
+        }
+        by_accepted: dict[frozenset[str], _Lexer] = {}
+        self.lexers: dict[int, _Lexer] = {}
+        for state, actions in conf.states.items():
+            accepted = frozenset(name for name in actions if name in terminals)
+            if accepted not in by_accepted:
+                by_accepted[accepted] = _lexer([terminals[name] for name in accepted])
+            self.lexers[state] = by_accepted[accepted]
+        self._accepts: dict[tuple[int, ...], frozenset[str]] = {}
+
+    def first_error(self, text: str) -> tuple[int, frozenset[str]] | None:
+        """Where Lark stops on ``text`` (``len(text)``: at its end), and what the parser
+        would take there; None when the text is in the language."""
+        stack = [self.start]
+        pos, size = 0, len(text)
+        while pos < size:
+            match, unless = self.lexers[stack[-1]]
+            found = match(text, pos)
+            # No terminal of the state matches: Lark reports the same place and state
+            # whether some other terminal matches there (UnexpectedToken) or none does.
+            if found is None:
+                return pos, self.accepts(stack)
+            kind = found.lastgroup
+            if unless and kind in unless:
+                kind = unless[kind].get(found.group(), kind)
+            if not self._feed(stack, kind):  # type: ignore[arg-type]
+                return pos, self.accepts(stack)
+            pos = found.end()
+        if not self._feed(stack, "$END"):
+            return size, self.accepts(stack)
+        return None
+
+    def _feed(self, stack: list[int], kind: str) -> bool:
+        """Lark's ``ParserState.feed_token`` on the state stack alone: False on an error
+        (the stack then as Lark's is when it raises)."""
+        table = self.table
+        while True:
+            step = table[stack[-1]].get(kind)
+            if step is None:
+                return False
+            if step[0]:
+                stack.append(step[1])
+                return True
+            _, length, rule = step  # type: ignore[misc]
+            if length:
+                del stack[-length:]
+            stack.append(table[stack[-1]][rule][1])
+            if kind == "$END" and stack[-1] == self.end:
+                return True
+
+    def accepts(self, stack: list[int]) -> frozenset[str]:
+        """Lark's ``InteractiveParser.accepts()``: each terminal the state lists that a
+        copy of the stack takes; remembered by stack."""
+        key = tuple(stack)
+        accepted = self._accepts.get(key)
+        if accepted is None:
+            accepted = frozenset(kind for kind in self.table[stack[-1]] if kind.isupper() and self._feed(list(stack), kind))
+            if len(self._accepts) >= 1024:
+                self._accepts.clear()
+            self._accepts[key] = accepted
+        return accepted
 
 
-def _refused_in_stage(stage: str, offset: int, end: int) -> tuple[str, int, int]:
-    """The refused parameter (behind its ``category/action``) or action (behind its
-    category) inside a refused stage; else the whole stage."""
-    category_ok, action_ok, param_ok = _unit_matchers()
-    actions: list[tuple[str | None, str]]
-    if "/" in stage:
-        category, *rest = stage.split("/")
-        if not category_ok(category):
-            return "", offset, end
-        actions, position = [(category, action) for action in rest], offset + len(category)
-    elif stage.startswith(NOTIFY_ACTION):
-        actions, position = [(None, stage)], offset
-    else:
-        return "", offset, end
-    for category_name, action in actions:
-        name, *params = action.split(",")
-        if category_name is None:
-            if name != NOTIFY_ACTION:
-                return "", offset, end
-            head, position = name, position + len(name)
-        elif not action_ok(name):  # the unit "/<action>"
-            return category_name, position, min(position + 1 + len(action) + 1, end)
-        else:
-            head, position = f"{category_name}/{name}", position + 1 + len(name)
-        for param in params:
-            if not param_ok(param):  # the unit ",<parameter>"
-                return head, position, min(position + 1 + len(param) + 1, end)
-            position += 1 + len(param)
-    return "", offset, end
+# The match of one state's terminals at a position, and for a regular terminal that
+# also matches string terminals, their names by value.
+_Lexer = tuple[Callable[[str, int], "re.Match[str] | None"], dict[str, dict[str, str]]]
+
+
+def _lexer(terminals: list[Any]) -> _Lexer:
+    """What Lark's ``BasicLexer`` builds from these terminal definitions."""
+    terminals = sorted(terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+    unless: dict[str, dict[str, str]] = {}
+    folded = set()
+    for regular in (t for t in terminals if t.pattern.type == "re"):
+        for string in (t for t in terminals if t.pattern.type == "str" and t.priority == regular.priority):
+            value = string.pattern.value
+            found = re.match(regular.pattern.to_regexp(), value)
+            if found is not None and found.group() == value:
+                unless.setdefault(regular.name, {})[value] = string.name
+                folded.add(string.name)
+    kept = [t for t in terminals if t.name not in folded]
+    pattern = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in kept)
+    return re.compile(pattern).match if kept else (lambda text, pos: None), unless
+
+
+_lock_automaton = threading.Lock()
+_automaton: Automaton | None = None
+
+
+def automaton() -> Automaton:
+    global _automaton
+    if _automaton is None:
+        with _lock_automaton:
+            if _automaton is None:
+                _automaton = Automaton(parser())
+    return _automaton
 
 
 def _accepted(error: Any, fallback: Any) -> frozenset[str]:
-    """Every terminal the parser would take here, the end of input included.
-
-    ``accepts()`` tries each terminal on a copy of the parser state (the exception's own
-    set leaves out terminals that need a reduction first, such as the end). The answer
-    depends on the state stack alone, so it is remembered by stack.
-    """
+    """Every terminal Lark's parser would take where it stopped, the end of input included
+    (``accepts()`` on the interactive parser: the exception's own set leaves out terminals
+    that need a reduction first, such as the end)."""
     interactive = getattr(error, "interactive_parser", None)
     if interactive is None:
         return frozenset(fallback or ())
-    stack = tuple(interactive.parser_state.state_stack)
-    accepted = _ACCEPTED.get(stack)
-    if accepted is None:
-        try:
-            accepted = frozenset(interactive.accepts())
-        except Exception:  # noqa: BLE001 - wording only: the verdict stands either way
-            return frozenset(fallback or ())
-        if len(_ACCEPTED) >= 1024:
-            _ACCEPTED.clear()
-        _ACCEPTED[stack] = accepted
-    return accepted
-
-
-_ACCEPTED: dict[tuple[int, ...], frozenset[str]] = {}
+    try:
+        return frozenset(interactive.accepts())
+    except Exception:  # noqa: BLE001 - wording only: the verdict stands either way
+        return frozenset(fallback or ())
 
 
 _WHITESPACE_NAMES = {" ": "space", "\t": "tab", "\n": "newline", "\r": "carriage return"}

@@ -6,14 +6,18 @@
 - The fast verdict (plans cached by shape, a generated regular expression and function
   per plan, the last one used tried first) against the full validation: whenever the
   fast path answers, the full path gives that canonical string and reports nothing at all.
-- Lark on the first stage the scanner refuses against Lark on the whole text: the same
+- The automaton that reports syntax errors (Lark's parse table and contextual lexer in a
+  plain loop) against a Lark parse: the same place, the same parser state, the same
   syntax diagnostic.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given
 from hypothesis import strategies as st
+from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
 from oss_process import SourceAudio, _api, _lark_parser
 from oss_process._syntax import scan
@@ -76,9 +80,29 @@ def test_scanner_agrees_with_lark(text: str) -> None:
     assert_scanner_agrees_with_lark(text)
 
 
+def lark_stop(text: str) -> tuple[int, frozenset[str]] | None:
+    """Where a Lark parse of ``text`` stops, and what its interactive parser accepts there."""
+    error: Any
+    try:
+        _lark_parser.parser().parse(text)
+    except UnexpectedToken as e:
+        error, at = e, (len(text) if e.token.type == "$END" else e.token.start_pos)
+    except UnexpectedCharacters as e:
+        error, at = e, e.pos_in_stream
+    else:
+        return None
+    return at, frozenset(error.interactive_parser.accepts())
+
+
 @PROPERTY
 @given(INPUTS)
-def test_lark_on_the_refused_stage_says_what_lark_on_the_whole_text_says(text: str) -> None:
+def test_the_automaton_stops_where_lark_stops_in_the_same_parser_state(text: str) -> None:
+    assert _lark_parser.automaton().first_error(text) == lark_stop(text), text
+
+
+@PROPERTY
+@given(INPUTS)
+def test_the_automaton_gives_the_diagnostic_lark_gives(text: str) -> None:
     assert _lark_parser.parse_raw(text) == _lark_parser.parse_raw(text, whole=True)
 
 
@@ -135,6 +159,7 @@ EDGE_CASES = [
 def test_edge_cases() -> None:
     for text in EDGE_CASES:
         assert_scanner_agrees_with_lark(text)
+        assert _lark_parser.automaton().first_error(text) == lark_stop(text), text
         assert _lark_parser.parse_raw(text) == _lark_parser.parse_raw(text, whole=True)
         full = _api._full(text, None, None)
         assert _api._full(text, None, None) == full
