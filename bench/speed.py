@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import base64
 import gc
+import itertools
 import os
 import random
 import re
@@ -133,8 +134,10 @@ def main() -> None:
     seen, match, ratio = paired(oss_process.canonicalize, shape, texts, rounds, fresh=False)
     print(f"\ncanonicalize, a directive seen before: {seen * us:.3f} us, ratio {ratio:.2f} to the fullmatch (goal <= 0.5)")
 
-    # Syntax errors where a user makes them: early (in the audio/convert stage) and late.
+    # Syntax errors where a user makes them: at once, early (in the audio/convert stage) and
+    # late. The earlier the error, the less a plain Lark parse has to do.
     for where, breakers in (
+        ("at the first character", (lambda t: " " + t, lambda t: "/" + t, lambda t: "+" + t[1:])),
         (
             "in the first stage",
             (lambda t: t.replace(",ab_", ", ab_"), lambda t: t.replace("convert,", "convert,,"), lambda t: t.replace("|", "+|", 1)),
@@ -154,6 +157,20 @@ def main() -> None:
     err, lark, ratio = paired(oss_process.lint, swallow(plain_lark.parse), invalid, rounds)
     print(f"lint of valid syntax with errors (E207, E203, E101): {err * us:.1f} us; plain Lark parse {lark * us:.1f} us")
     print(f"  ratio {ratio:.2f} (goal <= 1)")
+
+    # A shape never seen: its plan is made on its first directive; its fast path (a regular
+    # expression and a function, compiled) once FAST_PATH_AFTER more have taken the full path.
+    keys = ["ss_1000", "t_60000", "ab_96000", "ar_44100", "ac_2"]
+    combinations = itertools.chain.from_iterable(itertools.permutations(keys, r) for r in (3, 4, 5))
+    shapes = ["audio/convert,f_flac," + ",".join(c) + "|sys/saveas,o_b3V0LmZsYWM" for c in combinations]
+    lark = per_call(swallow(plain_lark.parse), shapes)
+    assert all(not oss_process.lint(s) for s in shapes)  # clean: each will get a fast path
+    costs = [per_call(oss_process.lint, shapes, lambda: (_api._cached_verdict.cache_clear(), *(p.clear() for p in _api._PLANS.values())))]
+    costs += [per_call(oss_process.lint, shapes, _api._cached_verdict.cache_clear) for _ in range(_api.FAST_PATH_AFTER)]
+    print(f"\nlint of directives of {len(shapes)} shapes never seen (plain Lark parse {lark * us:.0f} us):")
+    print(f"  the first of a shape {costs[0] * us:.0f} us, the next {costs[1] * us:.0f} us, the one that makes the shape's")
+    mean = statistics.mean(costs)
+    print(f"  fast path {costs[-1] * us:.0f} us; over these {len(costs)}: {mean * us:.0f} us each, ratio {mean / lark:.2f} to Lark")
 
     runs = 7 if args.quick else 21
     base = startup("pass", 3)  # warm the disk cache

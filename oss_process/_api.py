@@ -79,6 +79,8 @@ _CLEAN: tuple[Diagnostic, ...] = ()
 _VALUE_SLOT = re.compile("_(" + terminal_patterns()["VALUE"] + ")")
 _PLANS: dict[Mode | None, dict[str, Plan]] = {None: {}, Mode.SYNC: {}, Mode.ASYNC: {}}
 _PLANS_LIMIT = 512
+#: A shape's first directives take the full path this many times; the next makes its fast path.
+FAST_PATH_AFTER = 16
 # Per mode, the fast path of the plan that last served a directive.
 _LAST_FAST: dict[Mode | None, FastPath | None] = dict.fromkeys(_PLANS)
 
@@ -137,10 +139,12 @@ def _full(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict:
             if len(plans) >= _PLANS_LIMIT:
                 plans.clear()
             plans[shaped[0]] = plan
-    elif plan.fast and plan.fast_path is None and shaped is not None:
-        # The shape's second directive: now a fast path pays for its making (a few
-        # hundred microseconds), and a stream of ever new shapes never makes one.
-        plan.fast_path = compile_fast(plan, shaped[0])
+    if plan.fast and plan.fast_path is None and shaped is not None:
+        # Making a fast path costs some 30 full runs: a shape earns one by recurring, so
+        # a stream of ever new shapes costs about what the full path costs.
+        plan.full_runs += 1
+        if plan.full_runs > FAST_PATH_AFTER:
+            plan.fast_path = compile_fast(plan, shaped[0])
     outcome = run_plan(raw, plan, source)
     failed = any(d.is_error for d in outcome.diagnostics)
     return Verdict(None if failed else render_program(plan.program, outcome.canonicals), tuple(outcome.diagnostics), True)

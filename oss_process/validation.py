@@ -172,7 +172,7 @@ PrintItem = str | tuple[int, str, str | None]
 
 
 class Plan:
-    __slots__ = ("checks", "fast", "fast_path", "findings", "infos", "program", "pspecs", "shape_only", "templated")
+    __slots__ = ("checks", "fast", "fast_path", "findings", "full_runs", "infos", "program", "pspecs", "shape_only", "templated")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
@@ -187,8 +187,10 @@ class Plan:
         # Everything in it follows from the shape alone (not so with a style name, whose
         # "_" the shape cannot tell from a key's), so directives of one shape may share it.
         self.shape_only = True
-        # compile_fast(plan, shape), made by the fast path for the plans it caches
+        # compile_fast(plan, shape), made by the fast path for the plans it caches, once
+        # full_runs directives of the shape have taken the full path
         self.fast_path: FastPath | None = None
+        self.full_runs = 0
 
 
 def _label(category: str | None, name: str) -> str:
