@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Fuzz lint: it must never raise for a str, never report an internal error (E999), and
-every span must lie inside the input.
+every span must lie inside the input. And the fast paths must agree with the normative
+ones: a syntax diagnostic with the one a Lark parse of the whole text gives, a fast
+verdict with the full validation.
 
     python fuzz/fuzz_lint.py fuzz/corpus/lint -runs=100000
 """
@@ -21,6 +23,18 @@ def TestOneInput(data: bytes) -> None:
         if not (0 <= d.span.start <= d.span.end <= len(text)):
             raise Finding(f"span {d.span} outside {len(text)} characters: {text!r}")
         d.render(text)
+    coerced = oss_process._api.coerce_mode(mode) if mode is not None else None
+    if diagnostics and diagnostics[0].code in SYNTAX and len(text) <= oss_process.MAX_LENGTH:
+        lark = oss_process._lark_parser.parse_raw(text, whole=True)
+        if lark != diagnostics[0]:
+            raise Finding(f"the automaton says {diagnostics[0]}, Lark says {lark}: {text!r}")
+    fast = oss_process._api._fast(text, coerced, source)
+    if fast is not None and fast != oss_process._api._full(text, coerced, source):
+        raise Finding(f"the fast verdict {fast} is not the full one: {text!r}")
+
+
+# Syntax errors, as the automaton reports them (E001-E003 come before any parsing).
+SYNTAX = {f"E0{n:02d}" for n in range(10, 18)}
 
 
 if __name__ == "__main__":
