@@ -2,7 +2,8 @@
 
 The grammar ships inside the wheel as ``oss_process/grammar/oss_process.lark``; in a
 source checkout it is the top-level ``grammar/oss_process.lark``. Reading it needs no
-Lark import, so the fast scanner can take its terminals from the same file.
+Lark import, so the fast scanner can take its terminals from the same file. Beside it,
+``oss_process.table.json`` is the LALR table Lark derives from it (see ``_lark_parser``).
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import re
 from functools import lru_cache
 
 GRAMMAR_FILE = "oss_process.lark"
+TABLE_FILE = "oss_process.table.json"
 
 # os.path rather than pathlib: pathlib costs milliseconds of import time.
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-_CANDIDATES = (
-    os.path.join(_PACKAGE_DIR, "grammar", GRAMMAR_FILE),  # installed wheel
-    os.path.join(os.path.dirname(_PACKAGE_DIR), "grammar", GRAMMAR_FILE),  # source checkout
+_DIRECTORIES = (
+    os.path.join(_PACKAGE_DIR, "grammar"),  # installed wheel
+    os.path.join(os.path.dirname(_PACKAGE_DIR), "grammar"),  # source checkout
 )
 
 # `NAME: /regex/` or `NAME.priority: /regex/` or `NAME: "literal"`, one per line.
@@ -27,11 +29,13 @@ _TERMINAL_LINE = re.compile(
 )
 
 
-def grammar_path() -> str:
-    for candidate in _CANDIDATES:
+def grammar_path(name: str = GRAMMAR_FILE) -> str:
+    """Where the grammar (or a file generated beside it) is."""
+    for directory in _DIRECTORIES:
+        candidate = os.path.join(directory, name)
         if os.path.isfile(candidate):
             return candidate
-    raise FileNotFoundError(f"the grammar {GRAMMAR_FILE} is missing from the oss_process package")
+    raise FileNotFoundError(f"{name} is missing from the oss_process package")
 
 
 @lru_cache(maxsize=1)

@@ -1,13 +1,16 @@
-"""Lark, built from the normative grammar: the source of every syntax diagnostic.
+"""Lark and the normative grammar: the source of every syntax diagnostic.
 
-Lark is imported and the LALR parser built on first use only (about 50 ms), once per
-process: a directive the fast scanner accepts never needs it. Nothing is cached on
-disk, so no pickle is ever loaded from a directory others can write.
+Text the scanner refuses is run by :class:`Automaton`: Lark's own LALR table and
+contextual lexer in a plain loop that stops where a Lark parse stops, in the parser state
+Lark has there, at a fraction of a Lark parse's fixed cost. Lark generates the table from
+the grammar (``python -m oss_process._lark_parser`` writes ``grammar/oss_process.table.json``;
+a test fails when it is stale), and it ships beside the grammar as JSON: a syntax error
+needs no Lark import and no parser build (some 45 ms together). A table made from another
+grammar is ignored, and Lark is built to make one.
 
-A text the scanner refuses is run through Lark's own parse table and contextual lexer
-by :class:`Automaton`, a loop that stops where a Lark parse stops, with the parser state
-Lark would have there, at a fraction of a Lark parse's fixed cost. A differential test
-holds it to Lark itself, which still builds every tree.
+Lark itself is imported and built on first use only, once per process, and never cached on
+disk (no pickle is ever loaded from a directory others can write). It builds trees, and
+it is the reference the tests hold the automaton to.
 """
 
 from __future__ import annotations
@@ -19,9 +22,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-
-from ._grammar import grammar_text
+from ._grammar import TABLE_FILE, grammar_path, grammar_text
 from ._syntax import RawAction, RawDirective, RawParam, RawStage
 from .ast import Span
 from .diagnostics import Diagnostic
@@ -115,6 +116,8 @@ def parse_raw(text: str, *, whole: bool = False) -> RawDirective | Diagnostic:
         if stop is None:  # the grammar takes it after all: Lark builds the tree
             return parse_raw(text, whole=True)
         return _diagnostic(text, *stop)
+    from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
     error: UnexpectedInput
     try:
         tree = parser().parse(text)
@@ -130,9 +133,48 @@ def parse_raw(text: str, *, whole: bool = False) -> RawDirective | Diagnostic:
     return _diagnostic(text, at, _accepted(error, fallback))
 
 
-# Per parser state: what each terminal does there, (True, next state) for a shift or
-# (False, size, rule name) for a reduction.
-_Step = tuple[bool, int] | tuple[bool, int, str]
+# Per parser state: what each symbol does there, (1, next state) for a shift (a goto, for
+# a rule's name) or (0, size, rule name) for a reduction.
+_Step = tuple[int, int] | tuple[int, int, str]
+
+
+def table_document(lark: Lark) -> dict[str, Any]:
+    """Lark's LALR(1) table and terminal definitions for the grammar, as JSON data.
+
+    States are numbered breadth first from the start, symbols in order, so the document
+    is the same from any run (Lark's numbering follows set order). It records the grammar
+    it was made from: a table whose grammar is not the one shipped is not used.
+    """
+    conf = lark.parse_interactive("").parser_state.parse_conf
+    states = conf.states
+    number = {conf.start_state: 0}
+    order = [conf.start_state]
+    for state in order:  # grows while it is walked
+        for _, (action, arg) in sorted(states[state].items()):
+            if action.name == "Shift" and arg not in number:
+                number[arg] = len(order)
+                order.append(arg)
+    table = [
+        {
+            symbol: [1, number[arg]] if action.name == "Shift" else [0, len(arg.expansion), arg.origin.name]
+            for symbol, (action, arg) in sorted(states[state].items())
+        }
+        for state in order
+    ]
+    terminals = []
+    for t in sorted(lark.terminals, key=lambda t: t.name):
+        assert not t.pattern.flags, "regular expression flags are not supported here"
+        terminals.append(
+            {
+                "name": t.name,
+                "type": t.pattern.type,
+                "regexp": t.pattern.to_regexp(),
+                "value": t.pattern.value,
+                "priority": t.priority,
+                "max_width": t.pattern.max_width,
+            }
+        )
+    return {"grammar": grammar_text(), "start": 0, "end": number[conf.end_state], "table": table, "terminals": terminals}
 
 
 class Automaton:
@@ -141,33 +183,25 @@ class Automaton:
     would accept there, for a fraction of what a Lark parse costs (a parse builds a lexer
     thread, a parser state and, on error, exceptions and an interactive parser).
 
-    The table is Lark's. The lexer is Lark's contextual lexer rebuilt from Lark's
-    terminal definitions: in each state only the terminals the state accepts, tried in
-    Lark's order (priority, then widest), a string terminal that a regular one also
-    matches folded into it and restored by value (Lark's "unless" callback).
-    ``tests/property/test_differential.py`` holds it to Lark on generated input.
+    The table is Lark's (:func:`table_document`). The lexer is Lark's contextual lexer
+    rebuilt from Lark's terminal definitions: in each state only the terminals the state
+    accepts, tried in Lark's order (priority, then widest), a string terminal that a
+    regular one also matches folded into it and restored by value (Lark's "unless"
+    callback). ``tests/property/test_differential.py`` holds it to Lark on generated input.
     """
 
-    def __init__(self, lark: Lark) -> None:
-        conf = lark.parse_interactive("").parser_state.parse_conf
-        self.start: int = conf.start_state
-        self.end: int = conf.end_state
-        terminals = {t.name: t for t in lark.terminals}
-        assert all(not t.pattern.flags for t in terminals.values()), "regular expression flags are not supported here"
-        self.table: dict[int, dict[str, _Step]] = {
-            state: {
-                symbol: (True, arg) if action.name == "Shift" else (False, len(arg.expansion), arg.origin.name)
-                for symbol, (action, arg) in actions.items()
-            }
-            for state, actions in conf.states.items()
-        }
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.start: int = document["start"]
+        self.end: int = document["end"]
+        terminals = {t["name"]: t for t in document["terminals"]}
+        self.table: list[dict[str, _Step]] = [{symbol: tuple(step) for symbol, step in actions.items()} for actions in document["table"]]
         by_accepted: dict[frozenset[str], _Lexer] = {}
-        self.lexers: dict[int, _Lexer] = {}
-        for state, actions in conf.states.items():
+        self.lexers: list[_Lexer] = []
+        for actions in self.table:
             accepted = frozenset(name for name in actions if name in terminals)
             if accepted not in by_accepted:
                 by_accepted[accepted] = _lexer([terminals[name] for name in accepted])
-            self.lexers[state] = by_accepted[accepted]
+            self.lexers.append(by_accepted[accepted])
         self._accepts: dict[tuple[int, ...], frozenset[str]] = {}
 
     def first_error(self, text: str) -> tuple[int, frozenset[str]] | None:
@@ -228,20 +262,19 @@ class Automaton:
 _Lexer = tuple[Callable[[str, int], "re.Match[str] | None"], dict[str, dict[str, str]]]
 
 
-def _lexer(terminals: list[Any]) -> _Lexer:
+def _lexer(terminals: list[dict[str, Any]]) -> _Lexer:
     """What Lark's ``BasicLexer`` builds from these terminal definitions."""
-    terminals = sorted(terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+    terminals = sorted(terminals, key=lambda t: (-t["priority"], -t["max_width"], -len(t["value"]), t["name"]))
     unless: dict[str, dict[str, str]] = {}
     folded = set()
-    for regular in (t for t in terminals if t.pattern.type == "re"):
-        for string in (t for t in terminals if t.pattern.type == "str" and t.priority == regular.priority):
-            value = string.pattern.value
-            found = re.match(regular.pattern.to_regexp(), value)
-            if found is not None and found.group() == value:
-                unless.setdefault(regular.name, {})[value] = string.name
-                folded.add(string.name)
-    kept = [t for t in terminals if t.name not in folded]
-    pattern = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in kept)
+    for regular in (t for t in terminals if t["type"] == "re"):
+        for string in (t for t in terminals if t["type"] == "str" and t["priority"] == regular["priority"]):
+            found = re.match(regular["regexp"], string["value"])
+            if found is not None and found.group() == string["value"]:
+                unless.setdefault(regular["name"], {})[string["value"]] = string["name"]
+                folded.add(string["name"])
+    kept = [t for t in terminals if t["name"] not in folded]
+    pattern = "|".join(f"(?P<{t['name']}>{t['regexp']})" for t in kept)
     return re.compile(pattern).match if kept else (lambda text, pos: None), unless
 
 
@@ -250,12 +283,34 @@ _automaton: Automaton | None = None
 
 
 def automaton() -> Automaton:
+    """The automaton, from the table shipped beside the grammar (no Lark import), or made
+    from Lark when that table was made from another grammar."""
     global _automaton
     if _automaton is None:
         with _lock_automaton:
             if _automaton is None:
-                _automaton = Automaton(parser())
+                document = _shipped_table()
+                _automaton = Automaton(document if document is not None else table_document(parser()))
     return _automaton
+
+
+def _shipped_table() -> dict[str, Any] | None:
+    try:
+        return load_table(grammar_path(TABLE_FILE))
+    except FileNotFoundError:
+        return None
+
+
+def load_table(path: str) -> dict[str, Any] | None:
+    """The table document at ``path``, if it was made from the grammar shipped."""
+    import json  # here: only a syntax error needs it
+
+    try:
+        with open(path, encoding="utf-8") as file:
+            document: dict[str, Any] = json.load(file)
+    except (OSError, ValueError):
+        return None
+    return document if isinstance(document, dict) and document.get("grammar") == grammar_text() else None
 
 
 def _accepted(error: Any, fallback: Any) -> frozenset[str]:
@@ -354,3 +409,15 @@ def _diagnostic(text: str, pos: int, expected: frozenset[str]) -> Diagnostic:
             "replace it with its ASCII equivalent" if unicodedata.numeric(char, None) is not None else None,
         )
     return Diagnostic("E010", f"unexpected {_describe(char)}{after}; expected {wanted}", span)
+
+
+if __name__ == "__main__":  # python -m oss_process._lark_parser: regenerate the table
+    import json
+    import os
+    import sys
+
+    target = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(grammar_path()), TABLE_FILE)
+    with open(target, "w", encoding="utf-8") as out:
+        json.dump(table_document(parser()), out, indent=1, sort_keys=True)
+        out.write("\n")
+    print(f"wrote {target}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import binascii
 import re
-import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import NamedTuple, Protocol
@@ -75,6 +74,8 @@ class Kind(Protocol):
 
 def compile_quick(kind: Kind) -> Callable[[str], Value | None]:
     """``kind.quick_source`` as a function of the text: the value or None."""
+    import textwrap  # here: the import costs a millisecond, and only making a fast path needs it
+
     namespace: dict[str, object] = {"lexical": re.compile(kind.lexical).fullmatch}
     lines = "if lexical(text) is None:\n    return None\n" + kind.quick_source("text", "value", binder(namespace))
     source = "def quick(text):\n" + textwrap.indent(lines, "    ") + "\n    return value\n"

@@ -14,22 +14,13 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import multiprocessing
 import os
-import queue
 import re
-import signal
 import stat
 import sys
-import tempfile
-import threading
 import time
-import traceback
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields
-from pathlib import Path
 from typing import IO, NamedTuple, Protocol, TextIO
-from urllib.parse import quote
 
 from oss_process import (
     CODES,
@@ -99,6 +90,8 @@ class _Spools:
         self.keys = itertools.count(1)
 
     def new(self) -> tuple[int, IO[bytes]]:
+        import tempfile
+
         key = next(self.keys)
         spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 - closed by take()
         self.files[key] = spool
@@ -153,8 +146,7 @@ _FIELD_MODES = {"x-oss-async-process": "async", "x-oss-process": "sync"}
 _PERCENT_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One input line and the directive in it."""
 
     line: str  # as read; undecodable bytes kept as surrogates (errors="surrogateescape")
@@ -358,18 +350,22 @@ STDOUT, STDERR, JSON_RECORD = 0, 1, 2
 Piece = tuple[int, str | int]
 
 
-@dataclass
 class Tally:
-    lines: int = 0  # every line read, comments included: the progress count
-    directives: int = 0
-    invalid: int = 0  # directives with an error
-    errors: int = 0
-    warnings: int = 0
-    fixed: int = 0
+    """Counts, added up across chunks (and processes: it pickles)."""
+
+    __slots__ = ("directives", "errors", "fixed", "invalid", "lines", "warnings")
+
+    def __init__(self, lines: int = 0) -> None:
+        self.lines = lines  # every line read, comments included: the progress count
+        self.directives = 0
+        self.invalid = 0  # directives with an error
+        self.errors = 0
+        self.warnings = 0
+        self.fixed = 0
 
     def add(self, other: Tally) -> None:
-        for counter in fields(self):
-            setattr(self, counter.name, getattr(self, counter.name) + getattr(other, counter.name))
+        for counter in self.__slots__:
+            setattr(self, counter, getattr(self, counter) + getattr(other, counter))
 
 
 class ChunkResult(NamedTuple):
@@ -377,8 +373,7 @@ class ChunkResult(NamedTuple):
     tally: Tally
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(NamedTuple):
     """What to do with each line; sent to the workers with every chunk."""
 
     command: str  # "lint" or "canon"
@@ -389,8 +384,7 @@ class Job:
     color_err: bool
 
 
-@dataclass(frozen=True)
-class Chunk:
+class Chunk(NamedTuple):
     source: str  # a path, "<stdin>" or "<arg>"
     is_file: bool
     skip_comments: bool
@@ -465,7 +459,12 @@ def _fix(entry: Entry, raw: RawLine, mode: str | None, out: _Pieces, tally: Tall
         _echo(raw, out)
         return entry
     tally.fixed += 1
-    value = fixed if entry.percent is None else quote(fixed, safe="")
+    if entry.percent is None:
+        value = fixed
+    else:
+        from urllib.parse import quote
+
+        value = quote(fixed, safe="")
     out.add(STDOUT, entry.prefix + value + "\n")
     return examine((entry.prefix + value).encode("utf-8", "surrogateescape"))
 
@@ -501,6 +500,8 @@ def _emit(
 
 
 def _worker_setup() -> None:
+    import signal
+
     # Ctrl-C is the parent's to handle: it stops the pool, and no worker prints a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -603,6 +604,11 @@ def _results(job: Job, batch: _Batch) -> Iterator[ChunkResult]:
         for chunk in batch.chunks():
             yield chunk.get() if isinstance(chunk, _Ready) else process_chunk(job, chunk)
         return
+    # Imported here: a one-shot run never needs them (about 8 ms).
+    import multiprocessing
+    import queue
+    import threading
+
     with multiprocessing.Pool(batch.jobs, initializer=_worker_setup) as pool:
         in_flight: queue.Queue[_Pending | None] = queue.Queue(maxsize=4 * batch.jobs)
         # The pool is stopped (Ctrl-C, a closed pipe) while the reader thread may be handing
@@ -1134,8 +1140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence(out)
         return 141
     except Exception as error:  # noqa: BLE001 - a bug: one line that says where, no traceback
+        import traceback
+
         frame = traceback.extract_tb(error.__traceback__)[-1]
-        where = f"{Path(frame.filename).name}:{frame.lineno}"
+        where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
         err.write(f"{PROG}: internal error ({type(error).__name__}: {error}) at {where}; please report it\n")
         return 3
 

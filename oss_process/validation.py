@@ -14,7 +14,6 @@ It runs in two phases, and nothing in either names an action: both walk the tabl
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
@@ -615,6 +614,8 @@ def compile_fast(plan: Plan, shape: str) -> FastPath:
     text of a value is its text. A template is only searched for variables its producer
     does not set; a false alarm there (an escaped ``{{index}}``) merely takes the full path.
     """
+    import textwrap  # here: the import costs a millisecond, and only making a fast path needs it
+
     assert plan.fast
     namespace: dict[str, object] = {}
     bind = binder(namespace)

@@ -13,6 +13,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given
@@ -20,6 +24,7 @@ from hypothesis import strategies as st
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
 from oss_process import SourceAudio, _api, _lark_parser
+from oss_process._grammar import TABLE_FILE, grammar_path
 from oss_process._syntax import scan
 from oss_process.diagnostics import Diagnostic
 from oss_process.strategies import audio_directives, grammar_strings
@@ -204,3 +209,26 @@ def test_the_fast_path_serves_every_directive_that_is_clean_as_written(texts: li
         full = full_until_fast(canonical, mode, None)
         fast = _api._fast(canonical, mode, None)
         assert fast == (full if full.diagnostics == () else None), canonical
+
+
+def test_the_shipped_table_is_the_one_lark_makes_from_the_grammar() -> None:
+    shipped = _lark_parser.load_table(grammar_path(TABLE_FILE))
+    assert shipped is not None, "regenerate it: python -m oss_process._lark_parser"
+    assert shipped == json.loads(json.dumps(_lark_parser.table_document(_lark_parser.parser())))
+
+
+def test_a_table_made_from_another_grammar_is_not_used(tmp_path: Path) -> None:
+    document = json.loads(json.dumps(_lark_parser.table_document(_lark_parser.parser())))
+    (tmp_path / "good.json").write_text(json.dumps(document))
+    assert _lark_parser.load_table(str(tmp_path / "good.json")) == document
+    document["grammar"] += "\n// edited"
+    (tmp_path / "stale.json").write_text(json.dumps(document))
+    assert _lark_parser.load_table(str(tmp_path / "stale.json")) is None
+    (tmp_path / "broken.json").write_text("{")
+    assert _lark_parser.load_table(str(tmp_path / "broken.json")) is None
+
+
+def test_a_syntax_error_needs_no_lark_import() -> None:
+    code = "import sys, oss_process; d = oss_process.lint('audio/convert, f_aac'); print(d[0].code, 'lark' in sys.modules)"
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert ran.stdout.split() == ["E012", "False"]
