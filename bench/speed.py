@@ -94,13 +94,17 @@ def swallow(function: Callable[[str], object]) -> Callable[[str], object]:
 
 
 def startup(code: str, runs: int) -> float:
+    return command(["-c", code], runs)
+
+
+def command(arguments: list[str], runs: int) -> float:
     # As installed: bytecode written once (pip compiles it at install time), then read.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    subprocess.run([sys.executable, *arguments], env=env, capture_output=True)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, env=env)
+        subprocess.run([sys.executable, *arguments], env=env, capture_output=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -181,6 +185,11 @@ def main() -> None:
     )
     print(f"\nstartup: python -c pass {base * 1e3:.1f} ms; import oss_process +{(imported - base) * 1e3:.1f} ms (goal <= 15);")
     print(f"  import and canonicalize once (loads the library) +{(first - base) * 1e3:.1f} ms")
+    valid, broken = "audio/convert,f_aac|sys/saveas,o_ZGVzdC5hYWM", "audio/convert, f_aac|sys/saveas,o_ZGVzdC5hYWM"
+    one_shot = command(["-m", "oss_process", "canon", valid], runs)
+    one_shot_error = command(["-m", "oss_process", "canon", broken], runs)
+    print(f"  one-shot python -m oss_process canon: +{(one_shot - base) * 1e3:.1f} ms,", end=" ")
+    print(f"with a syntax error +{(one_shot_error - base) * 1e3:.1f} ms")
 
     print("\ncost by input length (lint, distinct inputs; per character):")
     for size in (250, 1000, 2000, 4000, 8000):
