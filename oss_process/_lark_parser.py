@@ -171,7 +171,8 @@ def table_document(lark: Lark) -> dict[str, Any]:
                 "regexp": t.pattern.to_regexp(),
                 "value": t.pattern.value,
                 "priority": t.priority,
-                "max_width": t.pattern.max_width,
+                # Unbounded is 2**32 - 1 or 2**64 by Python version: only the order counts.
+                "max_width": min(t.pattern.max_width, 2**32 - 1),
             }
         )
     return {"grammar": grammar_text(), "start": 0, "end": number[conf.end_state], "table": table, "terminals": terminals}
