@@ -54,7 +54,7 @@ _FIELD_NAMES = ("x-oss-process=", "x-oss-async-process=", "?x-oss-process=", "?x
 
 
 def _raw_transformer() -> Any:
-    """A Lark transformer, applied inline while parsing, that builds the raw form."""
+    """A Lark transformer that builds the raw form from a Lark tree."""
     from lark import Transformer
 
     def end_of(name: Token, params: list[RawParam]) -> int:
@@ -98,8 +98,8 @@ def parser() -> Lark:
             if _parser is None:
                 from lark import Lark
 
-                # No inline transformer: on the error path the tree is never built, and
-                # Lark's plain tree builder is the cheaper of the two per token.
+                # Only the reference and the tree builder: syntax errors come from the
+                # automaton, and valid text from the scanner.
                 _parser = Lark(grammar_text(), parser="lalr", lexer="contextual")
     return _parser
 
