@@ -113,8 +113,7 @@ def _fast(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict |
     fast = _LAST_FAST[mode]
     found = fast.match(text) if fast is not None else None
     if found is None:
-        pieces = _VALUE_SLOT.split(text)
-        plan = _PLANS[mode].get("_".join(pieces[::2]))
+        _, plan = _plan_of(text, mode)
         if plan is None or plan.fast_path is None:
             return None
         fast = plan.fast_path

@@ -27,10 +27,9 @@ RawAction = tuple[str, int, int, list[RawParam]]
 RawStage = tuple[str | None, int, int, list[RawAction]]
 RawDirective = list[RawStage]
 
-# Literal terminals that open a stage of their own; a category token spelling one is that
-# keyword instead (Lark's lexer does the same). The grammar's rules fix these names.
+# The literal terminal that opens a style stage; a category token spelling it is that
+# keyword instead (Lark's lexer does the same). The grammar's rules fix the name.
 STYLE_CATEGORY = "style"
-NOTIFY_ACTION = "notify"
 
 
 @lru_cache(maxsize=1)
@@ -56,12 +55,6 @@ def in_alphabet() -> Callable[[str], re.Match[str] | None]:
     # padding '=' only ends a value); tests/test_syntax.py checks this against Lark.
     allowed = {c for c in map(chr, range(128)) if any(p.search(c) or p.fullmatch("a" + c) for p in patterns)} | set("|/,")
     return re.compile("[" + "".join(re.escape(c) for c in sorted(allowed)) + "]*").fullmatch
-
-
-@lru_cache(maxsize=1)
-def stage_matcher() -> Callable[[str], re.Match[str] | None]:
-    """Whether one stage (the text between two "|") is in the grammar's language."""
-    return re.compile(_stage_pattern()).fullmatch
 
 
 def _params(parts: list[str], pos: int) -> tuple[list[RawParam], int]:

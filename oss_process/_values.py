@@ -74,13 +74,17 @@ class Kind(Protocol):
 
 def compile_quick(kind: Kind) -> Callable[[str], Value | None]:
     """``kind.quick_source`` as a function of the text: the value or None."""
-    import textwrap  # here: the import costs a millisecond, and only making a fast path needs it
-
     namespace: dict[str, object] = {"lexical": re.compile(kind.lexical).fullmatch}
-    lines = "if lexical(text) is None:\n    return None\n" + kind.quick_source("text", "value", binder(namespace))
-    source = "def quick(text):\n" + textwrap.indent(lines, "    ") + "\n    return value\n"
-    exec(compile(source, f"<quick {kind!r:.60}>", "exec"), namespace)  # source built by the kind
-    return namespace["quick"]  # type: ignore[return-value]
+    body = "if lexical(text) is None:\n    return None\n" + kind.quick_source("text", "value", binder(namespace)) + "\nreturn value"
+    return define("quick(text)", body, namespace)  # type: ignore[return-value]
+
+
+def define(signature: str, body: str, namespace: dict[str, object]) -> Callable[..., object]:
+    """The function ``def <signature>: <body>``, generated source run in ``namespace``
+    (which holds the constants the body names)."""
+    source = f"def {signature}:\n" + "".join(f"    {line}\n" for line in body.splitlines())
+    exec(compile(source, f"<oss_process {signature}>", "exec"), namespace)  # source built by this package
+    return namespace[signature.partition("(")[0]]  # type: ignore[return-value]
 
 
 def binder(namespace: dict[str, object]) -> Bind:
@@ -452,24 +456,21 @@ class ObjectName(NamedTuple):
         return "an object name"
 
     def accepts_source(self, name: str, bind: Bind) -> str:
-        return f"{bind(self.accepts)}({name})"
-
-    def accepts(self, name: str) -> bool:
-        """``not check(name)``."""
-        # The usual name first: printable ASCII has no control character and is its size.
-        usual = name.isascii() and name.isprintable() and 0 < len(name) <= 1023 and name[0] not in "/\\" and name[-1] != "/"
-        if usual and not _dot_segment(name) and (("{" not in name and "}" not in name) or self.templates.fine(name)):
-            return True
-        return not self.check(name)
+        return f"not {bind(self.check)}({name})"
 
     def check(self, name: str) -> list[Problem]:
-        size = len(name) if name.isascii() else len(name.encode("utf-8"))
+        ascii_only = name.isascii()
+        size = len(name) if ascii_only else len(name.encode("utf-8"))
         if size > 1023 and ("{" in name or "}" in name):
             # The limit holds for the name a template expands to: an escaped brace is one
             # byte, a variable at least none. Only a certain overflow is an error.
             size = len(self.templates.literal(name).encode("utf-8"))
-        if 0 < size <= 1023 and name[0] not in "/\\" and name[-1] != "/" and not _dot_segment(name) and not _CONTROL.search(name):
-            return self.templates.problems(name) if "{" in name or "}" in name else []
+        # An ASCII name is printable exactly when it has no control character: far cheaper.
+        no_control = name.isprintable() if ascii_only else _CONTROL.search(name) is None
+        if 0 < size <= 1023 and name[0] not in "/\\" and name[-1] != "/" and not _dot_segment(name) and no_control:
+            if ("{" not in name and "}" not in name) or self.templates.fine(name):
+                return []
+            return self.templates.problems(name)
         if not name:
             return [Problem("E304", "the object name is empty")]
         problems: list[Problem] = []

@@ -21,7 +21,7 @@ from typing import NamedTuple, Protocol
 from ._rules import Rule, RuleContext
 from ._suggest import did_you_mean
 from ._syntax import RawDirective, RawParam, from_ast
-from ._values import Base64Name, Checked, binder, template_variables
+from ._values import Base64Name, Checked, binder, define, template_variables
 from .ast import Action, Directive, Parameter, Span, Stage, Value
 from .diagnostics import Diagnostic
 from .errors import ArgumentError
@@ -614,8 +614,6 @@ def compile_fast(plan: Plan, shape: str) -> FastPath:
     text of a value is its text. A template is only searched for variables its producer
     does not set; a false alarm there (an escaped ``{{index}}``) merely takes the full path.
     """
-    import textwrap  # here: the import costs a millisecond, and only making a fast path needs it
-
     assert plan.fast
     namespace: dict[str, object] = {}
     bind = binder(namespace)
@@ -654,9 +652,8 @@ def compile_fast(plan: Plan, shape: str) -> FastPath:
             else:
                 pieces.append("{" + f"'' if t{index} == {bind(default)} else {bind(before)} + t{index}" + "}")
     lines.append("return f" + repr("".join(pieces)))
-    source = "def fast(texts, source):\n" + textwrap.indent("\n".join(lines), "    ") + "\n"
-    exec(compile(source, "<oss_process fast path>", "exec"), namespace)  # source built above from the tables
-    return FastPath(re.compile(pattern).fullmatch, namespace["fast"])  # type: ignore[arg-type]
+    run = define("fast(texts, source)", "\n".join(lines), namespace)
+    return FastPath(re.compile(pattern).fullmatch, run)  # type: ignore[arg-type]
 
 
 def typed_tree(raw: RawDirective, values: Sequence[Value | None], span: Span) -> Directive:
