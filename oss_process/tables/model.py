@@ -23,6 +23,22 @@ class Mode(str, Enum):
     def __str__(self) -> str:
         return self.value
 
+    @property
+    def parameter(self) -> str:
+        """The request parameter's name: ``x-oss-process`` or ``x-oss-async-process``."""
+        return _PARAMETERS[self]
+
+    @classmethod
+    def from_parameter(cls, name: str) -> Mode | None:
+        """The mode a request parameter's exact (case-sensitive) name selects, else None."""
+        for mode, parameter in _PARAMETERS.items():
+            if parameter == name:
+                return mode
+        return None
+
+
+_PARAMETERS: Mapping[Mode, str] = MappingProxyType({Mode.SYNC: "x-oss-process", Mode.ASYNC: "x-oss-async-process"})
+
 
 SYNC_ONLY = frozenset({Mode.SYNC})
 ASYNC_ONLY = frozenset({Mode.ASYNC})
