@@ -14,7 +14,7 @@ with atheris.instrument_imports(include=["oss_process"]):
     import oss_process._api
     import oss_process._lark_parser
     import oss_process._syntax
-    import oss_process._values
+    import oss_process.kinds
     import oss_process.printer
     import oss_process.validation
 

@@ -37,7 +37,9 @@ _DEFINED_IN = {
     "MAX_LENGTH": "tables",
     "MAX_PARAMETERS": "tables",
     "Mode": "tables",
-    "SourceAudio": "validation",
+    "Source": "source",
+    "SourceAudio": "source",
+    "SourceField": "source",
     "Validation": "validation",
     "validate": "validation",
 }
@@ -59,7 +61,9 @@ __all__ = [
     "Parameter",
     "ParseError",
     "Severity",
+    "Source",
     "SourceAudio",
+    "SourceField",
     "Span",
     "Stage",
     "UnsupportedDirectiveError",
@@ -83,8 +87,9 @@ if TYPE_CHECKING:
     from .diagnostics import CODES, Diagnostic, Severity, render
     from .errors import ArgumentError, DirectiveError, InvalidDirectiveError, ParseError
     from .printer import print_canonical, unparse
+    from .source import Source, SourceAudio, SourceField
     from .tables import MAX_LENGTH, MAX_PARAMETERS, Mode
-    from .validation import SourceAudio, Validation, validate
+    from .validation import Validation, validate
 
 
 def __getattr__(name: str) -> object:

@@ -11,8 +11,9 @@ from ._syntax import RawDirective, in_alphabet, scan, to_ast
 from .ast import Directive, Span
 from .diagnostics import Diagnostic
 from .errors import ArgumentError, InvalidDirectiveError, ParseError
-from .tables import MAX_LENGTH, MAX_PARAMETERS, Mode
-from .validation import FastPath, ModeLike, Plan, SourceAudio, coerce_mode, compile_fast, compile_plan, render_program, run_plan
+from .source import Source
+from .tables import BUILTIN, MAX_LENGTH, MAX_PARAMETERS, Mode
+from .validation import FastPath, ModeLike, Plan, coerce_mode, compile_fast, compile_plan, render_program, run_plan
 
 __all__ = ["CACHE_SIZE", "canonicalize", "lint", "parse"]
 
@@ -101,7 +102,7 @@ def _plan_of(text: str, mode: Mode | None) -> tuple[tuple[str, list[str]] | None
     return shaped, (_PLANS[mode].get(shaped[0]) if shaped is not None else None)
 
 
-def _fast(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict | None:
+def _fast(text: str, mode: Mode | None, source: Source | None) -> Verdict | None:
     """The verdict from the cached plan of the text's shape, when nothing at all would be
     reported; else None.
 
@@ -125,7 +126,7 @@ def _fast(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict |
     return None if canonical is None else Verdict(canonical, _CLEAN, True)
 
 
-def _full(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict:
+def _full(text: str, mode: Mode | None, source: Source | None) -> Verdict:
     """Every diagnostic, with spans. Reuses (or caches) the plan of the text's shape."""
     raw = _syntax(text)
     if isinstance(raw, Diagnostic):
@@ -149,7 +150,7 @@ def _full(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict:
     return Verdict(None if failed else render_program(plan.program, outcome.canonicals), tuple(outcome.diagnostics), True)
 
 
-def _verdict(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdict:
+def _verdict(text: str, mode: Mode | None, source: Source | None) -> Verdict:
     try:
         return _fast(text, mode, source) or _full(text, mode, source)
     except Exception as error:  # noqa: BLE001 - the gateway promise: lint never raises
@@ -160,19 +161,21 @@ def _verdict(text: str, mode: Mode | None, source: SourceAudio | None) -> Verdic
 _cached_verdict = lru_cache(maxsize=CACHE_SIZE)(_verdict)
 
 
-def verdict(text: str, mode: ModeLike = None, source: SourceAudio | None = None) -> Verdict:
+def verdict(text: str, mode: ModeLike = None, source: Source | None = None) -> Verdict:
     if not isinstance(text, str):
         _require_str(text)
     if mode is not None and mode.__class__ is not Mode:
         mode = coerce_mode(mode)
-    if source is not None and not isinstance(source, SourceAudio):
-        raise ArgumentError((), message=f"source must be a SourceAudio or None, not {type(source).__name__}")
+    if source is not None:
+        if not isinstance(source, Source):
+            raise ArgumentError((), message=f"source must be a Source (or SourceAudio) or None, not {type(source).__name__}")
+        BUILTIN.check_source(source)
     if len(text) <= _CACHED_LENGTH:
         return _cached_verdict(text, mode, source)
     return _verdict(text, mode, source)
 
 
-def lint(text: str, *, mode: ModeLike = None, source: SourceAudio | None = None) -> list[Diagnostic]:
+def lint(text: str, *, mode: ModeLike = None, source: Source | None = None) -> list[Diagnostic]:
     """Every problem in ``text``, errors and warnings, in source order. Never raises for a ``str``.
 
     ``mode`` is ``"async"`` (x-oss-async-process), ``"sync"`` (x-oss-process) or None when
@@ -181,7 +184,7 @@ def lint(text: str, *, mode: ModeLike = None, source: SourceAudio | None = None)
     return list(verdict(text, mode, source)[1])
 
 
-def canonicalize(text: str, *, mode: ModeLike = None, source: SourceAudio | None = None) -> str:
+def canonicalize(text: str, *, mode: ModeLike = None, source: Source | None = None) -> str:
     """The canonical string of ``text``. Raises :class:`ParseError` on a syntax error and
     :class:`InvalidDirectiveError` when validation finds an error (warnings pass)."""
     canonical, diagnostics, parsed = verdict(text, mode, source)

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, Union
 
-from ._values import Base64Name, Choice, Integer, IntegerChoice
 from .ast import Action, Directive, Parameter, Stage, Value
 from .diagnostics import Diagnostic
 from .errors import ArgumentError, DirectiveError, InvalidDirectiveError
+from .kinds import Base64Name, Choice, Integer, IntegerChoice
 from .printer import print_canonical, unparse
 from .tables import ActionInfo, ActionSpec, Mode, ParamSpec, Role, lookup
 from .validation import ModeLike, validate

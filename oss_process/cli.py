@@ -36,7 +36,7 @@ from oss_process import (
     parse,
     validate,
 )
-from oss_process._values import Base64Name, template_variables
+from oss_process.kinds import Base64Name, template_variables
 from oss_process.tables import CATEGORIES, ParamSpec, lookup
 from oss_process.tables.variables import PER_OPERATION, PREFIXES, PUBLIC
 

@@ -49,10 +49,10 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ._grammar import grammar_text, terminal_patterns
-from ._rules import AllowedPerChoice, Exclusive, FailsBelowSource
-from ._values import Base64Name, BucketName, Choice, Integer, IntegerChoice, ObjectName, TopicName
 from .ast import Action, Directive, Parameter, Stage
 from .builder import AudioConvert, BuiltDirective, Notify, SaveAs, StepType, _kwargs
+from .kinds import Base64Name, BucketName, Choice, Integer, IntegerChoice, ObjectName, TopicName
+from .rules import AllowedPerChoice, Exclusive, FailsBelowSource
 from .tables import CATEGORIES, ActionSpec, Mode, ParamSpec, audio
 from .tables.audio import CHANNELS_BY_FORMAT, FORMATS, SAMPLE_RATES, SAMPLE_RATES_BY_FORMAT
 from .tables.limits import MAX_INT32

@@ -18,13 +18,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
-from ._rules import Rule, RuleContext
+from ._accel.quick import Namespace, define, lexical, quick_source
 from ._suggest import did_you_mean
 from ._syntax import RawDirective, RawParam, from_ast
-from ._values import Base64Name, Checked, binder, define, template_variables
 from .ast import Action, Directive, Parameter, Span, Stage, Value
 from .diagnostics import Diagnostic
 from .errors import ArgumentError
+from .kinds import Base64Name, Checked, template_variables
+from .rules import Rule, RuleContext
+from .source import Source, SourceAudio
 from .tables import (
     CATEGORIES,
     MAX_PIPES,
@@ -43,21 +45,6 @@ __all__ = ["ModeLike", "SourceAudio", "Validation", "validate"]
 
 #: What ``mode=`` accepts: ``"async"``, ``"sync"``, a :class:`Mode`, or None for "unknown".
 ModeLike = Mode | str | None
-
-
-@dataclass(frozen=True, slots=True)
-class SourceAudio:
-    """What the caller knows of the input audio, for checks of the effective output."""
-
-    sample_rate: int | None = None  # Hz
-    channels: int | None = None
-    bitrate: int | None = None  # bit/s
-
-    def __post_init__(self) -> None:
-        for name in ("sample_rate", "channels", "bitrate"):
-            value = getattr(self, name)
-            if value is not None and (type(value) is not int or value <= 0):
-                raise ArgumentError((), message=f"SourceAudio.{name} must be a positive int or None, not {value!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +76,7 @@ def coerce_mode(mode: ModeLike) -> Mode | None:
     raise ArgumentError((), message=f"mode must be 'async', 'sync' or None, not {mode!r}")
 
 
-def validate(directive: Directive, *, mode: ModeLike = None, source: SourceAudio | None = None) -> Validation:
+def validate(directive: Directive, *, mode: ModeLike = None, source: Source | None = None) -> Validation:
     """Check a parsed (or built) directive against the tables.
 
     Diagnostics point into the text the directive was parsed from; for a tree built
@@ -135,7 +122,7 @@ class ActionCheck:
         # (values read[, source]) -> True when the rules report nothing; cleared when full.
         self.memo: dict[tuple[object, ...], bool] = {}
 
-    def quiet(self, read: tuple[object, ...], source: SourceAudio | None) -> bool:
+    def quiet(self, read: tuple[object, ...], source: Source | None) -> bool:
         """True when the value rules report nothing for these values (those of ``reads``,
         or of ``reads_sourceless`` when ``source`` is None); remembered."""
         memo_key = read if source is None else (*read, source)
@@ -500,14 +487,17 @@ _CACHE_LIMIT = 1024
 
 def check_value(pspec: ParamSpec, text: str) -> Checked:
     """``pspec.kind.check(text)``, remembered: a value's check depends on nothing else."""
-    cache = pspec.checked
-    result = cache.get(text)
+    cache = _CHECKED
+    result = cache.get((pspec, text))
     if result is None:
         result = pspec.kind.check(text)
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
-        cache[text] = result
+        cache[pspec, text] = result
     return result
+
+
+_CHECKED: dict[tuple[ParamSpec, str], Checked] = {}
 
 
 class Outcome(NamedTuple):
@@ -543,7 +533,7 @@ class Locator:
         return Span(start, end)
 
 
-def run_plan(raw: RawDirective, plan: Plan, source: SourceAudio | None) -> Outcome:
+def run_plan(raw: RawDirective, plan: Plan, source: Source | None) -> Outcome:
     """Check the values of ``raw`` under its plan; every finding becomes a diagnostic."""
     locate = Locator(raw)
     diagnostics = [Diagnostic(f.code, f.message, locate(f.at, f.target), f.hint) for f in plan.findings]
@@ -600,7 +590,7 @@ class FastPath(NamedTuple):
     """
 
     match: Callable[[str], re.Match[str] | None]
-    run: Callable[[Sequence[str], SourceAudio | None], str | None]
+    run: Callable[[Sequence[str], Source | None], str | None]
 
 
 def compile_fast(plan: Plan, shape: str) -> FastPath:
@@ -615,8 +605,8 @@ def compile_fast(plan: Plan, shape: str) -> FastPath:
     does not set; a false alarm there (an escaped ``{{index}}``) merely takes the full path.
     """
     assert plan.fast
-    namespace: dict[str, object] = {}
-    bind = binder(namespace)
+    namespace = Namespace()
+    bind = namespace.bind
     lines = []
     count = len(plan.pspecs)
     literals = shape.split("_")
@@ -624,7 +614,7 @@ def compile_fast(plan: Plan, shape: str) -> FastPath:
     pattern = (
         re.escape(literals[0])
         + "".join(
-            f"_({pspec.kind.lexical}){re.escape(literal)}"  # type: ignore[union-attr]
+            f"_({lexical(pspec.kind)}){re.escape(literal)}"  # type: ignore[union-attr]
             for pspec, literal in zip(plan.pspecs, literals[1:], strict=True)
         )
     )
@@ -632,15 +622,15 @@ def compile_fast(plan: Plan, shape: str) -> FastPath:
         lines.append(f"{''.join(f't{i}, ' for i in range(count))}= texts")
     for i, pspec in enumerate(plan.pspecs):
         assert pspec is not None
-        lines.append(pspec.kind.quick_source(f"t{i}", f"v{i}", bind))
+        lines.append(quick_source(pspec.kind, f"t{i}", f"v{i}", namespace))
     for check in plan.checks:
-        quiet = bind(check.quiet)
+        quiet = bind(check.quiet, "rules_quiet")
         sourceless = "".join(f"v{i}, " for i in check.reads_sourceless)
         sourced = "".join(f"v{i}, " for i in check.reads)
         lines.append(f"if not ({quiet}(({sourceless}), None) if source is None else {quiet}(({sourced}), source)): return None")
     for index, _, _, search in plan.templated:
         if search is not None:
-            lines.append(f"if '{{' in v{index} and {bind(search)}(v{index}): return None")
+            lines.append(f"if '{{' in v{index} and {bind(search, 'unset_variable')}(v{index}): return None")
     pieces = []
     for item in plan.program:
         if isinstance(item, str):
@@ -650,9 +640,9 @@ def compile_fast(plan: Plan, shape: str) -> FastPath:
             if default is None:
                 pieces.append(before.replace("{", "{{").replace("}", "}}") + "{" + f"t{index}" + "}")
             else:
-                pieces.append("{" + f"'' if t{index} == {bind(default)} else {bind(before)} + t{index}" + "}")
+                pieces.append("{" + f"'' if t{index} == {bind(default, 'DEFAULT')} else {bind(before, 'BEFORE')} + t{index}" + "}")
     lines.append("return f" + repr("".join(pieces)))
-    run = define("fast(texts, source)", "\n".join(lines), namespace)
+    run = define("fast(texts, source)", "\n".join(lines), namespace, f"the fast path of {shape[:80]!r}")
     return FastPath(re.compile(pattern).fullmatch, run)  # type: ignore[arg-type]
 
 

@@ -77,7 +77,7 @@ def test_source_audio_is_checked(kwargs: dict[str, object]) -> None:
 
 
 def test_source_must_be_a_source_audio() -> None:
-    with pytest.raises(oss_process.ArgumentError, match="source must be a SourceAudio"):
+    with pytest.raises(oss_process.ArgumentError, match="source must be a Source"):
         oss_process.lint(GOOD, source={"sample_rate": 44100})  # type: ignore[arg-type]
 
 

@@ -2,16 +2,18 @@
 canonical printer, the README's parameter reference and ``explain``.
 
 A new action is a new :class:`ActionSpec` in a module here and a line in
-:mod:`.catalogue`; the validator knows no action by name.
+:mod:`.catalogue` naming it; the validator knows no action by name. Tables load when
+their category is first checked.
 """
 
-from .catalogue import CATEGORIES, STANDALONE, lookup
+from .catalogue import BUILTIN, CATEGORIES, STANDALONE, lookup
 from .limits import MAX_INT32, MAX_LENGTH, MAX_PARAMETERS, MAX_PIPES, MAX_STYLE_NAME, OLDER_MAX_PIPES
-from .model import ASYNC_ONLY, BOTH, SYNC_ONLY, ActionInfo, ActionSpec, CategoryInfo, Mode, ParamSpec, Role
+from .model import ASYNC_ONLY, BOTH, SYNC_ONLY, ActionInfo, ActionSpec, Catalogue, CategoryInfo, Mode, ParamSpec, Role
 
 __all__ = [
     "ASYNC_ONLY",
     "BOTH",
+    "BUILTIN",
     "CATEGORIES",
     "MAX_INT32",
     "MAX_LENGTH",
@@ -23,6 +25,7 @@ __all__ = [
     "SYNC_ONLY",
     "ActionInfo",
     "ActionSpec",
+    "Catalogue",
     "CategoryInfo",
     "Mode",
     "ParamSpec",

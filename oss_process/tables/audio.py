@@ -2,8 +2,8 @@
 
 from types import MappingProxyType
 
-from .._rules import AllowedPerChoice, Exclusive, FailsBelowSource, Needs, OnlyWith
-from .._values import Choice, Integer, IntegerChoice
+from ..kinds import Choice, Integer, IntegerChoice
+from ..rules import AllowedPerChoice, Exclusive, FailsBelowSource, Needs, OnlyWith
 from .limits import MAX_INT32
 from .model import ActionSpec, ParamSpec
 
@@ -39,6 +39,7 @@ CONVERT = ActionSpec(
             unit="ms",
             default="0",
             when_omitted="transcoding begins at the start of the audio",
+            keyword="start_ms",
         ),
         ParamSpec(
             "t",
@@ -47,23 +48,26 @@ CONVERT = ActionSpec(
             unit="ms",
             default="0",
             when_omitted="transcoding lasts until the end of the audio",
+            keyword="duration_ms",
         ),
-        ParamSpec("f", Choice(FORMATS), "The container format of the output audio.", required=True),
+        ParamSpec("f", Choice(FORMATS), "The container format of the output audio.", required=True, keyword="format"),
         ParamSpec(
             "ar",
             IntegerChoice(SAMPLE_RATES),
             "The sampling rate of the output audio.",
             unit="Hz",
             when_omitted="the output keeps the source audio's sampling rate",
+            keyword="sample_rate",
         ),
         ParamSpec(
             "ac",
             Integer(1, 8),
             "The number of sound channels in the output audio.",
             when_omitted="the output keeps the source audio's number of channels",
+            keyword="channels",
         ),
-        ParamSpec("aq", Integer(0, 100), "The audio compression quality; exclusive with ab."),
-        ParamSpec("ab", Integer(1000, 10_000_000), "The audio bitrate; exclusive with aq.", unit="bit/s"),
+        ParamSpec("aq", Integer(0, 100), "The audio compression quality; exclusive with ab.", keyword="quality"),
+        ParamSpec("ab", Integer(1000, 10_000_000), "The audio bitrate; exclusive with aq.", unit="bit/s", keyword="bitrate"),
         ParamSpec(
             "abopt",
             Choice(("0", "1", "2")),
@@ -71,27 +75,45 @@ CONVERT = ActionSpec(
             "lower than the target; 2 fails when the source bitrate is lower than the target.",
             default="0",
             when_omitted="always use the target bitrate",
+            keyword="bitrate_option",
         ),
         ParamSpec(
             "adepth",
             IntegerChoice((16, 24)),
             "The sampling bit depth of the output audio; takes effect only with f_flac.",
             unit="bit",
+            keyword="bit_depth",
         ),
     ),
     rules=(
-        Exclusive(("aq", "ab"), "keep one: aq sets a compression quality, ab a bitrate"),
-        AllowedPerChoice("ar", "f", SAMPLE_RATES_BY_FORMAT, "sample_rate", "sample rate", "Hz", (48000, 44100, 16000, 8000)),
-        AllowedPerChoice("ac", "f", CHANNELS_BY_FORMAT, "channels", "channel count", "channels", (2, 1)),
-        OnlyWith("adepth", "f", ("flac",)),
-        Needs("abopt", "ab"),
+        Exclusive(keys=("aq", "ab"), hint="keep one: aq sets a compression quality, ab a bitrate"),
+        AllowedPerChoice(
+            key="ar",
+            selector="f",
+            allowed=SAMPLE_RATES_BY_FORMAT,
+            source_field="sample_rate",
+            noun="sample rate",
+            unit="Hz",
+            preferred=(48000, 44100, 16000, 8000),
+        ),
+        AllowedPerChoice(
+            key="ac",
+            selector="f",
+            allowed=CHANNELS_BY_FORMAT,
+            source_field="channels",
+            noun="channel count",
+            unit="channels",
+            preferred=(2, 1),
+        ),
+        OnlyWith(key="adepth", selector="f", choices=("flac",)),
+        Needs(key="abopt", needed="ab"),
         FailsBelowSource(
-            "ab",
-            ("abopt", "2"),
-            "bitrate",
-            "bitrate",
-            "bit/s",
-            "use abopt_1 to keep the lower source bitrate, or lower ab",
+            key="ab",
+            when=("abopt", "2"),
+            source_field="bitrate",
+            noun="bitrate",
+            unit="bit/s",
+            hint="use abopt_1 to keep the lower source bitrate, or lower ab",
         ),
     ),
     output_variables=frozenset({"autoext", "streamindex"}),

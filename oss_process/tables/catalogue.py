@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from types import MappingProxyType
 
-from . import audio, system
-from .model import ASYNC_ONLY, BOTH, SYNC_ONLY, ActionInfo, CategoryInfo, Mode, Role
+from ..source import SourceField
+from .model import ASYNC_ONLY, BOTH, SYNC_ONLY, ActionInfo, Catalogue, CategoryInfo, Mode, Role
 
 
 def _category(name: str, summary: str, *groups: Iterable[ActionInfo], open_ended: bool = False) -> CategoryInfo:
@@ -22,7 +22,8 @@ def _each(names: str, modes: frozenset[Mode]) -> list[ActionInfo]:
     return [ActionInfo(name, modes) for name in names.split()]
 
 
-NOTIFY = ActionInfo("notify", ASYNC_ONLY, Role.NOTIFY, system.NOTIFY)
+# Each table is named by where it lives ("module:NAME"), imported when first checked.
+NOTIFY = ActionInfo("notify", ASYNC_ONLY, Role.NOTIFY, ".system:NOTIFY")
 
 CATEGORIES = MappingProxyType(
     {
@@ -32,7 +33,7 @@ CATEGORIES = MappingProxyType(
                 "audio",
                 "Audio processing (IMM).",
                 [
-                    ActionInfo("convert", ASYNC_ONLY, spec=audio.CONVERT),
+                    ActionInfo("convert", ASYNC_ONLY, spec=".audio:CONVERT"),
                     ActionInfo("concat", ASYNC_ONLY),
                     ActionInfo("info", SYNC_ONLY),
                 ],
@@ -40,7 +41,7 @@ CATEGORIES = MappingProxyType(
             _category(
                 "sys",
                 "System steps that follow processing.",
-                [ActionInfo("saveas", BOTH, Role.SAVE, system.SAVEAS), NOTIFY],
+                [ActionInfo("saveas", BOTH, Role.SAVE, ".system:SAVEAS"), NOTIFY],
             ),
             # Image processing is synchronous, except decoding a blind watermark. [INF] the
             # SDK tests show IMM refusing images in async mode.
@@ -72,10 +73,17 @@ CATEGORIES = MappingProxyType(
 #: Actions that may stand as a stage of their own, without a category ("|notify,...").
 STANDALONE = MappingProxyType({NOTIFY.name: NOTIFY})
 
+#: The facts about the source object that the rules of these tables read.
+SOURCE_FIELDS = (
+    SourceField("sample_rate", "the source audio's sampling rate", "Hz"),
+    SourceField("channels", "the source audio's number of channels"),
+    SourceField("bitrate", "the source audio's bitrate", "bit/s"),
+)
+
+#: The catalogue every check uses unless it is given another.
+BUILTIN = Catalogue(CATEGORIES.values(), standalone=STANDALONE.values(), source_fields=SOURCE_FIELDS)
+
 
 def lookup(category: str | None, action: str) -> ActionInfo | None:
-    """The catalogue entry of ``category/action`` (category None: a standalone stage)."""
-    if category is None:
-        return STANDALONE.get(action)
-    info = CATEGORIES.get(category)
-    return info.actions.get(action) if info is not None else None
+    """The built-in catalogue's entry of ``category/action`` (category None: a standalone stage)."""
+    return BUILTIN.lookup(category, action)

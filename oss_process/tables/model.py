@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
-if TYPE_CHECKING:
-    from .._rules import Rule
-    from .._values import Checked, Kind
+from ..errors import ArgumentError
+from ..source import Source, SourceField
 
-__all__ = ["ASYNC_ONLY", "BOTH", "SYNC_ONLY", "ActionInfo", "ActionSpec", "CategoryInfo", "Mode", "ParamSpec", "Role"]
+if TYPE_CHECKING:
+    from ..kinds import Kind
+    from ..rules import Rule
+
+__all__ = ["ASYNC_ONLY", "BOTH", "SYNC_ONLY", "ActionInfo", "ActionSpec", "Catalogue", "CategoryInfo", "Mode", "ParamSpec", "Role"]
 
 
 class Mode(str, Enum):
@@ -54,9 +57,13 @@ class Role(Enum):
 
 
 class ParamSpec:
-    """One row of a parameter table, as the OSS documentation states it."""
+    """One row of a parameter table, as the OSS documentation states it.
 
-    __slots__ = ("checked", "default", "key", "kind", "meaning", "required", "unit", "when_omitted")
+    ``keyword`` is the row's name in the builder (``AudioConvert(start_ms=...)`` fills
+    ``ss``); without one the key itself is the keyword.
+    """
+
+    __slots__ = ("default", "key", "keyword", "kind", "meaning", "required", "unit", "when_omitted")
 
     def __init__(
         self,
@@ -64,6 +71,7 @@ class ParamSpec:
         kind: Kind,
         meaning: str,
         *,
+        keyword: str | None = None,
         unit: str | None = None,
         required: bool = False,
         default: str | None = None,
@@ -72,23 +80,26 @@ class ParamSpec:
         self.key = key
         self.kind = kind
         self.meaning = meaning
+        self.keyword = keyword or key
         self.unit = unit
         self.required = required
         #: The documented default, spelled canonically; a parameter equal to it is not printed.
         self.default = default
         #: What leaving the parameter out means, in words.
         self.when_omitted = when_omitted
-        #: Results of ``kind.check`` by text: they depend on nothing else. Cleared when full.
-        self.checked: dict[str, Checked] = {}
 
     def __repr__(self) -> str:
         return f"ParamSpec({self.key!r}, {self.kind!r})"
 
 
 class ActionSpec:
-    """The table of one action: its parameters in documented (and canonical) order."""
+    """The table of one action: its parameters in documented (and canonical) order.
 
-    __slots__ = ("by_key", "order", "output_variables", "parameters", "reference", "rules", "summary")
+    ``builder_name`` names the action's builder class (default: the camel-cased label,
+    ``image/resize`` -> ``ImageResize``); the method that chains it is its snake case.
+    """
+
+    __slots__ = ("builder_name", "by_key", "order", "output_variables", "parameters", "reference", "rules", "summary")
 
     def __init__(
         self,
@@ -97,6 +108,8 @@ class ActionSpec:
         rules: tuple[Rule, ...] = (),
         output_variables: frozenset[str] | None = None,
         reference: str = "",
+        *,
+        builder_name: str | None = None,
     ) -> None:
         self.summary = summary
         self.parameters = parameters
@@ -104,6 +117,7 @@ class ActionSpec:
         #: Per-operation template variables ({autoext}, ...) this action's output defines.
         self.output_variables = output_variables
         self.reference = reference
+        self.builder_name = builder_name
         self.by_key: Mapping[str, ParamSpec] = MappingProxyType({p.key: p for p in parameters})
         self.order: Mapping[str, int] = MappingProxyType({p.key: i for i, p in enumerate(parameters)})
 
@@ -111,13 +125,42 @@ class ActionSpec:
         return f"ActionSpec({self.summary!r})"
 
 
-class ActionInfo(NamedTuple):
-    """What the catalogue knows of an action, with or without a parameter table."""
+class ActionInfo:
+    """What the catalogue knows of an action, with or without a parameter table.
 
-    name: str
-    modes: frozenset[Mode] = BOTH
-    role: Role = Role.PROCESS
-    spec: ActionSpec | None = None
+    ``spec`` is the table, or where to import it from (``"module:NAME"``, relative to
+    ``oss_process.tables`` when it starts with a dot): the tables of a category load when
+    one of its actions is first checked, not when ``oss_process`` is imported.
+    """
+
+    __slots__ = ("_spec", "modes", "name", "role")
+
+    def __init__(self, name: str, modes: frozenset[Mode] = BOTH, role: Role = Role.PROCESS, spec: ActionSpec | str | None = None) -> None:
+        self.name = name
+        self.modes = modes
+        self.role = role
+        self._spec = spec
+
+    @property
+    def has_table(self) -> bool:
+        """True when the action has a parameter table (without loading it)."""
+        return self._spec is not None
+
+    @property
+    def spec(self) -> ActionSpec | None:
+        spec = self._spec
+        if isinstance(spec, str):
+            module, _, attribute = spec.partition(":")
+            from importlib import import_module
+
+            spec = getattr(import_module(module, __package__), attribute)
+            if not isinstance(spec, ActionSpec):
+                raise TypeError(f"{self._spec} is not an ActionSpec")
+            self._spec = spec
+        return spec
+
+    def __repr__(self) -> str:
+        return f"ActionInfo({self.name!r}, {sorted(m.value for m in self.modes)}, {self.role})"
 
 
 class CategoryInfo(NamedTuple):
@@ -130,4 +173,90 @@ class CategoryInfo(NamedTuple):
     @property
     def covered(self) -> bool:
         """True when some action has a table: then an unknown action is an error."""
-        return any(info.spec is not None for info in self.actions.values())
+        return any(info.has_table for info in self.actions.values())
+
+
+def _label(category: str | None, name: str) -> str:
+    return name if category is None else f"{category}/{name}"
+
+
+class Catalogue:
+    """Every category and action a check knows, their modes and roles, their tables, and
+    the facts about the source their rules may read.
+
+    A catalogue is a value: the pipeline is given one (the built-in
+    :data:`oss_process.tables.BUILTIN` by default), and caches are kept per catalogue.
+    To check an action the built-in one does not cover, make a catalogue of your own::
+
+        mine = BUILTIN.with_actions("image", [ActionInfo("resize", SYNC_ONLY, spec=MY_RESIZE)])
+        lint("image/resize,w_100", catalogue=mine)
+    """
+
+    __slots__ = ("categories", "source_fields", "standalone")
+
+    def __init__(
+        self,
+        categories: Iterable[CategoryInfo],
+        *,
+        standalone: Iterable[ActionInfo] = (),
+        source_fields: Iterable[SourceField] = (),
+    ) -> None:
+        self.categories: Mapping[str, CategoryInfo] = MappingProxyType({c.name: c for c in categories})
+        #: Actions that may stand as a stage of their own, without a category ("|notify,...").
+        self.standalone: Mapping[str, ActionInfo] = MappingProxyType({a.name: a for a in standalone})
+        self.source_fields: Mapping[str, SourceField] = MappingProxyType({f.name: f for f in source_fields})
+
+    def lookup(self, category: str | None, action: str) -> ActionInfo | None:
+        """The entry of ``category/action`` (category None: a standalone stage)."""
+        if category is None:
+            return self.standalone.get(action)
+        info = self.categories.get(category)
+        return info.actions.get(action) if info is not None else None
+
+    def actions(self) -> Iterator[tuple[str | None, ActionInfo]]:
+        """Every (category, action) of the catalogue, standalone ones (category None) last."""
+        for category in self.categories.values():
+            for info in category.actions.values():
+                yield category.name, info
+        for info in self.standalone.values():
+            yield None, info
+
+    def tabled(self) -> Iterator[tuple[str, str | None, ActionInfo]]:
+        """(label, category, entry) of every action with a table, each table once: a
+        standalone action that is also in a category is listed under its category."""
+        seen: set[int] = set()
+        for category, info in self.actions():
+            if info.has_table and id(info) not in seen:
+                seen.add(id(info))
+                yield _label(category, info.name), category, info
+
+    def with_actions(self, category: str, actions: Iterable[ActionInfo], *, summary: str | None = None) -> Catalogue:
+        """A new catalogue with ``actions`` added to ``category`` (made if it is new;
+        an action of the same name is replaced). This catalogue is left as it is."""
+        old = self.categories.get(category)
+        merged = dict(old.actions) if old is not None else {}
+        merged.update((a.name, a) for a in actions)
+        new = CategoryInfo(
+            category,
+            summary if summary is not None else (old.summary if old is not None else ""),
+            MappingProxyType(merged),
+            old.open_ended if old is not None else False,
+        )
+        categories = {**self.categories, category: new}
+        return Catalogue(categories.values(), standalone=self.standalone.values(), source_fields=self.source_fields.values())
+
+    def with_source_fields(self, fields: Iterable[SourceField]) -> Catalogue:
+        """A new catalogue whose sources may also carry ``fields``."""
+        return Catalogue(
+            self.categories.values(), standalone=self.standalone.values(), source_fields=[*self.source_fields.values(), *fields]
+        )
+
+    def check_source(self, source: Source) -> None:
+        """Raise :class:`~oss_process.ArgumentError` when ``source`` has a field no table declares."""
+        unknown = [name for name in source if name not in self.source_fields]
+        if unknown:
+            declared = ", ".join(self.source_fields) or "none"
+            raise ArgumentError((), message=f"source field {unknown[0]!r} is not declared by the catalogue (declared: {declared})")
+
+    def __repr__(self) -> str:
+        return f"<Catalogue of {sum(1 for _ in self.tabled())} tables>"

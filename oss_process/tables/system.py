@@ -1,6 +1,6 @@
 """sys/saveas and notify: the steps that store a result and announce it."""
 
-from .._values import Base64Name, BucketName, ObjectName, TopicName, templated
+from ..kinds import Base64Name, BucketName, ObjectName, TopicName, templated
 from . import variables
 from .model import ActionSpec, ParamSpec
 
@@ -9,17 +9,20 @@ _TEMPLATES = templated(variables.ALL, variables.PREFIXES, variables.SHORTEST)
 SAVEAS = ActionSpec(
     summary="Save the processed result as an object.",
     reference="https://www.alibabacloud.com/help/en/oss/user-guide/sys-or-saveas",
+    builder_name="SaveAs",
     parameters=(
         ParamSpec(
             "b",
             Base64Name(BucketName(_TEMPLATES)),
             "The destination bucket, URL-safe Base64; may use template variables.",
+            keyword="bucket",
             when_omitted="the source bucket",
         ),
         ParamSpec(
             "o",
             Base64Name(ObjectName(_TEMPLATES)),
             "The destination object name, URL-safe Base64; may use template variables such as {autoext}.",
+            keyword="object",
             required=True,
         ),
     ),

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from oss_process._accel.quick import compile_quick, lexical
 from oss_process._grammar import terminal_patterns
-from oss_process._values import Base64Name, Kind, compile_quick
+from oss_process.kinds import Base64Name, Kind
 from oss_process.tables import CATEGORIES, STANDALONE, ParamSpec
 from tests.property.settings import PROPERTY
 
@@ -31,7 +32,7 @@ def _b64(data: bytes) -> str:
 
 def spellings(kind: Kind) -> st.SearchStrategy[str]:
     """Texts near the kind's clean spellings, and the grammar's values in general."""
-    near = st.from_regex(re.compile(kind.lexical), fullmatch=True)
+    near = st.from_regex(re.compile(lexical(kind)), fullmatch=True)
     if isinstance(kind, Base64Name):
         names = st.text(max_size=40) | st.from_regex(r"[a-z0-9{}./-]{0,40}", fullmatch=True)
         near |= names.map(lambda n: _b64(n.encode())) | st.binary(max_size=30).map(_b64)
@@ -58,7 +59,7 @@ def test_quick_gives_the_value_exactly_when_check_finds_the_text_clean(row: Para
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.key)
 def test_lexical_spellings_are_values_of_the_grammar(row: ParamSpec) -> None:
     @PROPERTY
-    @given(st.from_regex(re.compile(row.kind.lexical), fullmatch=True))
+    @given(st.from_regex(re.compile(lexical(row.kind)), fullmatch=True))
     def inside(text: str) -> None:
         assert VALUE(text), text
 

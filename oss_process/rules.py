@@ -1,13 +1,23 @@
 """Rules across the parameters of one action, as data: each table lists the rules that
-hold for its action, and the validator runs them without knowing the action."""
+hold for its action, and the validator runs them without knowing the action.
+
+A rule is any object with the members of :class:`Rule`; the ones here take keyword-only
+options: ``Exclusive(keys=("aq", "ab"), hint="keep one")``. A rule that reads the source
+names a field the catalogue declares (:class:`oss_process.source.SourceField`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, NamedTuple, Protocol
+from typing import TYPE_CHECKING, ClassVar, NamedTuple, Protocol
 
 from .ast import Value
+
+if TYPE_CHECKING:
+    from .source import Source
+
+__all__ = ["AllowedPerChoice", "Emit", "Exclusive", "FailsBelowSource", "Needs", "OnlyWith", "Rule", "RuleContext"]
 
 
 class Emit(Protocol):
@@ -22,7 +32,7 @@ class RuleContext(NamedTuple):
 
     values: Mapping[str, Value]
     present: Collection[str]
-    source: Any
+    source: Source | None
     emit: Emit
     valid_for_parameter: Callable[[str, Value], bool]
 
@@ -35,6 +45,10 @@ class Rule(Protocol):
 
     @property
     def uses_source(self) -> bool: ...
+
+    @property
+    def source_fields(self) -> tuple[str, ...]:
+        """The fields of :class:`~oss_process.source.Source` the rule reads."""
 
     @property
     def requires_source(self) -> bool:
@@ -50,7 +64,7 @@ def _listing(values: tuple[int, ...] | tuple[str, ...]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Exclusive:
     keys: tuple[str, ...]
     hint: str
@@ -58,6 +72,7 @@ class Exclusive:
     reads: ClassVar[tuple[str, ...]] = ()
     uses_source: ClassVar[bool] = False
     requires_source: ClassVar[bool] = False
+    source_fields: ClassVar[tuple[str, ...]] = ()
 
     def describe(self) -> str:
         return f"{_listing(self.keys)} are mutually exclusive"
@@ -68,7 +83,7 @@ class Exclusive:
             ctx.emit("E203", self.describe(), given[1], self.hint)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AllowedPerChoice:
     """The values of ``key`` that each value of ``selector`` supports (the per-format
     tables). When ``key`` is omitted the output keeps the source's value
@@ -85,6 +100,10 @@ class AllowedPerChoice:
 
     uses_source: ClassVar[bool] = True
     requires_source: ClassVar[bool] = False
+
+    @property
+    def source_fields(self) -> tuple[str, ...]:
+        return (self.source_field,)
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -114,7 +133,7 @@ class AllowedPerChoice:
                     f"use {self.key}_{self._suggestion(allowed, value)}",
                 )
             return
-        known = getattr(ctx.source, self.source_field, None) if ctx.source is not None else None
+        known = ctx.source.get(self.source_field) if ctx.source is not None else None
         if isinstance(known, int):
             if not ctx.valid_for_parameter(self.key, known) or (allowed is not None and known not in allowed):
                 pool = allowed if allowed is not None else self.preferred
@@ -135,7 +154,7 @@ class AllowedPerChoice:
             )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OnlyWith:
     """``key`` takes effect only when ``selector`` is one of ``choices``."""
 
@@ -145,6 +164,7 @@ class OnlyWith:
 
     uses_source: ClassVar[bool] = False
     requires_source: ClassVar[bool] = False
+    source_fields: ClassVar[tuple[str, ...]] = ()
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -164,7 +184,7 @@ class OnlyWith:
             )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Needs:
     """``key`` does nothing unless ``needed`` is given too."""
 
@@ -174,6 +194,7 @@ class Needs:
     reads: ClassVar[tuple[str, ...]] = ()
     uses_source: ClassVar[bool] = False
     requires_source: ClassVar[bool] = False
+    source_fields: ClassVar[tuple[str, ...]] = ()
 
     def describe(self) -> str:
         return f"{self.key} takes effect only with {self.needed}"
@@ -183,7 +204,7 @@ class Needs:
             ctx.emit("W214", f"{self.key} has no effect without {self.needed}", self.key, f"set {self.needed}, or remove {self.key}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FailsBelowSource:
     """With ``when`` set, the job fails when the source's ``source_field`` is below ``key``."""
 
@@ -198,6 +219,10 @@ class FailsBelowSource:
     requires_source: ClassVar[bool] = True
 
     @property
+    def source_fields(self) -> tuple[str, ...]:
+        return (self.source_field,)
+
+    @property
     def reads(self) -> tuple[str, ...]:
         return (self.key, self.when[0])
 
@@ -207,7 +232,7 @@ class FailsBelowSource:
     def check(self, ctx: RuleContext) -> None:
         switch, setting = self.when
         target = ctx.values.get(self.key)
-        known = getattr(ctx.source, self.source_field, None) if ctx.source is not None else None
+        known = ctx.source.get(self.source_field) if ctx.source is not None else None
         if ctx.values.get(switch) == setting and isinstance(target, int) and isinstance(known, int) and known < target:
             ctx.emit(
                 "E215",

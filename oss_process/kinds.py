@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import binascii
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import NamedTuple, Protocol
 
@@ -46,58 +46,14 @@ class Checked(NamedTuple):
     problems: tuple[Problem, ...] = ()
 
 
-# Registers a constant for generated source and returns the name it has there.
-Bind = Callable[[object], str]
-
-
 class Kind(Protocol):
+    """How one parameter's text is checked. Any object with these two methods will do:
+    a table for a new action may bring a kind of its own (the fast path then calls
+    ``check``; the built-in kinds have inlined checks in ``oss_process._accel``)."""
+
     def check(self, text: str) -> Checked: ...
 
-    @property
-    def lexical(self) -> str:
-        """A regular expression (no groups) that every text ``check`` finds clean as
-        written matches; each text it matches is a VALUE of the grammar."""
-        ...
-
-    def quick_source(self, text: str, value: str, bind: Bind) -> str:
-        """Python lines, for a generated function, that set the variable ``value`` to the
-        typed value of the string variable ``text``, which matches ``lexical``, when
-        ``check`` would report nothing and keep the text as written; else ``return None``.
-
-        The fast path matches a whole directive against the lexical patterns of its
-        values, then runs these lines inlined (a call per value costs as much as the
-        check); :func:`compile_quick` makes them a function of any text, for tests."""
-        ...
-
     def describe(self) -> str: ...
-
-
-def compile_quick(kind: Kind) -> Callable[[str], Value | None]:
-    """``kind.quick_source`` as a function of the text: the value or None."""
-    namespace: dict[str, object] = {"lexical": re.compile(kind.lexical).fullmatch}
-    body = "if lexical(text) is None:\n    return None\n" + kind.quick_source("text", "value", binder(namespace)) + "\nreturn value"
-    return define("quick(text)", body, namespace)  # type: ignore[return-value]
-
-
-def define(signature: str, body: str, namespace: dict[str, object]) -> Callable[..., object]:
-    """The function ``def <signature>: <body>``, generated source run in ``namespace``
-    (which holds the constants the body names)."""
-    source = f"def {signature}:\n" + "".join(f"    {line}\n" for line in body.splitlines())
-    exec(compile(source, f"<oss_process {signature}>", "exec"), namespace)  # source built by this package
-    return namespace[signature.partition("(")[0]]  # type: ignore[return-value]
-
-
-def binder(namespace: dict[str, object]) -> Bind:
-    names: dict[int, str] = {}
-
-    def bind(constant: object) -> str:
-        name = names.get(id(constant))
-        if name is None:
-            name = names[id(constant)] = f"_k{len(names)}"
-            namespace[name] = constant
-        return name
-
-    return bind
 
 
 def _not_integer(text: str) -> Problem:
@@ -163,14 +119,6 @@ class Integer(NamedTuple):
             return Checked(None, text, (*problems, Problem("E206", f"{number} is above the maximum, {self.maximum}")))
         return Checked(number, canonical, problems)
 
-    @property
-    def lexical(self) -> str:
-        # No sign and no leading zero: no table has a negative minimum (tests hold this to check).
-        return f"0|[1-9][0-9]{{0,{len(str(self.maximum)) - 1}}}"
-
-    def quick_source(self, text: str, value: str, bind: Bind) -> str:
-        return f"{value} = int({text})\nif not {self.minimum} <= {value} <= {self.maximum}:\n    return None"
-
 
 class IntegerChoice(NamedTuple):
     """An integer from a fixed list, such as the sample rates."""
@@ -191,15 +139,6 @@ class IntegerChoice(NamedTuple):
             )
         return Checked(number, canonical, problems)
 
-    @property
-    def lexical(self) -> str:
-        return _covering(map(str, self.choices))
-
-    def quick_source(self, text: str, value: str, bind: Bind) -> str:
-        # Only the plain spelling of a choice is clean.
-        by_spelling = bind({str(choice): choice for choice in self.choices})
-        return f"{value} = {by_spelling}.get({text})\nif {value} is None:\n    return None"
-
 
 class Choice(NamedTuple):
     """A string from a fixed, case-sensitive list."""
@@ -213,21 +152,6 @@ class Choice(NamedTuple):
         if text in self.choices:
             return Checked(text, text, ())
         return Checked(None, text, (Problem("E207", f"{_short(text)} is not {self.describe()}", did_you_mean(text, self.choices)),))
-
-    @property
-    def lexical(self) -> str:
-        return _covering(self.choices)
-
-    def quick_source(self, text: str, value: str, bind: Bind) -> str:
-        return f"if {text} not in {bind(frozenset(self.choices))}:\n    return None\n{value} = {text}"
-
-
-def _covering(spellings: Iterable[str]) -> str:
-    """A character class and length range that every spelling matches: far cheaper to
-    compile into each shape's expression than the alternatives themselves."""
-    spellings = list(spellings)
-    characters = "".join(sorted({re.escape(c) for spelling in spellings for c in spelling}))
-    return f"[{characters}]{{{min(map(len, spellings))},{max(map(len, spellings))}}}"
 
 
 # --- Names carried as URL-safe Base64 -------------------------------------------------
@@ -245,10 +169,6 @@ class NameRule(Protocol):
     """Checks a decoded name; the problems use the codes of the rule."""
 
     def check(self, name: str) -> list[Problem]: ...
-
-    def accepts_source(self, name: str, bind: Bind) -> str:
-        """A Python expression: ``not check(name)``, as cheaply as the rule can tell."""
-        ...
 
     def describe(self) -> str: ...
 
@@ -288,26 +208,6 @@ class Base64Name(NamedTuple):
         if any(p.code[0] == "E" for p in problems):
             return Checked(None, body, tuple(problems))
         return Checked(name, body, tuple(problems))
-
-    @property
-    def lexical(self) -> str:
-        # Padding is never clean (W302), so the text is the body.
-        return "[A-Za-z0-9_-]+"
-
-    def quick_source(self, text: str, value: str, bind: Bind) -> str:
-        # binascii.Error and UnicodeDecodeError are both ValueErrors.
-        return (
-            f"needed = -len({text}) % 4\n"
-            f"if needed == 3 or (needed and {bind(_SIXTETS)}[{text}[-1]] & {bind(_UNUSED_BITS)}[needed]):\n"
-            "    return None\n"
-            "try:\n"
-            f"    {value} = {bind(binascii.a2b_base64)}({text}.replace('-', '+').replace('_', '/') + {bind(_PADDING)}[needed])"
-            ".decode('utf-8')\n"
-            "except ValueError:\n"
-            "    return None\n"
-            f"if not {self.rule.accepts_source(value, bind)}:\n"
-            "    return None"
-        )
 
     @staticmethod
     def _malformed(text: str, body: str) -> Problem:
@@ -420,9 +320,6 @@ class BucketName(NamedTuple):
     def describe(self) -> str:
         return "a bucket name"
 
-    def accepts_source(self, name: str, bind: Bind) -> str:
-        return f"({bind(_BUCKET)}({name}) is not None or not {bind(self.check)}({name}))"
-
     def check(self, name: str) -> list[Problem]:
         if _BUCKET(name):
             return []
@@ -454,9 +351,6 @@ class ObjectName(NamedTuple):
 
     def describe(self) -> str:
         return "an object name"
-
-    def accepts_source(self, name: str, bind: Bind) -> str:
-        return f"not {bind(self.check)}({name})"
 
     def check(self, name: str) -> list[Problem]:
         ascii_only = name.isascii()
@@ -514,9 +408,6 @@ class TopicName(NamedTuple):
 
     def describe(self) -> str:
         return "a message-queue topic name"
-
-    def accepts_source(self, name: str, bind: Bind) -> str:
-        return f"{bind(_TOPIC)}({name}) is not None"
 
     def check(self, name: str) -> list[Problem]:
         if _TOPIC(name):

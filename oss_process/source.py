@@ -1,0 +1,107 @@
+"""What a caller knows of the input object, for checks of the effective output.
+
+    >>> from oss_process import Source, lint
+    >>> [d.code for d in lint("audio/convert,f_mp3", mode="async", source=Source(sample_rate=96000))]
+    ['E212']
+
+The fields a :class:`Source` may carry are declared by the catalogue's tables
+(:class:`SourceField`, ``Catalogue.source_fields``): the audio rate, channels and
+bitrate today; an image's width and height or a video's duration fit the same way. A
+field no table of the catalogue declares is refused (:class:`~oss_process.ArgumentError`)
+when the source is used, so a misspelt field never silently checks nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import NamedTuple
+
+from .errors import ArgumentError
+
+__all__ = ["Source", "SourceAudio", "SourceField"]
+
+
+class SourceField(NamedTuple):
+    """One fact about the source that rules may read: a positive integer."""
+
+    name: str
+    meaning: str
+    unit: str | None = None
+
+
+class Source:
+    """Known facts about the source object, by field name: ``Source(width=1920)``.
+
+    Immutable, hashable and comparable: two sources with the same facts are equal. A
+    fact given as None is unknown, as if left out.
+    """
+
+    __slots__ = ("_facts", "_hash")
+
+    def __init__(self, **facts: int | None) -> None:
+        known: dict[str, int] = {}
+        for name, value in facts.items():
+            if value is None:
+                continue
+            if type(value) is not int or value <= 0:
+                raise ArgumentError((), message=f"{type(self).__name__}.{name} must be a positive int or None, not {value!r}")
+            known[name] = value
+        self._facts: Mapping[str, int] = MappingProxyType(dict(sorted(known.items())))
+        self._hash = hash(tuple(self._facts.items()))
+
+    @property
+    def facts(self) -> Mapping[str, int]:
+        """The known facts, by field name."""
+        return self._facts
+
+    def get(self, name: str) -> int | None:
+        """The value of field ``name``, or None when it is not known."""
+        return self._facts.get(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._facts)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Source):
+            return NotImplemented
+        return self._facts == other._facts
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self._facts.items())})"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (dict(self._facts),))
+
+
+def _rebuild(facts: dict[str, int]) -> Source:
+    return Source(**facts)
+
+
+class SourceAudio(Source):
+    """The source audio: the original, compatible spelling of :class:`Source`."""
+
+    __slots__ = ()
+
+    def __init__(self, sample_rate: int | None = None, channels: int | None = None, bitrate: int | None = None) -> None:
+        super().__init__(sample_rate=sample_rate, channels=channels, bitrate=bitrate)
+
+    @property
+    def sample_rate(self) -> int | None:
+        """Hz."""
+        return self.get("sample_rate")
+
+    @property
+    def channels(self) -> int | None:
+        return self.get("channels")
+
+    @property
+    def bitrate(self) -> int | None:
+        """bit/s."""
+        return self.get("bitrate")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (SourceAudio, (self.sample_rate, self.channels, self.bitrate))
