@@ -101,7 +101,8 @@ def test_every_region_of_the_cache_is_bounded() -> None:
     for name in CACHE.__slots__:
         region = getattr(CACHE, name)
         assert len(region) <= region.limit, name
-    assert sizes["plans"] > 30 and sizes["values"] > 1000, sizes
+    assert sizes["plans"] > 30, sizes
+    assert sizes["values"] > 1000, sizes
     # The oldest entries went first: the newest are still there.
     assert (
         f"audio/convert,f_aac, ab_{oss_process.CACHE_SIZE + 99}{'/x' * ((oss_process.CACHE_SIZE + 99) % 30)}",
