@@ -11,6 +11,7 @@ import pytest
 
 import oss_process
 from oss_process import _accel, _pipeline
+from oss_process._accel.cache import CACHE
 from oss_process.kinds import Choice, Integer
 from oss_process.rules import Exclusive, FailsBelowSource
 from oss_process.source import Source, SourceField
@@ -93,14 +94,14 @@ def test_source_audio_is_a_source() -> None:
 
 def test_rules_take_keyword_only_options() -> None:
     with pytest.raises(TypeError):
-        Exclusive(("aq", "ab"), "keep one")  # type: ignore[misc]
+        Exclusive(("aq", "ab"), "keep one")  # type: ignore[call-arg]
 
 
 def test_the_speed_layer_serves_the_made_up_action_and_keys_its_caches_by_catalogue() -> None:
     texts = [f"paint/tint,c_red,k_{k},w_{w}" for k in range(1, 10) for w in range(1, 4)]
     for text in texts:
         assert oss_process.lint(text, catalogue=MINE) == []
-    plan = _accel.CACHE.plans[("paint/tint,c_,k_,w_", None, MINE)]
+    plan = CACHE.plans[("paint/tint,c_,k_,w_", None, MINE)]
     assert plan.fast_path is not None  # type: ignore[attr-defined]
     last = "paint/tint,c_blue,k_9,w_4096"
     served = _accel._fast(last, None, None, MINE)
@@ -114,7 +115,8 @@ def test_the_speed_layer_serves_the_made_up_action_and_keys_its_caches_by_catalo
 
 def test_a_catalogue_replaces_a_built_in_table_for_itself_only() -> None:
     convert = BUILTIN.lookup("audio", "convert")
-    assert convert is not None and convert.spec is not None
+    assert convert is not None
+    assert convert.spec is not None
     wider = ActionSpec(
         convert.spec.summary,
         tuple(
