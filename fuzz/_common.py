@@ -14,8 +14,8 @@ with atheris.instrument_imports(include=["oss_process"]):
     import oss_process._accel
     import oss_process._accel.plan
     import oss_process._api
-    import oss_process._pipeline
     import oss_process._lark_parser
+    import oss_process._pipeline
     import oss_process._syntax
     import oss_process.kinds
     import oss_process.printer
