@@ -29,7 +29,7 @@ import oss_process
 from oss_process import _accel
 from oss_process._accel.cache import CACHE
 from oss_process._grammar import grammar_text
-from oss_process._syntax import _shape
+from oss_process._syntax import in_language
 
 
 def b64(text: str) -> str:
@@ -119,7 +119,7 @@ def main() -> None:
     from lark import Lark
 
     plain_lark = Lark(grammar_text(), parser="lalr")
-    shape = _shape()
+    shape = in_language()
     us = 1e6
     print(f"python {sys.version.split()[0]}, {count} strings per round, {rounds} rounds; medians")
 
