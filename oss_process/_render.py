@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Final, NamedTuple
-from xml.sax.saxutils import escape
 
 from .ast import Span
 from .diagnostics import CODES, Diagnostic, OffsetMap, Origin, Severity
@@ -197,7 +196,9 @@ _NOT_XML_TEXT = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def _xml_text(text: str) -> str:
-    return escape(_NOT_XML_TEXT.sub(lambda m: repr(m.group())[1:-1], text))
+    # xml.sax.saxutils.escape, without the import of urllib.request it brings
+    text = _NOT_XML_TEXT.sub(lambda m: repr(m.group())[1:-1], text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _fit(text: str, limit: int) -> str:
