@@ -37,7 +37,20 @@ class Options(NamedTuple):
 Format = Callable[[Sequence[AnyDiagnostic], str, Options], str]
 
 
-def render_as(diagnostics: AnyDiagnostic | Iterable[AnyDiagnostic], text: str, format: str, options: Options) -> str:
+def render_as(
+    diagnostics: AnyDiagnostic | Iterable[AnyDiagnostic],
+    text: str,
+    format: str,
+    color: bool,
+    origin: Origin | None,
+    offsets: OffsetMap | None,
+    spaced: bool,
+    fields: Mapping[str, object] | None,
+    indent: int | None,
+    argument: str | None,
+    request_id: str,
+    host_id: str,
+) -> str:
     """``diagnostics.render``, its arguments checked."""
     formatter = FORMATS.get(format) if isinstance(format, str) else None
     if formatter is None:
@@ -53,7 +66,7 @@ def render_as(diagnostics: AnyDiagnostic | Iterable[AnyDiagnostic], text: str, f
     for item in shown:
         if not isinstance(item, Diagnostic) or item.code not in CODES:
             raise ArgumentError((), message=f"render: diagnostics are Diagnostic objects with a known code, not {item!r}")
-    return formatter(shown, text, options)
+    return formatter(shown, text, Options(color, origin, offsets, spaced, fields, indent, argument, request_id, host_id))
 
 
 # --- text -----------------------------------------------------------------------------------

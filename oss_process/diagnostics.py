@@ -10,7 +10,7 @@ line, the gateway's error answer) shows diagnostics through it, in one of the fo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
@@ -209,10 +209,20 @@ def render(
     ``offsets`` maps the spans to columns of the line the directive was taken from (a form
     field, percent-decoded). A wrong argument raises :class:`~oss_process.ArgumentError`.
     """
-    from ._render import Options, render_as
+    implementation = _renderer or _load_renderer()
+    return implementation(diagnostics, text, format, color, origin, offsets, spaced, fields, indent, argument, request_id, host_id)
 
-    options = Options(color, origin, offsets, spaced, fields, indent, argument, request_id, host_id)
-    return render_as(diagnostics, text, format, options)
+
+# _render.render_as once loaded: an import statement at each call costs a tenth of a render.
+_renderer: Callable[..., str] | None = None
+
+
+def _load_renderer() -> Callable[..., str]:
+    global _renderer
+    from ._render import render_as
+
+    _renderer = render_as
+    return render_as
 
 
 def render_all(diagnostics: Iterable[Diagnostic[Span | None]], text: str) -> str:
