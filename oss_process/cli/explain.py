@@ -8,10 +8,10 @@ import json
 from typing import IO, TextIO
 
 from oss_process import Action, Diagnostic, DirectiveError, Mode, Stage, lint, parse, render, validate
+from oss_process.diagnostics import Origin
 
 # Nothing public tells a Base64 name's kind or a name's template variables yet.
 from oss_process.kinds import Base64Name, template_variables
-from oss_process.diagnostics import Origin
 from oss_process.tables import CATEGORIES, ParamSpec, lookup
 from oss_process.tables.variables import PER_OPERATION, PREFIXES, PUBLIC
 
