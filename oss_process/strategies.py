@@ -568,6 +568,8 @@ def _settle(draw: st.DrawFn, step: _Step, expected: list[str], source: Source | 
     while True:
         problems = _diagnose(step, source)
         errors = sorted(code for code, _ in problems if code[0] == "E")
+        if errors == expected and not any(code[0] == "W" and key is not None and step.may_change(key) for code, key in problems):
+            return
         chosen = None
         for key in [k for k in step.texts() if step.may_change(k)]:
             trial = _Step(step.category, step.info, step.spec, step.context, [(k, t) for k, t in step.params if k != key], step.forced)
