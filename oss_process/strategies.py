@@ -472,7 +472,6 @@ class _Step:
     context: Context
     params: list[tuple[str | None, str]] = field(default_factory=list)
     forced: set[str] = field(default_factory=set)
-    standalone: bool = False  # written as a stage of its own, without a category
 
     @property
     def name(self) -> str:
@@ -521,9 +520,9 @@ class _Step:
         self.params = [(k, t) for k, t in self.params if k != key]
         return True
 
-    def text(self, head: str | None = None) -> str:
-        name = head or (self.name if self.category is None or self.standalone else f"{self.category}/{self.name}")
-        return ",".join([name, *(text if key is None else f"{key}_{text}" for key, text in self.params)])
+    def text(self, head: str) -> str:
+        """The action written after ``head`` (its name, or category/name)."""
+        return ",".join([head, *(text if key is None else f"{key}_{text}" for key, text in self.params)])
 
 
 def _diagnose(step: _Step, source: Source | None = None) -> list[tuple[str, str | None]]:
