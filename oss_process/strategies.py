@@ -4,9 +4,9 @@ Needs ``hypothesis`` (not a runtime dependency of oss_process). Test a gateway, 
 or an SDK wrapper against the directives OSS documents::
 
     from hypothesis import given
-    from oss_process.strategies import NearMiss, audio_directives, near_misses
+    from oss_process.strategies import NearMiss, directives, near_misses
 
-    @given(audio_directives())
+    @given(directives("audio/convert"))
     def test_my_gateway_accepts_valid_directives(text: str) -> None: ...
 
     @given(near_misses())
@@ -14,512 +14,318 @@ or an SDK wrapper against the directives OSS documents::
         response = my_gateway.post(miss.text, mode=miss.mode)
         assert response.status == 400 and miss.code in response.text
 
-Valid input, every value drawn from the tables in :mod:`oss_process.tables`:
+Everything is drawn from the tables of a catalogue (``catalogue=``, the built-in
+:data:`oss_process.tables.BUILTIN` by default): each parameter's kind says what its valid
+values are and what lies just outside them, each rule how to satisfy and how to break it,
+``required`` which keys an action needs, and the catalogue's roles and modes which steps
+may follow a processing action and in which request. ``action`` names one table by its
+label (``"audio/convert"``, ``"sys/saveas"``, ``"sys/notify"``: see
+:meth:`~oss_process.tables.Catalogue.tabled`); a saving or notifying table is drawn
+after a processing action that shares a mode with it.
 
-- :func:`audio_directives`: valid ``audio/convert`` directives with ``sys/saveas`` and
-  ``notify``, as strings, spelled in any of the equivalent ways;
-  :func:`audio_meanings` is what they say, :func:`spellings` writes one meaning in many
-  ways (order, defaults, padding, leading zeros, ``|notify``);
-- :func:`audio_trees`: the same as parsed trees (valid ASTs);
-- :func:`built_directives`: the same made with :mod:`oss_process.builder`.
+Valid input:
+
+- :func:`meanings`: what a valid directive says (a :class:`Meaning`: typed values per
+  step, and the mode), before it is spelled; :func:`spellings` writes one meaning in any
+  of its equivalent ways (any order, explicit defaults, Base64 padding, leading zeros,
+  ``|notify`` or ``/notify``); :func:`canonical_text` writes it the one canonical way;
+- :func:`directives`: valid directives as strings, spelled in any of those ways;
+- :func:`trees`: the same as parsed trees (valid ASTs);
+- :func:`built_directives`: the same made with :mod:`oss_process.builder` (for the
+  actions the builder covers).
 
 Invalid input:
 
 - :func:`near_misses`: a valid directive with one mistake, as a :class:`NearMiss` that
-  names the one error code lint must report (and ``canonicalize`` raise); the mistakes
-  are derived from the tables' ranges, enums and rules, the grammar's alphabet and the
-  stage rules. ``near_misses(codes=["E210"])`` draws only some; :data:`NEAR_MISS_CODES`
-  lists them all.
+  names the one error code lint must report (and ``canonicalize`` raise). The mistakes
+  come from the kinds (a value outside its range, enum or alphabet), the rules (each
+  rule broken on its own), ``required``, the grammar's alphabet and the stage rules.
+  ``near_misses(codes=["E210"])`` draws only some; :func:`near_miss_codes` lists the
+  codes a table (or a catalogue) can give, :data:`NEAR_MISS_CODES` those of the built-in
+  catalogue.
 
 Any shape, for parsers:
 
 - :func:`directive_trees`: any tree the grammar can produce (mostly invalid for the tables);
 - :func:`grammar_strings`: strings generated from the grammar file itself.
+
+The audio names of the first version remain: :func:`audio_meanings` (an
+:class:`AudioMeaning`), :func:`audio_directives` and :func:`audio_trees` are the above for
+``audio/convert`` with ``sys/saveas``.
+
+Kinds and rules of your own
+---------------------------
+A table may bring a kind or a rule of its own (any object with the methods of
+:class:`~oss_process.kinds.Kind` or :class:`~oss_process.rules.Rule`). The strategies
+know a kind or rule by its type, through a registry:
+
+- :func:`register_kind` gives a kind type its :class:`KindExamples`: the strategy of its
+  valid (typed) values, how a value is written canonically and in other spellings, and
+  its violating texts, each with the code its check reports. A :class:`Base64Name`
+  looks up its name rule (``BucketName``, ``ObjectName``, ``TopicName``, yours) in the
+  same registry: there the values are the decoded names.
+- :func:`register_rule` gives a rule type its :class:`RuleExamples`: how to make the rule
+  hold for drawn values, and the ways to break it, each with its code.
+
+Without an entry, nothing breaks: a parameter of an unknown kind is left out of valid
+directives (an action that *requires* one raises :class:`UnsupportedTable` when its
+strategy is made) and gets no near miss; an unknown rule is satisfied by leaving out
+optional parameters until its own ``check`` reports nothing (else the example is
+rejected) and gets no near miss.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 import string
 import urllib.parse
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
+from hypothesis import reject
 from hypothesis import strategies as st
 
 from ._grammar import grammar_text, terminal_patterns
-from .ast import Action, Directive, Parameter, Stage
-from .builder import AudioConvert, BuiltDirective, Notify, SaveAs, StepType, _kwargs
+from .ast import Action, Directive, Parameter, Stage, Value
+from .builder import BuiltDirective
 from .kinds import Base64Name, BucketName, Choice, Integer, IntegerChoice, ObjectName, TopicName
-from .rules import AllowedPerChoice, Exclusive, FailsBelowSource
-from .tables import CATEGORIES, ActionSpec, Mode, ParamSpec, audio
-from .tables.audio import CHANNELS_BY_FORMAT, FORMATS, SAMPLE_RATES, SAMPLE_RATES_BY_FORMAT
-from .tables.limits import MAX_INT32
+from .rules import AllowedPerChoice, Exclusive, FailsBelowSource, Needs, OnlyWith, RuleContext
+from .source import Source
+from .tables import BUILTIN, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
 from .tables.variables import ALL as ALL_VARIABLES
 from .tables.variables import PUBLIC
-from .validation import SourceAudio
 
 __all__ = [
     "NEAR_MISS_CODES",
     "AudioMeaning",
+    "Context",
+    "KindExamples",
+    "Meaning",
     "NearMiss",
+    "RuleExamples",
+    "StepMeaning",
+    "UnsupportedTable",
     "audio_directives",
     "audio_meanings",
     "audio_trees",
     "built_directives",
+    "canonical_text",
     "directive_trees",
+    "directives",
     "grammar_strings",
+    "meanings",
+    "near_miss_codes",
     "near_misses",
+    "register_kind",
+    "register_rule",
     "spellings",
+    "trees",
 ]
 
-_KEYWORDS = ("style", "notify")
+
+class UnsupportedTable(TypeError):
+    """A table the strategies cannot draw valid directives for: a required parameter of
+    a kind no :class:`KindExamples` is registered for."""
 
 
-def _terminal(name: str, max_size: int = 12) -> st.SearchStrategy[str]:
-    pattern = terminal_patterns()[name]
-    return st.from_regex(pattern, fullmatch=True).filter(lambda s: len(s) <= max_size)
-
-
-def _category() -> st.SearchStrategy[str]:
-    return st.one_of(st.sampled_from(sorted(CATEGORIES)), _terminal("CATEGORY")).filter(lambda c: c not in _KEYWORDS)
-
-
-def _parameter() -> st.SearchStrategy[Parameter]:
-    keyed = st.builds(Parameter, _terminal("KEY").map(lambda k: k[:-1]), _terminal("VALUE"))
-    bare = st.builds(lambda text: Parameter(None, text), _terminal("BARE"))
-    return st.one_of(keyed, bare)
-
-
-def _action(name: st.SearchStrategy[str]) -> st.SearchStrategy[Action]:
-    return st.builds(Action, name, st.lists(_parameter(), max_size=4).map(tuple))
-
-
-def directive_trees() -> st.SearchStrategy[Directive]:
-    """Trees of every shape the grammar allows, with spans left empty."""
-    processing = st.builds(Stage, _category(), st.lists(_action(_terminal("ACTION")), min_size=1, max_size=3).map(tuple))
-    style = st.builds(lambda name: Stage("style", (Action(name),)), _terminal("STYLE_NAME", 20))
-    notify = st.builds(lambda action: Stage(None, (action,)), _action(st.just("notify")))
-    stage = st.one_of(processing, processing, style, notify)
-    return st.builds(Directive, st.lists(stage, min_size=1, max_size=4).map(tuple))
-
-
-def grammar_strings() -> st.SearchStrategy[str]:
-    """Strings generated from ``grammar/oss_process.lark`` by ``hypothesis.extra.lark``."""
-    from hypothesis.extra.lark import from_lark
-    from lark import Lark
-
-    grammar = Lark(grammar_text(), parser="lalr", lexer="contextual", start="start")
-    explicit = {
-        "CATEGORY": _category(),
-        "ACTION": st.one_of(st.sampled_from(["convert", "saveas", "notify", "resize"]), _terminal("ACTION")),
-        "KEY": st.one_of(st.sampled_from(["f_", "ab_", "o_", "topic_"]), _terminal("KEY")),
-    }
-    return from_lark(grammar, start="start", explicit=explicit)
+# --- The registry: what a kind or a rule contributes ---------------------------------
 
 
 @dataclass(frozen=True)
-class AudioMeaning:
-    """What a valid audio directive says, before it is spelled: typed values per action."""
+class Context:
+    """Where a value stands: the template variables a name may use there (the public
+    ones, and those the processing action before a save defines)."""
 
-    convert: dict[str, int | str]
-    bucket: str | None
-    obj: str
-    topic: str | None
-
-
-def _object_names() -> st.SearchStrategy[str]:
-    alphabet = st.sampled_from(string.ascii_letters + string.digits + "-_.!*'()" + "éü中文")
-    segment = st.text(alphabet, min_size=1, max_size=12).filter(lambda s: s not in (".", ".."))
-    variable = st.sampled_from(["{autoext}", "{streamindex}", *(f"{{{v}}}" for v in PUBLIC)])
-    piece = st.one_of(segment, segment, variable)
-    path = st.lists(st.lists(piece, min_size=1, max_size=3).map("".join), min_size=1, max_size=3).map("/".join)
-    return path.filter(lambda name: 0 < len(name.encode()) <= 1023)
+    variables: frozenset[str] = frozenset(PUBLIC)
+    #: The source fields the catalogue declares (a mistake about the source needs its field).
+    source_fields: frozenset[str] = frozenset()
 
 
-_BUCKETS = st.from_regex(r"[a-z0-9][a-z0-9-]{1,20}[a-z0-9]", fullmatch=True)
-_TOPICS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9-]{0,30}", fullmatch=True)
+#: (violating text, the mistake in words), drawn.
+Violation = st.SearchStrategy[tuple[str, str]]
 
 
-@st.composite
-def audio_meanings(draw: st.DrawFn) -> AudioMeaning:
-    """Valid audio/convert settings that respect every rule of the seed's tables."""
-    fmt = draw(st.sampled_from(FORMATS))
-    convert: dict[str, int | str] = {"f": fmt}
-    for key in ("ss", "t"):
-        if draw(st.booleans()):
-            convert[key] = draw(st.integers(0, MAX_INT32))
-    if draw(st.booleans()):
-        convert["ar"] = draw(st.sampled_from(SAMPLE_RATES_BY_FORMAT.get(fmt, SAMPLE_RATES)))
-    if draw(st.booleans()):
-        convert["ac"] = draw(st.sampled_from(CHANNELS_BY_FORMAT.get(fmt, tuple(range(1, 9)))))
-    quality = draw(st.sampled_from(["aq", "ab", None]))
-    if quality == "aq":
-        convert["aq"] = draw(st.integers(0, 100))
-    elif quality == "ab":
-        convert["ab"] = draw(st.integers(1000, 10_000_000))
-        if draw(st.booleans()):
-            convert["abopt"] = draw(st.sampled_from(["0", "1", "2"]))
-    if fmt == "flac" and draw(st.booleans()):
-        convert["adepth"] = draw(st.sampled_from([16, 24]))
-    bucket = draw(st.none() | _BUCKETS)
-    topic = draw(st.none() | _TOPICS)
-    return AudioMeaning(convert, bucket, draw(_object_names()), topic)
+def _no_violations(kind: Any, context: Context) -> Mapping[str, Violation]:
+    return {}
 
 
-def _b64(text: str, padded: bool) -> str:
+def _write_str(kind: Any, value: Value) -> str:
+    return str(value)
+
+
+@dataclass(frozen=True)
+class KindExamples:
+    """What the strategies know of one kind type.
+
+    - ``values(kind, context)``: the kind's valid values, typed as its ``check`` types them;
+    - ``write(kind, value)``: the value's canonical text;
+    - ``spellings(kind, value)``: every text that means the value (default: the canonical one);
+    - ``violations(kind, context)``: by error code, texts the kind's ``check`` refuses with
+      exactly that error.
+    """
+
+    values: Callable[[Any, Context], st.SearchStrategy[Value]]
+    write: Callable[[Any, Value], str] = _write_str
+    spellings: Callable[[Any, Value], st.SearchStrategy[str]] | None = None
+    violations: Callable[[Any, Context], Mapping[str, Violation]] = _no_violations
+
+
+def _leave_as_is(draw: st.DrawFn, rule: Any, step: _Step) -> None:
+    return None
+
+
+def _no_rule_violations(rule: Any, step: _Step) -> Mapping[str, Breaker]:
+    return {}
+
+
+#: Breaks a rule in ``step`` (setting and forcing keys); returns the change in words and
+#: the source the mistake needs (None: the directive alone is wrong).
+Breaker = Callable[[st.DrawFn, "_Step"], tuple[str, Source | None]]
+
+
+@dataclass(frozen=True)
+class RuleExamples:
+    """What the strategies know of one rule type.
+
+    - ``satisfy(draw, rule, step)``: make the rule hold for the values drawn for one
+      action, through ``step.put`` / ``step.drop`` (which leave required and forced keys be);
+    - ``violations(rule, step)``: by error code, ways to break the rule in ``step``.
+
+    Whatever ``satisfy`` leaves, keys are then dropped until the rule's own ``check``
+    reports nothing; a broken rule must report exactly its code, or the example is rejected.
+    """
+
+    satisfy: Callable[[st.DrawFn, Any, _Step], None] = _leave_as_is
+    violations: Callable[[Any, _Step], Mapping[str, Breaker]] = _no_rule_violations
+
+
+_KINDS: dict[type, KindExamples] = {}
+_RULES: dict[type, RuleExamples] = {}
+
+
+def register_kind(kind_type: type, examples: KindExamples) -> None:
+    """Draw values of ``kind_type`` (and its subclasses) with ``examples``; replaces an earlier entry."""
+    _KINDS[kind_type] = examples
+
+
+def register_rule(rule_type: type, examples: RuleExamples) -> None:
+    """Satisfy and break rules of ``rule_type`` (and its subclasses) with ``examples``."""
+    _RULES[rule_type] = examples
+
+
+def _entry(registry: Mapping[type, Any], thing: object) -> Any:
+    return next((registry[t] for t in type(thing).__mro__ if t in registry), None)
+
+
+def _kind(kind: object) -> KindExamples | None:
+    examples: KindExamples | None = _entry(_KINDS, kind)
+    if examples is not None and isinstance(kind, Base64Name) and _entry(_KINDS, kind.rule) is None:
+        return None
+    return examples
+
+
+def _rule(rule: object) -> RuleExamples:
+    examples: RuleExamples | None = _entry(_RULES, rule)
+    return examples if examples is not None else RuleExamples()
+
+
+def _write(kind: object, value: Value) -> str:
+    examples = _kind(kind)
+    assert examples is not None
+    return examples.write(kind, value)
+
+
+def _values(kind: object, context: Context) -> st.SearchStrategy[Value]:
+    examples = _kind(kind)
+    assert examples is not None
+    return examples.values(kind, context)
+
+
+def _texts(kind: object, context: Context) -> st.SearchStrategy[str]:
+    return _values(kind, context).map(lambda value: _write(kind, value))
+
+
+def _violations(kind: object, context: Context) -> Mapping[str, Violation]:
+    examples = _kind(kind)
+    return {} if examples is None else examples.violations(kind, context)
+
+
+def _is_value(text: str) -> bool:
+    return re.fullmatch(terminal_patterns()["VALUE"], text) is not None
+
+
+def _error_codes(kind: object, text: str) -> list[str]:
+    return [p.code for p in kind.check(text).problems if p.code[0] == "E"]  # type: ignore[attr-defined]
+
+
+# --- The built-in kinds --------------------------------------------------------------
+
+_NOT_INTEGERS = ("96k", "1.5", "0x10", "1_000", "ten", "1e3")
+
+
+def _zeros(kind: Any, value: Value) -> st.SearchStrategy[str]:
+    text = str(value)
+    if text.startswith("-"):
+        return st.just(text)
+    return st.sampled_from([text, "0" + text, "00" + text])
+
+
+def _not_integers(low: int) -> Violation:
+    # "-1" is an integer where the range allows negative values.
+    texts = [*_NOT_INTEGERS, *(["-1"] if low >= 0 else [])]
+    return st.sampled_from(texts).map(lambda text: (text, f"{text!r} is not a plain integer"))
+
+
+def _integer_violations(kind: Integer, context: Context) -> Mapping[str, Violation]:
+    above = st.integers(kind.maximum + 1, max(kind.maximum * 10, kind.maximum + 10))
+    outside = above if kind.minimum <= 0 else above | st.integers(0, kind.minimum - 1)
+    return {
+        "E205": _not_integers(kind.minimum),
+        "E206": outside.map(lambda v: (str(v), f"{v} outside {kind.minimum}-{kind.maximum}")),
+    }
+
+
+def _choice_violations(kind: IntegerChoice, context: Context) -> Mapping[str, Violation]:
+    others = st.integers(0, 10**7).filter(lambda v: v not in kind.choices)
+    return {"E205": _not_integers(min(kind.choices)), "E207": others.map(lambda v: (str(v), f"{v}: not one of its values"))}
+
+
+register_kind(
+    Integer,
+    KindExamples(
+        values=lambda kind, context: st.integers(kind.minimum, kind.maximum),
+        spellings=_zeros,
+        violations=_integer_violations,
+    ),
+)
+register_kind(
+    IntegerChoice,
+    KindExamples(values=lambda kind, context: st.sampled_from(kind.choices), spellings=_zeros, violations=_choice_violations),
+)
+register_kind(
+    Choice,
+    KindExamples(
+        values=lambda kind, context: st.sampled_from(kind.choices),
+        violations=lambda kind, context: {
+            "E207": st.from_regex(r"[a-z0-9]{1,6}", fullmatch=True)
+            .filter(lambda v: v not in kind.choices)
+            .map(lambda v: (v, f"{v!r}: not one of its values"))
+        },
+    ),
+)
+
+
+def _b64(text: str, padded: bool = False) -> str:
     encoded = base64.urlsafe_b64encode(text.encode()).decode()
     return encoded if padded else encoded.rstrip("=")
 
 
-_CONVERT = audio.CONVERT.parameters
-_DEFAULTS = {p.key: p.default for p in _CONVERT if p.default is not None}
-_INTEGERS = {p.key for p in _CONVERT if isinstance(p.kind, Integer | IntegerChoice)}
-
-
 @st.composite
-def spellings(draw: st.DrawFn, meaning: AudioMeaning) -> str:
-    """One of the many ways to write ``meaning``: any order, explicit defaults, padding,
-    leading zeros, notify chained or as a stage of its own."""
-    values = {k: str(v) for k, v in meaning.convert.items()}
-    for key, default in _DEFAULTS.items():
-        if key not in values and (key != "abopt" or "ab" in values) and draw(st.booleans()):
-            values[key] = default
-    for key in values:
-        if key in _INTEGERS and draw(st.booleans()):
-            values[key] = "0" * draw(st.integers(1, 2)) + values[key]
-    params = draw(st.permutations([f"{k}_{v}" for k, v in values.items()]))
-    saveas = [f"o_{_b64(meaning.obj, draw(st.booleans()))}"]
-    if meaning.bucket is not None:
-        saveas.append(f"b_{_b64(meaning.bucket, draw(st.booleans()))}")
-    saveas = draw(st.permutations(saveas))
-    text = "audio/convert," + ",".join(params) + "|sys/saveas," + ",".join(saveas)
-    if meaning.topic is not None:
-        text += ("/" if draw(st.booleans()) else "|") + f"notify,topic_{_b64(meaning.topic, draw(st.booleans()))}"
-    return text
-
-
-def audio_directives() -> st.SearchStrategy[str]:
-    """Valid asynchronous audio/convert directives, spelled in any of the equivalent ways."""
-    return audio_meanings().flatmap(spellings)
-
-
-def audio_trees() -> st.SearchStrategy[Directive]:
-    """Valid trees (ASTs) of asynchronous audio/convert directives, as parsed from
-    :func:`audio_directives`: any order, explicit defaults, padding, ``|notify``."""
-    from ._api import parse
-
-    return audio_directives().map(parse)
-
-
-def built_directives() -> st.SearchStrategy[BuiltDirective]:
-    """Valid directives made with the builder, from :func:`audio_meanings`."""
-    return audio_meanings().map(_built)
-
-
-def _built(meaning: AudioMeaning) -> BuiltDirective:
-    built: BuiltDirective = AudioConvert(**_kwargs(AudioConvert, meaning.convert))
-    built = built.save_as(bucket=meaning.bucket, object=meaning.obj)
-    return built if meaning.topic is None else built.notify(topic=meaning.topic)
-
-
-# --- Near misses ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NearMiss:
-    """A directive one mistake away from valid: lint reports exactly one error, ``code``,
-    for ``text`` sent in ``mode`` (with ``source`` describing the input audio, when the
-    mistake is about the source), and ``canonicalize`` raises it."""
-
-    text: str
-    code: str
-    change: str  # the mistake, in words
-    mode: Mode = Mode.ASYNC
-    source: SourceAudio | None = None
-
-
-# One valid directive as it is being spelled: each action's (key, text) pairs in order;
-# key None: a bare value.
-_Params = list[tuple[str | None, str]]
-
-
-@dataclass
-class _Draft:
-    convert: _Params
-    saveas: _Params
-    notify: _Params | None
-
-    def params(self, action: str) -> _Params:
-        found = {"convert": self.convert, "saveas": self.saveas, "notify": self.notify}[action]
-        assert found is not None
-        return found
-
-    def present(self) -> list[str]:
-        return ["convert", "saveas"] + ([] if self.notify is None else ["notify"])
-
-    def text(self, head: str | None = None) -> str:
-        """``head`` replaces ``audio/convert`` (an unknown category or action)."""
-        stages = [_spell(head or _label(AudioConvert), self.convert), _spell(_label(SaveAs), self.saveas)]
-        return "|".join(stages) + ("" if self.notify is None else "/" + _spell(Notify.ACTION[1], self.notify))
-
-
-_STEPS: dict[str, StepType] = {"convert": AudioConvert, "saveas": SaveAs, "notify": Notify}
-
-
-def _label(step: StepType) -> str:
-    category, name = step.ACTION
-    return name if category is None else f"{category}/{name}"
-
-
-def _spell(name: str, params: _Params) -> str:
-    return ",".join([name, *(text if key is None else f"{key}_{text}" for key, text in params)])
-
-
-def _draft(meaning: AudioMeaning) -> _Draft:
-    """The canonical spelling of ``meaning``, to be spoiled."""
-    order = AudioConvert.spec().order
-    convert: _Params = [(key, str(value)) for key, value in sorted(meaning.convert.items(), key=lambda item: order[item[0]])]
-    keys = {**SaveAs.keywords(), **Notify.keywords()}
-    saveas: _Params = [(keys["object"], _b64(meaning.obj, False))]
-    if meaning.bucket is not None:
-        saveas.insert(0, (keys["bucket"], _b64(meaning.bucket, False)))
-    notify: _Params | None = None if meaning.topic is None else [(keys["topic"], _b64(meaning.topic, False))]
-    return _Draft(convert, saveas, notify)
-
-
-def _put(params: _Params, spec: ActionSpec, key: str, text: str) -> _Params:
-    """``params`` with ``key`` set to ``text``, without the keys the table makes exclusive with it."""
-    partners = {k for rule in spec.rules if isinstance(rule, Exclusive) and key in rule.keys for k in rule.keys} - {key}
-    kept = [(k, t) for k, t in params if k not in partners]
-    if any(k == key for k, _ in kept):
-        return [(k, text if k == key else t) for k, t in kept]
-    return [*kept, (key, text)]
-
-
-def _rows(kinds: tuple[type, ...] = (object,)) -> list[tuple[str, ParamSpec]]:
-    """(action, row) for every table row whose value is of one of ``kinds`` (any, by default)."""
-    return [(action, row) for action, step in _STEPS.items() for row in step.spec().parameters if isinstance(row.kind, kinds)]
-
-
-def _rules(kind: type) -> list[tuple[str, Any]]:
-    return [(action, rule) for action, step in _STEPS.items() for rule in step.spec().rules if isinstance(rule, kind)]
-
-
-def _valid_values(kind: object) -> tuple[int | str, ...] | None:
-    """Every valid value of a small enumerable kind, else None."""
-    if isinstance(kind, IntegerChoice | Choice):
-        return kind.choices
-    if isinstance(kind, Integer) and kind.maximum - kind.minimum <= 1000:
-        return tuple(range(kind.minimum, kind.maximum + 1))
-    return None
-
-
-def _valid_text(kind: object) -> st.SearchStrategy[str]:
-    values = _valid_values(kind)
-    if values is not None:
-        return st.sampled_from(values).map(str)
-    assert isinstance(kind, Integer)
-    return st.integers(kind.minimum, kind.maximum).map(str)
-
-
-def _insert(draw: st.DrawFn, text: str, piece: str) -> str:
-    where = draw(st.integers(0, len(text)))
-    return text[:where] + piece + text[where:]
-
-
-def _with_action(draw: st.DrawFn, draft: _Draft, action: str) -> _Draft:
-    """``draft`` with ``action`` present (a notify stage is added when missing)."""
-    if action == "notify" and draft.notify is None:
-        draft.notify = [(Notify.keywords()["topic"], _b64(draw(_TOPICS), False))]
-    return draft
-
-
-_Spoiler = Callable[[st.DrawFn, _Draft], NearMiss]
-_SPOILERS: dict[str, _Spoiler] = {}
-
-
-def _spoils(code: str) -> Callable[[_Spoiler], _Spoiler]:
-    def register(spoiler: _Spoiler) -> _Spoiler:
-        _SPOILERS[code] = spoiler
-        return spoiler
-
-    return register
-
-
-# Values: each table row's kind says what lies just outside it.
-
-
-@_spoils("E205")
-def _not_an_integer(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    action, row = draw(st.sampled_from(_rows((Integer, IntegerChoice))))
-    negative = ["-1"] if _int_range(row.kind)[0] >= 0 else []  # "-1" is an integer where the range allows it
-    text = draw(st.sampled_from(["96k", "1.5", "0x10", "1_000", "ten", "1e3", *negative]))
-    params = _put(_with_action(draw, draft, action).params(action), _STEPS[action].spec(), row.key, text)
-    setattr(draft, action, params)
-    return NearMiss(draft.text(), "E205", f"{row.key}_{text}: not a plain integer")
-
-
-def _int_range(kind: object) -> tuple[int, int]:
-    if isinstance(kind, Integer):
-        return kind.minimum, kind.maximum
-    assert isinstance(kind, IntegerChoice)
-    return min(kind.choices), max(kind.choices)
-
-
-@_spoils("E206")
-def _out_of_range(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    action, row = draw(st.sampled_from(_rows((Integer,))))
-    low, high = _int_range(row.kind)
-    outside = st.integers(high + 1, high * 10 + 10)
-    if low > 0:  # below zero the text has a '-': not an integer at all (E205)
-        outside = outside | st.integers(0, low - 1)
-    value = draw(outside)
-    setattr(draft, action, _put(_with_action(draw, draft, action).params(action), _STEPS[action].spec(), row.key, str(value)))
-    return NearMiss(draft.text(), "E206", f"{row.key}_{value}: outside {low}-{high}")
-
-
-@_spoils("E207")
-def _not_allowed(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    action, row = draw(st.sampled_from(_rows((Choice, IntegerChoice))))
-    choices = _valid_values(row.kind)
-    assert choices is not None
-    if isinstance(row.kind, IntegerChoice):
-        text = str(draw(st.integers(0, 10**7).filter(lambda v: v not in choices)))
-    else:
-        text = draw(st.from_regex(r"[a-z0-9]{1,6}", fullmatch=True).filter(lambda v: v not in choices))
-    setattr(draft, action, _put(_with_action(draw, draft, action).params(action), _STEPS[action].spec(), row.key, text))
-    return NearMiss(draft.text(), "E207", f"{row.key}_{text}: not one of its values")
-
-
-# Parameters: unknown, repeated, missing, bare, exclusive.
-
-
-@_spoils("E200")
-def _unknown_parameter(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    action = draw(st.sampled_from(draft.present()))
-    spec = _STEPS[action].spec()
-    key = draw(st.from_regex(r"[a-z][a-z0-9]{0,5}", fullmatch=True).filter(lambda k: k not in spec.by_key))
-    params = draft.params(action)
-    params.insert(draw(st.integers(0, len(params))), (key, "1"))
-    return NearMiss(draft.text(), "E200", f"{key}: not a parameter of {action}")
-
-
-@_spoils("E201")
-def _duplicate(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    action = draw(st.sampled_from(draft.present()))
-    params = draft.params(action)
-    key, text = draw(st.sampled_from(params))
-    params.insert(draw(st.integers(0, len(params))), (key, text))
-    return NearMiss(draft.text(), "E201", f"{key} given twice")
-
-
-@_spoils("E202")
-def _missing(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    action, row = draw(st.sampled_from([(a, r) for a, r in _rows() if r.required and a in draft.present()]))
-    setattr(draft, action, [(k, t) for k, t in draft.params(action) if k != row.key])
-    return NearMiss(draft.text(), "E202", f"{action} without {row.key}")
-
-
-@_spoils("E203")
-def _exclusive(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    action, rule = draw(st.sampled_from(_rules(Exclusive)))
-    spec = _STEPS[action].spec()
-    params = [(k, t) for k, t in _with_action(draw, draft, action).params(action) if k not in rule.keys]
-    params += [(key, draw(_valid_text(spec.by_key[key].kind))) for key in rule.keys]
-    setattr(draft, action, params)
-    return NearMiss(draft.text(), "E203", f"{' and '.join(rule.keys)} together")
-
-
-@_spoils("E204")
-def _bare_value(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    action = draw(st.sampled_from(draft.present()))
-    params = draft.params(action)
-    # Digits: never a category name, which at the end of an action reads as E107.
-    bare = str(draw(st.integers(0, 10**6)))
-    params.insert(draw(st.integers(0, len(params))), (None, bare))
-    return NearMiss(draft.text(), "E204", f"the bare value {bare} without a key")
-
-
-# Rules across parameters.
-
-
-def _settle(draw: st.DrawFn, params: _Params, spec: ActionSpec, selector: str, choice: str, skip: object) -> _Params:
-    """``params`` with ``selector`` set to ``choice`` and every other per-choice value
-    moved inside what ``choice`` allows, so that only ``skip`` can break a rule."""
-    params = _put(params, spec, selector, choice)
-    for rule in spec.rules:
-        if rule is skip or not isinstance(rule, AllowedPerChoice) or rule.selector != selector:
-            continue
-        allowed = rule.allowed.get(choice)
-        current = dict(params).get(rule.key)
-        if allowed is not None and current is not None and int(current) not in allowed:
-            params = _put(params, spec, rule.key, str(draw(st.sampled_from(allowed))))
-    return params
-
-
-def _narrowed(rule: AllowedPerChoice, kind: object) -> list[tuple[str, tuple[int, ...]]]:
-    """(choice, valid values it does not allow) for each choice that narrows the key."""
-    values = _valid_values(kind) or ()
-    narrowed = [(choice, tuple(int(v) for v in values if int(v) not in allowed)) for choice, allowed in rule.allowed.items()]
-    return [(choice, outside) for choice, outside in narrowed if outside]
-
-
-@_spoils("E210")
-def _unsupported_by_choice(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    action, rule = draw(st.sampled_from([(a, r) for a, r in _rules(AllowedPerChoice) if _narrowed(r, _STEPS[a].spec().by_key[r.key].kind)]))
-    spec = _STEPS[action].spec()
-    choice, outside = draw(st.sampled_from(_narrowed(rule, spec.by_key[rule.key].kind)))
-    value = draw(st.sampled_from(outside))
-    params = _settle(draw, _with_action(draw, draft, action).params(action), spec, rule.selector, choice, rule)
-    setattr(draft, action, _put(params, spec, rule.key, str(value)))
-    return NearMiss(draft.text(), "E210", f"{rule.key}_{value} with {rule.selector}_{choice}")
-
-
-@_spoils("E212")
-def _source_unsupported_by_choice(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    action, rule = draw(st.sampled_from(_rules(AllowedPerChoice)))
-    spec = _STEPS[action].spec()
-    choice = draw(st.sampled_from(sorted(rule.allowed)))
-    value = draw(st.integers(1, 10**6).filter(lambda v: v not in rule.allowed[choice]))
-    params = _settle(draw, _with_action(draw, draft, action).params(action), spec, rule.selector, choice, rule)
-    setattr(draft, action, [(k, t) for k, t in params if k != rule.key])
-    source = SourceAudio(**{rule.source_field: value})
-    change = f"{rule.key} omitted, {rule.selector}_{choice}, source {rule.source_field} {value}"
-    return NearMiss(draft.text(), "E212", change, source=source)
-
-
-@_spoils("E215")
-def _fails_below_source(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    action, rule = draw(st.sampled_from(_rules(FailsBelowSource)))
-    spec = _STEPS[action].spec()
-    low, high = _int_range(spec.by_key[rule.key].kind)
-    target = draw(st.integers(max(low, 2), high))
-    switch, setting = rule.when
-    params = _put(_with_action(draw, draft, action).params(action), spec, rule.key, str(target))
-    setattr(draft, action, _put(params, spec, switch, setting))
-    source = SourceAudio(**{rule.source_field: draw(st.integers(1, target - 1))})
-    return NearMiss(draft.text(), "E215", f"{switch}_{setting} with a source {rule.source_field} below {rule.key}", source=source)
-
-
-# Names: Base64 that does not decode, and names their rules refuse.
-
-
-def _name_rows(rule_kind: type | None = None) -> list[tuple[str, ParamSpec]]:
-    rows = _rows((Base64Name,))
-    return [(a, r) for a, r in rows if rule_kind is None or isinstance(r.kind.rule, rule_kind)]  # type: ignore[attr-defined]
-
-
-def _set_name(draw: st.DrawFn, draft: _Draft, rule_kind: type | None = None) -> tuple[str, str, _Params, ActionSpec]:
-    action, row = draw(st.sampled_from(_name_rows(rule_kind)))
-    return action, row.key, _with_action(draw, draft, action).params(action), _STEPS[action].spec()
-
-
-@_spoils("E300")
-def _bad_base64(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    action, key, params, spec = _set_name(draw, draft)
-    encoded = dict(params).get(key) or _b64(draw(_BUCKETS), False)
+def _bad_base64(draw: st.DrawFn, names: st.SearchStrategy[Value]) -> tuple[str, str]:
+    encoded = _b64(str(draw(names)))
     needed = -len(encoded) % 4
     spoilers = {
         "wrong padding": encoded + "=" * draw(st.sampled_from([p for p in (1, 2, 3) if p != needed])),
@@ -529,23 +335,41 @@ def _bad_base64(draw: st.DrawFn, draft: _Draft) -> NearMiss:
         alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
         spoilers["unused bits set"] = encoded[:-1] + alphabet[alphabet.index(encoded[-1]) | 1]
     change = draw(st.sampled_from(sorted(spoilers)))
-    setattr(draft, action, _put(params, spec, key, spoilers[change]))
-    return NearMiss(draft.text(), "E300", f"{key}: {change}")
+    return spoilers[change], change
 
 
-@_spoils("E301")
-def _not_utf8(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    action, key, params, spec = _set_name(draw, draft)
+@st.composite
+def _not_utf8(draw: st.DrawFn) -> tuple[str, str]:
     raw = draw(st.sampled_from([b"\xff", b"\xc3", b"\xe4\xb8", b"\x80"])) + draw(st.text("abc", max_size=5)).encode()
-    setattr(draft, action, _put(params, spec, key, base64.urlsafe_b64encode(raw).decode().rstrip("=")))
-    return NearMiss(draft.text(), "E301", f"{key}: bytes that are not UTF-8")
+    return base64.urlsafe_b64encode(raw).decode().rstrip("="), "bytes that are not UTF-8"
 
 
-def _name_miss(draw: st.DrawFn, draft: _Draft, rule_kind: type, code: str, names: st.SearchStrategy[tuple[str, str]]) -> NearMiss:
-    action, key, params, spec = _set_name(draw, draft, rule_kind)
-    name, change = draw(names)
-    setattr(draft, action, _put(params, spec, key, _b64(name, False)))
-    return NearMiss(draft.text(), code, f"{key}: {change} ({name[:40]!r})")
+def _base64_violations(kind: Base64Name, context: Context) -> Mapping[str, Violation]:
+    names = _values(kind.rule, context)
+    found: dict[str, Violation] = {"E300": _bad_base64(names), "E301": _not_utf8()}
+    for code, bad in _violations(kind.rule, context).items():
+        found[code] = bad.map(lambda pair: (_b64(pair[0]), f"{pair[1]} ({pair[0][:40]!r})"))
+    return found
+
+
+register_kind(
+    Base64Name,
+    KindExamples(
+        values=lambda kind, context: _values(kind.rule, context),
+        write=lambda kind, value: _b64(str(value)),
+        spellings=lambda kind, value: st.booleans().map(lambda padded: _b64(str(value), padded)),
+        violations=_base64_violations,
+    ),
+)
+
+
+def _insert(draw: st.DrawFn, text: str, piece: str) -> str:
+    where = draw(st.integers(0, len(text)))
+    return text[:where] + piece + text[where:]
+
+
+_BUCKETS = st.from_regex(r"[a-z0-9][a-z0-9-]{1,20}[a-z0-9]", fullmatch=True)
+_TOPICS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9-]{0,30}", fullmatch=True)
 
 
 @st.composite
@@ -563,31 +387,30 @@ def _bad_buckets(draw: st.DrawFn) -> tuple[str, str]:
     )
 
 
-@_spoils("E303")
-def _bad_bucket(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    return _name_miss(draw, draft, BucketName, "E303", _bad_buckets())
+register_kind(
+    BucketName,
+    KindExamples(values=lambda kind, context: _BUCKETS, violations=lambda kind, context: {"E303": _bad_buckets()}),
+)
+
+
+def _object_names(context: Context) -> st.SearchStrategy[str]:
+    alphabet = st.sampled_from(string.ascii_letters + string.digits + "-_.!*'()" + "éü中文")
+    segment = st.text(alphabet, min_size=1, max_size=12).filter(lambda s: s not in (".", ".."))
+    variable = st.sampled_from(sorted(f"{{{v}}}" for v in context.variables if v in ALL_VARIABLES))
+    piece = st.one_of(segment, segment, variable) if context.variables else segment
+    path = st.lists(st.lists(piece, min_size=1, max_size=3).map("".join), min_size=1, max_size=3).map("/".join)
+    return path.filter(lambda name: 0 < len(name.encode()) <= 1023)
 
 
 @st.composite
-def _bad_objects(draw: st.DrawFn) -> tuple[str, str]:
-    good = draw(_object_names())
+def _bad_objects(draw: st.DrawFn, context: Context) -> tuple[str, str]:
+    good = draw(_object_names(context))
     return draw(st.sampled_from([("/" + good, "starts with '/'"), ("a" * draw(st.integers(1024, 1100)), "longer than 1023 bytes")]))
 
 
-@_spoils("E304")
-def _bad_object(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    return _name_miss(draw, draft, ObjectName, "E304", _bad_objects())
-
-
-@_spoils("E306")
-def _dot_segment(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    names = st.tuples(_object_names(), st.sampled_from(["./", "../"])).map(lambda pair: (pair[1] + pair[0], f"a {pair[1]!r} segment"))
-    return _name_miss(draw, draft, ObjectName, "E306", names)
-
-
 @st.composite
-def _bad_templates(draw: st.DrawFn) -> tuple[str, str]:
-    good = draw(_object_names())
+def _bad_templates(draw: st.DrawFn, context: Context) -> tuple[str, str]:
+    good = draw(_object_names(context))
     unknown = draw(st.from_regex(r"[a-z]{1,8}", fullmatch=True).filter(lambda v: v not in ALL_VARIABLES))
     return draw(
         st.sampled_from(
@@ -600,9 +423,22 @@ def _bad_templates(draw: st.DrawFn) -> tuple[str, str]:
     )
 
 
-@_spoils("E308")
-def _bad_template(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    return _name_miss(draw, draft, ObjectName, "E308", _bad_templates())
+def _dot_segments(context: Context) -> Violation:
+    pairs = st.tuples(_object_names(context), st.sampled_from(["./", "../"]))
+    return pairs.map(lambda pair: (pair[1] + pair[0], f"a {pair[1]!r} segment"))
+
+
+register_kind(
+    ObjectName,
+    KindExamples(
+        values=lambda kind, context: _object_names(context),
+        violations=lambda kind, context: {
+            "E304": _bad_objects(context),
+            "E306": _dot_segments(context),
+            "E308": _bad_templates(context),
+        },
+    ),
+)
 
 
 @st.composite
@@ -619,110 +455,922 @@ def _bad_topics(draw: st.DrawFn) -> tuple[str, str]:
     )
 
 
-@_spoils("E310")
-def _bad_topic(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    return _name_miss(draw, draft, TopicName, "E310", _bad_topics())
+register_kind(TopicName, KindExamples(values=lambda kind, context: _TOPICS, violations=lambda kind, context: {"E310": _bad_topics()}))
 
 
-# Stages: the catalogue and the order of processing, saving and notifying.
-
-_KEYWORDS_AND_CATEGORIES = {*CATEGORIES, *_KEYWORDS}
+# --- One action's parameters, as they are drawn and spoiled ---------------------------
 
 
-@_spoils("E100")
-def _unknown_category(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    category = draw(st.from_regex(r"[A-Za-z][a-z0-9]{0,7}", fullmatch=True).filter(lambda c: c not in _KEYWORDS_AND_CATEGORIES))
-    return NearMiss(draft.text(f"{category}/{AudioConvert.ACTION[1]}"), "E100", f"the category {category!r}")
+@dataclass
+class _Step:
+    """One action of a directive being drawn: its (key, text) pairs in order (key None:
+    a bare value) and the keys a mistake relies on (``forced``: never dropped or changed)."""
+
+    category: str | None
+    info: ActionInfo
+    spec: ActionSpec
+    context: Context
+    params: list[tuple[str | None, str]] = field(default_factory=list)
+    forced: set[str] = field(default_factory=set)
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    def texts(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for key, text in self.params:
+            if key is not None:
+                found.setdefault(key, text)
+        return found
+
+    def values(self) -> dict[str, Value]:
+        """The typed value of every key whose text its kind accepts."""
+        found: dict[str, Value] = {}
+        for key, text in self.texts().items():
+            row = self.spec.by_key.get(key)
+            if row is not None:
+                value = row.kind.check(text).value
+                if value is not None:
+                    found[key] = value
+        return found
+
+    def may_change(self, key: str) -> bool:
+        row = self.spec.by_key.get(key)
+        return key not in self.forced and (row is None or not row.required)
+
+    def put(self, key: str, value: Value, *, force: bool = False) -> None:
+        """Set ``key`` to the canonical text of ``value``."""
+        self.put_text(key, _write(self.spec.by_key[key].kind, value), force=force)
+
+    def put_text(self, key: str, text: str, *, force: bool = False) -> None:
+        if key in self.forced and not force:
+            return
+        if force:
+            self.forced.add(key)
+        if key in self.texts():
+            self.params = [(k, text if k == key else t) for k, t in self.params]
+        else:
+            self.params.append((key, text))
+
+    def drop(self, key: str) -> bool:
+        """Leave ``key`` out, unless it is required or forced; True when it was dropped."""
+        if key not in self.texts() or not self.may_change(key):
+            return False
+        self.params = [(k, t) for k, t in self.params if k != key]
+        return True
+
+    def text(self, head: str) -> str:
+        """The action written after ``head`` (its name, or category/name)."""
+        return ",".join([head, *(text if key is None else f"{key}_{text}" for key, text in self.params)])
 
 
-@_spoils("E101")
-def _unknown_action(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    category = AudioConvert.ACTION[0]
-    assert category is not None
-    known = CATEGORIES[category].actions
-    name = draw(st.from_regex(r"[a-z][a-z0-9-]{0,9}", fullmatch=True).filter(lambda a: a not in known))
-    return NearMiss(draft.text(f"{category}/{name}"), "E101", f"the action {category}/{name}")
+def _diagnose(step: _Step, source: Source | None = None) -> list[tuple[str, str | None]]:
+    """(code, key) of every problem the step's table finds: its kinds, ``required`` and rules."""
+    found: list[tuple[str, str | None]] = []
+    texts = step.texts()
+    for key, text in texts.items():
+        row = step.spec.by_key.get(key)
+        if row is not None:
+            found.extend((code, key) for code in _error_codes(row.kind, text))
+    found.extend(("E202", row.key) for row in step.spec.parameters if row.required and row.key not in texts)
+
+    def emit(code: str, message: str, key: str | None, hint: str | None = None) -> None:
+        found.append((code, key))
+
+    def valid(key: str, value: Value) -> bool:
+        return step.spec.by_key[key].kind.check(str(value)).value is not None
+
+    context = RuleContext(step.values(), texts, source, emit, valid)
+    for rule in step.spec.rules:
+        rule.check(context)
+    return found
 
 
-@_spoils("E103")
-def _wrong_mode(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    draft.notify = None  # notify is asynchronous too: one E103 is the convert's
-    (other,) = set(Mode) - set(AudioConvert.info().modes)
-    return NearMiss(draft.text(), "E103", f"{_label(AudioConvert)} sent as {other.value}", mode=other)
+def _errors(step: _Step, source: Source | None = None) -> list[str]:
+    return sorted(code for code, _ in _diagnose(step, source) if code[0] == "E")
 
 
-@_spoils("E104")
-def _processing_after_processing(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    first, rest = draft.text().split("|", 1)
-    return NearMiss(f"{first}|{first}|{rest}", "E104", f"{_label(AudioConvert)} twice, in two stages")
+def _distance(errors: list[str], expected: list[str]) -> int:
+    return sum(((Counter(errors) - Counter(expected)) + (Counter(expected) - Counter(errors))).values())
 
 
-@_spoils("E108")
-def _notify_before_save(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    notify = _with_action(draw, draft, "notify").params("notify")
-    draft.notify = None
-    first, rest = draft.text().split("|", 1)
-    return NearMiss(f"{first}|{_spell(Notify.ACTION[1], notify)}|{rest}", "E108", "notify before sys/saveas")
+def _settle(draw: st.DrawFn, step: _Step, expected: list[str], source: Source | None = None, skip: object = None) -> None:
+    """Make every rule but ``skip`` hold, then leave out optional keys until the step's
+    errors are ``expected`` (and, where leaving out a key silences a warning, without
+    it); reject the example when they cannot be."""
+    expected = sorted(expected)
+    for _ in range(2):
+        for rule in step.spec.rules:
+            if rule is not skip:
+                _rule(rule).satisfy(draw, rule, step)
+    while True:
+        problems = _diagnose(step, source)
+        errors = sorted(code for code, _ in problems if code[0] == "E")
+        if errors == expected and not any(code[0] == "W" and key is not None and step.may_change(key) for code, key in problems):
+            return
+        chosen = None
+        for key in [k for k in step.texts() if step.may_change(k)]:
+            trial = _Step(step.category, step.info, step.spec, step.context, [(k, t) for k, t in step.params if k != key], step.forced)
+            trial_problems = _diagnose(trial, source)
+            trial_errors = sorted(code for code, _ in trial_problems if code[0] == "E")
+            closer = _distance(trial_errors, expected) < _distance(errors, expected)
+            if closer or (errors == trial_errors == expected and len(trial_problems) < len(problems)):
+                chosen = key
+                break
+        if chosen is None:
+            if errors != expected:
+                reject()
+            return
+        step.drop(chosen)
 
 
-@_spoils("E109")
-def _nothing_to_process(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    return NearMiss(draft.text().split("|", 1)[1], "E109", f"no {_label(AudioConvert)} before sys/saveas")
+def _draw_values(draw: st.DrawFn, step: _Step) -> None:
+    """Valid values for ``step``: every required row, any optional row, then the rules."""
+    for row in step.spec.parameters:
+        if _kind(row.kind) is None:
+            continue
+        if row.required or draw(st.booleans()):
+            step.put(row.key, draw(_values(row.kind, step.context)))
+    _settle(draw, step, [])
+
+
+# --- The built-in rules ----------------------------------------------------------------
+
+
+def _satisfy_exclusive(draw: st.DrawFn, rule: Exclusive, step: _Step) -> None:
+    given = [key for key in rule.keys if key in step.texts()]
+    if len(given) > 1:
+        fixed = [key for key in given if not step.may_change(key)]
+        keep = fixed[0] if fixed else draw(st.sampled_from(given))
+        for key in given:
+            if key != keep:
+                step.drop(key)
+
+
+def _break_exclusive(rule: Exclusive, step: _Step) -> Mapping[str, Breaker]:
+    rows = [step.spec.by_key.get(key) for key in rule.keys]
+    if any(row is None or _kind(row.kind) is None for row in rows):
+        return {}
+
+    def spoil(draw: st.DrawFn, step: _Step) -> tuple[str, Source | None]:
+        for key in rule.keys:
+            step.put(key, draw(_values(step.spec.by_key[key].kind, step.context)), force=True)
+        return f"{' and '.join(rule.keys)} together", None
+
+    return {"E203": spoil}
+
+
+register_rule(Exclusive, RuleExamples(satisfy=_satisfy_exclusive, violations=_break_exclusive))
+
+
+def _accepts(row: ParamSpec, value: Value) -> bool:
+    return row.kind.check(str(value)).value is not None
+
+
+def _satisfy_per_choice(draw: st.DrawFn, rule: AllowedPerChoice, step: _Step) -> None:
+    values = step.values()
+    choice, value = values.get(rule.selector), values.get(rule.key)
+    allowed = rule.allowed.get(choice) if isinstance(choice, str) else None
+    if allowed is None or value is None or value in allowed or not step.may_change(rule.key):
+        return
+    row = step.spec.by_key[rule.key]
+    candidates = [v for v in allowed if _accepts(row, v)]
+    if candidates:
+        step.put(rule.key, draw(st.sampled_from(candidates)))
+    else:
+        step.drop(rule.key)
+
+
+def _break_per_choice(rule: AllowedPerChoice, step: _Step) -> Mapping[str, Breaker]:
+    row, selector = step.spec.by_key.get(rule.key), step.spec.by_key.get(rule.selector)
+    if row is None or selector is None or _kind(row.kind) is None:
+        return {}
+    pool = sorted({v for values in rule.allowed.values() for v in values} | set(getattr(row.kind, "choices", ())))
+    narrowed = {
+        choice: outside
+        for choice, allowed in rule.allowed.items()
+        if _accepts(selector, choice) and (outside := [v for v in pool if v not in allowed and _accepts(row, v)])
+    }
+    found: dict[str, Breaker] = {}
+    if narrowed:
+
+        def explicit(draw: st.DrawFn, step: _Step) -> tuple[str, Source | None]:
+            choice = draw(st.sampled_from(sorted(narrowed)))
+            value = draw(st.sampled_from(narrowed[choice]))
+            step.put(rule.selector, choice, force=True)
+            step.put(rule.key, value, force=True)
+            return f"{rule.key}_{value} with {rule.selector}_{choice}", None
+
+        found["E210"] = explicit
+    choices = [choice for choice in rule.allowed if _accepts(selector, choice)]
+    if choices and not row.required and rule.source_field in step.context.source_fields:
+
+        def from_source(draw: st.DrawFn, step: _Step) -> tuple[str, Source | None]:
+            choice = draw(st.sampled_from(choices))
+            value = draw(st.integers(1, 10**6).filter(lambda v: v not in rule.allowed[choice]))
+            step.put(rule.selector, choice, force=True)
+            step.drop(rule.key)
+            step.forced.add(rule.key)  # stays out
+            change = f"{rule.key} omitted, {rule.selector}_{choice}, source {rule.source_field} {value}"
+            return change, Source(**{rule.source_field: value})
+
+        found["E212"] = from_source
+    return found
+
+
+register_rule(AllowedPerChoice, RuleExamples(satisfy=_satisfy_per_choice, violations=_break_per_choice))
+
+
+def _satisfy_only_with(draw: st.DrawFn, rule: OnlyWith, step: _Step) -> None:
+    choice = step.values().get(rule.selector)
+    if isinstance(choice, str) and choice not in rule.choices:
+        step.drop(rule.key)
+
+
+def _satisfy_needs(draw: st.DrawFn, rule: Needs, step: _Step) -> None:
+    if rule.needed not in step.texts():
+        step.drop(rule.key)
+
+
+register_rule(OnlyWith, RuleExamples(satisfy=_satisfy_only_with))
+register_rule(Needs, RuleExamples(satisfy=_satisfy_needs))
+
+
+def _break_below_source(rule: FailsBelowSource, step: _Step) -> Mapping[str, Breaker]:
+    row, switch = step.spec.by_key.get(rule.key), step.spec.by_key.get(rule.when[0])
+    if row is None or switch is None or _kind(row.kind) is None or rule.source_field not in step.context.source_fields:
+        return {}
+
+    def spoil(draw: st.DrawFn, step: _Step) -> tuple[str, Source | None]:
+        target = draw(_values(row.kind, step.context).filter(lambda v: isinstance(v, int) and v >= 2))
+        assert isinstance(target, int)
+        step.put(rule.key, target, force=True)
+        step.put_text(rule.when[0], rule.when[1], force=True)
+        source = Source(**{rule.source_field: draw(st.integers(1, target - 1))})
+        return f"{rule.when[0]}_{rule.when[1]} with a source {rule.source_field} below {rule.key}", source
+
+    return {"E215": spoil}
+
+
+register_rule(FailsBelowSource, RuleExamples(violations=_break_below_source))
+
+
+# --- The catalogue: which steps a directive of a table has -----------------------------
+
+
+def _label(category: str | None, name: str) -> str:
+    return name if category is None else f"{category}/{name}"
+
+
+class _Entry(NamedTuple):
+    category: str | None
+    info: ActionInfo
+
+    @property
+    def label(self) -> str:
+        return _label(self.category, self.info.name)
+
+    @property
+    def spec(self) -> ActionSpec:
+        spec = self.info.spec
+        assert spec is not None
+        return spec
+
+
+class _Shape(NamedTuple):
+    """The steps of one kind of valid directive: a processing action, the mode, and the
+    saving and notifying actions after it (None: left out)."""
+
+    mode: Mode
+    process: _Entry
+    save: _Entry | None
+    notify: _Entry | None
+
+    def entries(self) -> list[_Entry]:
+        return [e for e in (self.process, self.save, self.notify) if e is not None]
+
+
+def _tabled(catalogue: Catalogue) -> dict[str, _Entry]:
+    return {label: _Entry(category, info) for label, category, info in catalogue.tabled()}
+
+
+def _drawable(entry: _Entry) -> bool:
+    return all(_kind(row.kind) is not None for row in entry.spec.parameters if row.required)
+
+
+def _notify_ways(catalogue: Catalogue, save: _Entry, notify: _Entry) -> list[str]:
+    """How ``notify`` may follow ``save``: chained in its stage ("/"), or a stage of its own ("|")."""
+    ways = []
+    if catalogue.lookup(save.category, notify.info.name) is notify.info:
+        ways.append("/")
+    if catalogue.lookup(None, notify.info.name) is notify.info:
+        ways.append("|")
+    return ways
+
+
+def _shapes(catalogue: Catalogue, label: str, mode: Mode | None = None, roles: frozenset[Role] = frozenset()) -> list[_Shape]:
+    """Every shape of a valid directive that holds the table ``label`` (and a step of each
+    of ``roles``), in ``mode`` when given: processing first, then at most one save, then
+    at most one notify, each running in the directive's mode."""
+    tables = _tabled(catalogue)
+    target = tables[label]
+    by_role = {role: [e for e in tables.values() if e.info.role is role and _drawable(e)] for role in Role}
+    processes = [target] if target.info.role is Role.PROCESS else by_role[Role.PROCESS]
+    needs_save = Role.SAVE in roles or Role.NOTIFY in roles or target.info.role is not Role.PROCESS
+    saves: list[_Entry | None] = [target] if target.info.role is Role.SAVE else [*by_role[Role.SAVE], *([] if needs_save else [None])]
+    notifies: list[_Entry | None] = (
+        [target] if target.info.role is Role.NOTIFY else [*by_role[Role.NOTIFY], *([] if Role.NOTIFY in roles else [None])]
+    )
+    found = []
+    for process in processes:
+        for run in sorted(process.info.modes & target.info.modes, key=lambda m: m.value):
+            if mode is not None and run is not mode:
+                continue
+            for save in saves:
+                if save is not None and run not in save.info.modes:
+                    continue
+                for notify in notifies:
+                    if notify is not None and (save is None or run not in notify.info.modes or not _notify_ways(catalogue, save, notify)):
+                        continue
+                    found.append(_Shape(run, process, save, notify))
+    return found
+
+
+def _contexts(catalogue: Catalogue, shape_entries: list[_Entry]) -> list[Context]:
+    """The context of each step: the names after a processing action may use the
+    variables its output defines."""
+    fields = frozenset(catalogue.source_fields)
+    variables = frozenset(PUBLIC)
+    found = []
+    for entry in shape_entries:
+        found.append(Context(variables, fields))
+        if entry.info.role is Role.PROCESS:
+            variables = frozenset(PUBLIC) | (entry.spec.output_variables or frozenset())
+    return found
+
+
+# --- What a valid directive says, and how it is spelled -------------------------------
+
+
+@dataclass(frozen=True)
+class StepMeaning:
+    """One action of a valid directive: where the catalogue lists it, and its typed values
+    (by key, in table order)."""
+
+    category: str | None
+    name: str
+    values: Mapping[str, Value]
+
+    @property
+    def label(self) -> str:
+        return _label(self.category, self.name)
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What a valid directive says, before it is spelled: the request's mode and the
+    steps (a processing action, then maybe a save, then maybe a notify)."""
+
+    mode: Mode
+    steps: tuple[StepMeaning, ...]
+
+    def without_defaults(self, catalogue: Catalogue = BUILTIN) -> Meaning:
+        """The same meaning with every value equal to its documented default left out."""
+        steps = []
+        for step in self.steps:
+            info = catalogue.lookup(step.category, step.name)
+            assert info is not None
+            assert info.spec is not None
+            defaults = {r.key: r.kind.check(r.default).value for r in info.spec.parameters if r.default is not None}
+            steps.append(
+                StepMeaning(
+                    step.category, step.name, {k: v for k, v in step.values.items() if defaults.get(k, v) != v or k not in defaults}
+                )
+            )
+        return Meaning(self.mode, tuple(steps))
+
+
+@dataclass
+class _Draft:
+    """A valid directive as it is being spelled (or spoiled)."""
+
+    mode: Mode
+    steps: list[_Step]
+    notify_way: str = "/"
+
+    def step(self, label: str) -> _Step | None:
+        return next((s for s in self.steps if _label(s.category, s.name) == label), None)
+
+    def stages(self, head: str | None = None) -> list[str]:
+        """The stages' texts; ``head`` replaces the processing action's name."""
+        process, *rest = self.steps
+        stages = [process.text(head or _label(process.category, process.name))]
+        for step in rest:
+            if step.info.role is Role.NOTIFY:
+                if self.notify_way == "/":
+                    stages[-1] += "/" + step.text(step.name)
+                else:
+                    stages.append(step.text(step.name))
+            else:
+                stages.append(step.text(_label(step.category, step.name)))
+        return stages
+
+    def text(self, head: str | None = None) -> str:
+        return "|".join(self.stages(head))
+
+
+def _draft(meaning: Meaning, catalogue: Catalogue) -> _Draft:
+    """The canonical spelling of ``meaning``: table order, no padding, no leading zeros."""
+    entries = []
+    for step in meaning.steps:
+        info = catalogue.lookup(step.category, step.name)
+        if info is None or info.spec is None:
+            raise ValueError(f"{step.label} has no table in {catalogue!r}")
+        entries.append(_Entry(step.category, info))
+    steps = []
+    for entry, context, step in zip(entries, _contexts(catalogue, entries), meaning.steps, strict=True):
+        params: list[tuple[str | None, str]] = [
+            (row.key, _write(row.kind, step.values[row.key])) for row in entry.spec.parameters if row.key in step.values
+        ]
+        steps.append(_Step(entry.category, entry.info, entry.spec, context, params))
+    return _Draft(meaning.mode, steps)
+
+
+@st.composite
+def _meaning(draw: st.DrawFn, catalogue: Catalogue, shapes: list[_Shape]) -> Meaning:
+    shape = draw(st.sampled_from(shapes))
+    entries = shape.entries()
+    steps = []
+    for entry, context in zip(entries, _contexts(catalogue, entries), strict=True):
+        step = _Step(entry.category, entry.info, entry.spec, context)
+        _draw_values(draw, step)
+        steps.append(StepMeaning(entry.category, entry.info.name, {k: step.values()[k] for k in step.texts()}))
+    return Meaning(shape.mode, tuple(steps))
+
+
+def _labels(catalogue: Catalogue, action: str | None) -> list[str]:
+    tables = _tabled(catalogue)
+    if action is not None and action not in tables:
+        raise ValueError(f"{action!r} has no table in the catalogue; tables: {', '.join(tables)}")
+    return [action] if action is not None else list(tables)
+
+
+def _shapes_for(catalogue: Catalogue, action: str | None, mode: Mode | None = None, roles: frozenset[Role] = frozenset()) -> list[_Shape]:
+    labels = _labels(catalogue, action)
+    for label in labels:
+        entry = _tabled(catalogue)[label]
+        if action is not None and not _drawable(entry):
+            missing = [r.key for r in entry.spec.parameters if r.required and _kind(r.kind) is None]
+            raise UnsupportedTable(f"{label} requires {', '.join(missing)}, of a kind no KindExamples is registered for (register_kind)")
+    shapes = [shape for label in labels for shape in _shapes(catalogue, label, mode, roles)]
+    if not shapes:
+        raise UnsupportedTable(f"no valid directive holds {action or 'any table'} in this catalogue")
+    return shapes
+
+
+def meanings(action: str | None = None, *, catalogue: Catalogue = BUILTIN, mode: Mode | None = None) -> st.SearchStrategy[Meaning]:
+    """What valid directives holding the table ``action`` (any table, by default) say:
+    every required key, any optional one, each value valid for its kind, every rule held."""
+    return _meaning(catalogue, _shapes_for(catalogue, action, mode))
+
+
+@st.composite
+def _spelled(draw: st.DrawFn, meaning: Meaning, catalogue: Catalogue) -> str:
+    draft = _draft(meaning, catalogue)
+    for step in draft.steps:
+        for row in step.spec.parameters:
+            if row.default is not None and row.key not in step.texts() and draw(st.booleans()):
+                before = sorted(_diagnose(step), key=str)
+                step.params.append((row.key, row.default))
+                if sorted(_diagnose(step), key=str) != before:  # an explicit default that changes what a rule says
+                    step.params.pop()
+        spelled: list[tuple[str | None, str]] = []
+        for key, text in step.params:
+            assert key is not None
+            row = step.spec.by_key[key]
+            examples = _kind(row.kind)
+            value = row.kind.check(text).value
+            if examples is not None and examples.spellings is not None and value is not None:
+                text = draw(examples.spellings(row.kind, value))
+            spelled.append((key, text))
+        step.params = list(draw(st.permutations(spelled)))
+    notify = next((s for s in draft.steps if s.info.role is Role.NOTIFY), None)
+    save = next((s for s in draft.steps if s.info.role is Role.SAVE), None)
+    if notify is not None and save is not None:
+        draft.notify_way = draw(
+            st.sampled_from(_notify_ways(catalogue, _Entry(save.category, save.info), _Entry(notify.category, notify.info)))
+        )
+    return draft.text()
+
+
+def canonical_text(meaning: Meaning | AudioMeaning, *, catalogue: Catalogue = BUILTIN) -> str:
+    """``meaning`` written the canonical way: table order, defaults left out, Base64
+    without padding, integers without leading zeros, notify chained after the save."""
+    return _draft(_general(meaning, catalogue).without_defaults(catalogue), catalogue).text()
+
+
+def spellings(meaning: Meaning | AudioMeaning, *, catalogue: Catalogue = BUILTIN) -> st.SearchStrategy[str]:
+    """The many ways to write ``meaning``: any order, explicit defaults, Base64 padding,
+    leading zeros, notify chained (``/notify``) or as a stage of its own (``|notify``)."""
+    return _spelled(_general(meaning, catalogue), catalogue)
+
+
+def directives(action: str | None = None, *, catalogue: Catalogue = BUILTIN, mode: Mode | None = None) -> st.SearchStrategy[str]:
+    """Valid directives holding the table ``action`` (any, by default), spelled in any of
+    the equivalent ways. Lint them in the mode of their meaning: see :func:`meanings`."""
+    return meanings(action, catalogue=catalogue, mode=mode).flatmap(lambda m: spellings(m, catalogue=catalogue))
+
+
+def trees(action: str | None = None, *, catalogue: Catalogue = BUILTIN, mode: Mode | None = None) -> st.SearchStrategy[Directive]:
+    """Valid trees (ASTs) holding the table ``action``, as parsed from :func:`directives`."""
+    from ._api import parse
+
+    return directives(action, catalogue=catalogue, mode=mode).map(parse)
+
+
+def built_directives(action: str = "audio/convert", *, catalogue: Catalogue = BUILTIN) -> st.SearchStrategy[BuiltDirective]:
+    """Valid directives made with the builder (``BuiltDirective.from_text``), for the
+    tables the builder covers (it raises ``UnsupportedDirectiveError`` for others)."""
+    return meanings(action, catalogue=catalogue).map(
+        lambda m: BuiltDirective.from_text(canonical_text(m, catalogue=catalogue), mode=m.mode)
+    )
+
+
+# --- The audio names of the first version ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class AudioMeaning:
+    """What a valid audio directive says, before it is spelled: typed values per action."""
+
+    convert: dict[str, int | str]
+    bucket: str | None
+    obj: str
+    topic: str | None
+
+
+_AUDIO = "audio/convert"
+
+
+def _keyed(spec: ActionSpec, keyword: str) -> str:
+    return next(row.key for row in spec.parameters if row.keyword == keyword)
+
+
+def _audio_meaning(meaning: Meaning, catalogue: Catalogue = BUILTIN) -> AudioMeaning:
+    convert, save, *notify = meaning.steps
+    save_spec = catalogue.lookup(save.category, save.name).spec  # type: ignore[union-attr]
+    assert save_spec is not None
+    bucket, obj = save.values.get(_keyed(save_spec, "bucket")), save.values[_keyed(save_spec, "object")]
+    topic = None
+    if notify:
+        notify_spec = catalogue.lookup(notify[0].category, notify[0].name).spec  # type: ignore[union-attr]
+        assert notify_spec is not None
+        topic = notify[0].values[_keyed(notify_spec, "topic")]
+    assert isinstance(obj, str)
+    assert bucket is None or isinstance(bucket, str)
+    assert topic is None or isinstance(topic, str)
+    return AudioMeaning(dict(convert.values), bucket, obj, topic)
+
+
+def _general(meaning: Meaning | AudioMeaning, catalogue: Catalogue) -> Meaning:
+    if isinstance(meaning, Meaning):
+        return meaning
+    tables = _tabled(catalogue)
+    save = next(e for e in tables.values() if e.info.role is Role.SAVE and Mode.ASYNC in e.info.modes)
+    names = {_keyed(save.spec, "object"): meaning.obj, **({} if meaning.bucket is None else {_keyed(save.spec, "bucket"): meaning.bucket})}
+    steps = [StepMeaning("audio", "convert", meaning.convert), StepMeaning(save.category, save.info.name, names)]
+    if meaning.topic is not None:
+        notify = next(e for e in tables.values() if e.info.role is Role.NOTIFY and _notify_ways(catalogue, save, e))
+        steps.append(StepMeaning(notify.category, notify.info.name, {_keyed(notify.spec, "topic"): meaning.topic}))
+    return Meaning(Mode.ASYNC, tuple(steps))
+
+
+def audio_meanings() -> st.SearchStrategy[AudioMeaning]:
+    """Valid audio/convert settings with sys/saveas (and maybe notify) that respect every rule of the tables."""
+    return _meaning(BUILTIN, _shapes(BUILTIN, _AUDIO, Mode.ASYNC, frozenset({Role.SAVE}))).map(_audio_meaning)
+
+
+def audio_directives() -> st.SearchStrategy[str]:
+    """Valid asynchronous audio/convert directives, spelled in any of the equivalent ways."""
+    return audio_meanings().flatmap(spellings)
+
+
+def audio_trees() -> st.SearchStrategy[Directive]:
+    """Valid trees (ASTs) of asynchronous audio/convert directives, as parsed from :func:`audio_directives`."""
+    from ._api import parse
+
+    return audio_directives().map(parse)
+
+
+# --- Any shape the grammar allows -------------------------------------------------------
+
+
+def _terminal(name: str, max_size: int = 12) -> st.SearchStrategy[str]:
+    pattern = terminal_patterns()[name]
+    return st.from_regex(pattern, fullmatch=True).filter(lambda s: len(s) <= max_size)
+
+
+def _reserved(catalogue: Catalogue) -> set[str]:
+    """Names that are not a processing category: open-ended categories (style) and standalone actions."""
+    return {c.name for c in catalogue.categories.values() if c.open_ended} | set(catalogue.standalone)
+
+
+def _category(catalogue: Catalogue) -> st.SearchStrategy[str]:
+    reserved = _reserved(catalogue)
+    known = sorted(set(catalogue.categories) - reserved)
+    return st.one_of(st.sampled_from(known), _terminal("CATEGORY")).filter(lambda c: c not in reserved)
+
+
+def _parameter() -> st.SearchStrategy[Parameter]:
+    keyed = st.builds(Parameter, _terminal("KEY").map(lambda k: k[:-1]), _terminal("VALUE"))
+    bare = st.builds(lambda text: Parameter(None, text), _terminal("BARE"))
+    return st.one_of(keyed, bare)
+
+
+def _action(name: st.SearchStrategy[str]) -> st.SearchStrategy[Action]:
+    return st.builds(Action, name, st.lists(_parameter(), max_size=4).map(tuple))
+
+
+def directive_trees(*, catalogue: Catalogue = BUILTIN) -> st.SearchStrategy[Directive]:
+    """Trees of every shape the grammar allows, with spans left empty; categories are
+    mostly the catalogue's."""
+    processing = st.builds(Stage, _category(catalogue), st.lists(_action(_terminal("ACTION")), min_size=1, max_size=3).map(tuple))
+    style = st.builds(lambda name: Stage("style", (Action(name),)), _terminal("STYLE_NAME", 20))
+    standalone = sorted(catalogue.standalone)
+    stages = [processing, processing, style]
+    if standalone:
+        stages.append(st.builds(lambda action: Stage(None, (action,)), _action(st.sampled_from(standalone))))
+    return st.builds(Directive, st.lists(st.one_of(stages), min_size=1, max_size=4).map(tuple))
+
+
+def grammar_strings(*, catalogue: Catalogue = BUILTIN) -> st.SearchStrategy[str]:
+    """Strings generated from ``grammar/oss_process.lark`` by ``hypothesis.extra.lark``,
+    with the catalogue's action names and its tables' keys among the terminals."""
+    from hypothesis.extra.lark import from_lark
+    from lark import Lark
+
+    grammar = Lark(grammar_text(), parser="lalr", lexer="contextual", start="start")
+    names = sorted({info.name for _, info in catalogue.actions()})
+    keys = sorted({f"{row.key}_" for entry in _tabled(catalogue).values() for row in entry.spec.parameters})
+    explicit = {
+        "CATEGORY": _category(catalogue),
+        "ACTION": st.one_of(st.sampled_from(names), _terminal("ACTION")),
+        "KEY": st.one_of(st.sampled_from(keys), _terminal("KEY")),
+    }
+    return from_lark(grammar, start="start", explicit=explicit)
+
+
+# --- Near misses --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """A directive one mistake away from valid: lint reports exactly one error, ``code``,
+    when the directive is sent in ``mode`` about a source described by ``source``."""
+
+    text: str
+    code: str
+    change: str  # the mistake, in words
+    mode: Mode = Mode.ASYNC
+    source: Source | None = None
+
+
+#: Spoils a valid draft, focused on one of its steps (the table under test).
+_Spoil = Callable[[st.DrawFn, _Draft, _Step], NearMiss]
+
+
+class _Spoiler(NamedTuple):
+    code: str
+    spoil: _Spoil
+    mode: Mode | None = None  # the mistake needs a directive in this mode
+    roles: frozenset[Role] = frozenset()  # ... with a step of each of these roles
+    fits: Callable[[_Shape], bool] = lambda shape: True
+
+
+def _finish(
+    draw: st.DrawFn, draft: _Draft, target: _Step, code: str, change: str, source: Source | None = None, skip: object = None
+) -> NearMiss:
+    """The near miss of a spoiled ``target``: its other keys settled so that it has
+    exactly the error ``code``, every other step none."""
+    _settle(draw, target, [code], source, skip)
+    if any(_errors(step, source) for step in draft.steps if step is not target):
+        reject()
+    return NearMiss(draft.text(), code, change, draft.mode, source)
+
+
+def _kind_spoiler(row: ParamSpec, code: str) -> _Spoiler:
+    def spoil(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+        # Only texts the grammar reads as a value: anything else is a syntax error.
+        text, change = draw(_violations(row.kind, target.context)[code].filter(lambda pair: _is_value(pair[0])))
+        target.put_text(row.key, text, force=True)
+        return _finish(draw, draft, target, code, f"{row.key}: {change}")
+
+    return _Spoiler(code, spoil)
+
+
+def _rule_spoiler(rule: object, code: str) -> _Spoiler:
+    def spoil(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+        change, source = _rule(rule).violations(rule, target)[code](draw, target)
+        return _finish(draw, draft, target, code, change, source, skip=rule)
+
+    return _Spoiler(code, spoil)
+
+
+def _param_spoilers(entry: _Entry, catalogue: Catalogue) -> list[_Spoiler]:
+    """The mistakes in the parameters of one table: from its kinds, rules and ``required``."""
+    spec = entry.spec
+    template = _Step(entry.category, entry.info, spec, Context(source_fields=frozenset(catalogue.source_fields)))
+    found = [_kind_spoiler(row, code) for row in spec.parameters for code in _violations(row.kind, template.context)]
+    found += [_rule_spoiler(rule, code) for rule in spec.rules for code in _rule(rule).violations(rule, template)]
+
+    def missing(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+        row = draw(st.sampled_from([row for row in spec.parameters if row.required]))
+        target.params = [(k, t) for k, t in target.params if k != row.key]
+        target.forced.add(row.key)
+        return _finish(draw, draft, target, "E202", f"{entry.label} without {row.key}")
+
+    if any(row.required for row in spec.parameters):
+        found.append(_Spoiler("E202", missing))
+
+    def unknown(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+        key = draw(st.from_regex(r"[a-z][a-z0-9]{0,5}", fullmatch=True).filter(lambda k: k not in spec.by_key))
+        target.params.insert(draw(st.integers(0, len(target.params))), (key, "1"))
+        return NearMiss(draft.text(), "E200", f"{key}: not a parameter of {entry.label}", draft.mode)
+
+    def duplicate(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+        if not target.params:
+            row = draw(st.sampled_from([row for row in spec.parameters if _kind(row.kind) is not None]))
+            target.put(row.key, draw(_values(row.kind, target.context)), force=True)
+            _settle(draw, target, [])
+        key, text = draw(st.sampled_from(target.params))
+        target.params.insert(draw(st.integers(0, len(target.params))), (key, text))
+        return NearMiss(draft.text(), "E201", f"{key} given twice", draft.mode)
+
+    def bare(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+        # Digits: never a category name, which at the end of an action reads as E107.
+        value = str(draw(st.integers(0, 10**6)))
+        target.params.insert(draw(st.integers(0, len(target.params))), (None, value))
+        return NearMiss(draft.text(), "E204", f"the bare value {value} without a key", draft.mode)
+
+    found.append(_Spoiler("E200", unknown))
+    if any(_kind(row.kind) is not None for row in spec.parameters):
+        found.append(_Spoiler("E201", duplicate))
+    found.append(_Spoiler("E204", bare))
+    return found
+
+
+# Stages: the catalogue, the modes and the order of processing, saving and notifying.
+
+
+def _stage_spoilers(catalogue: Catalogue) -> list[_Spoiler]:
+    reserved = {*catalogue.categories, *_reserved(catalogue)}
+
+    def unknown_category(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+        category = draw(st.from_regex(r"[A-Za-z][a-z0-9]{0,7}", fullmatch=True).filter(lambda c: c not in reserved))
+        return NearMiss(draft.text(f"{category}/{draft.steps[0].name}"), "E100", f"the category {category!r}", draft.mode)
+
+    def unknown_action(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+        category = draft.steps[0].category
+        assert category is not None
+        known = catalogue.categories[category].actions
+        name = draw(st.from_regex(r"[a-z][a-z0-9-]{0,9}", fullmatch=True).filter(lambda a: a not in known))
+        return NearMiss(draft.text(f"{category}/{name}"), "E101", f"the action {category}/{name}", draft.mode)
+
+    def checked_category(shape: _Shape) -> bool:
+        category = catalogue.categories.get(shape.process.category or "")
+        return category is not None and category.covered and not category.open_ended
+
+    def wrong_mode(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+        process = draft.steps[0]
+        other = draw(st.sampled_from(sorted(set(Mode) - process.info.modes, key=lambda m: m.value)))
+        kept = [process]
+        for step in draft.steps[1:]:  # the steps after it that run in the other mode too: one E103
+            if other not in step.info.modes:
+                break
+            kept.append(step)
+        draft.steps = kept
+        return NearMiss(draft.text(), "E103", f"{_label(process.category, process.name)} sent as {other.value}", other)
+
+    def processing_twice(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+        first, *rest = draft.stages()
+        process = draft.steps[0]
+        return NearMiss(
+            "|".join([first, first, *rest]), "E104", f"{_label(process.category, process.name)} twice, in two stages", draft.mode
+        )
+
+    def notify_before_save(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+        draft.notify_way = "|"
+        first, save, notify = draft.stages()
+        return NearMiss("|".join([first, notify, save]), "E108", "notify before the save", draft.mode)
+
+    def nothing_to_process(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+        return NearMiss("|".join(draft.stages()[1:]), "E109", "no processing action before the save", draft.mode)
+
+    def standalone_notify(shape: _Shape) -> bool:
+        return shape.save is not None and shape.notify is not None and "|" in _notify_ways(catalogue, shape.save, shape.notify)
+
+    return [
+        _Spoiler("E100", unknown_category),
+        _Spoiler("E101", unknown_action, fits=checked_category),
+        _Spoiler("E103", wrong_mode, fits=lambda shape: set(Mode) - shape.process.info.modes != set()),
+        _Spoiler("E104", processing_twice, mode=Mode.ASYNC),
+        _Spoiler("E108", notify_before_save, roles=frozenset({Role.SAVE, Role.NOTIFY}), fits=standalone_notify),
+        _Spoiler("E109", nothing_to_process, roles=frozenset({Role.SAVE})),
+    ]
 
 
 # Syntax: one character (or the whole spelling) outside the grammar.
 
 
-@_spoils("E011")
-def _cut_short(draw: st.DrawFn, draft: _Draft) -> NearMiss:
+def _inserted(code: str, characters: str, change: str) -> _Spoiler:
+    def spoil(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+        char = draw(st.sampled_from(characters))
+        return NearMiss(_insert(draw, draft.text(), char), code, f"{change} {char!r}", draft.mode)
+
+    return _Spoiler(code, spoil)
+
+
+def _cut_short(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
     text = draft.text()
     cut = draw(st.sampled_from([i + 1 for i, c in enumerate(text) if c in ",/|"]))
-    return NearMiss(text[:cut], "E011", f"cut after {text[cut - 1]!r}")
+    return NearMiss(text[:cut], "E011", f"cut after {text[cut - 1]!r}", draft.mode)
 
 
-def _inserted(code: str, characters: str, change: str) -> _Spoiler:
-    def spoil(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-        char = draw(st.sampled_from(characters))
-        return NearMiss(_insert(draw, draft.text(), char), code, f"{change} {char!r}")
-
-    return _spoils(code)(spoil)
+def _percent_encoded(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+    return NearMiss(urllib.parse.quote(draft.text(), safe=""), "E014", "percent-encoded", draft.mode)
 
 
-_inserted("E012", " \t\n\u3000", "the whitespace")
-_inserted("E013", "+", "the standard Base64 character")
-_inserted("E016", "@", "the legacy image separator")
-_inserted("E017", "\u00e9\u4e2d\uff11\x00\x7f\u200b", "the character")
+def _form_field(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+    field_name = draw(st.sampled_from(["", "?"])) + draft.mode.parameter + "="
+    return NearMiss(field_name + draft.text(), "E015", f"with the field name {field_name!r}", draft.mode)
 
 
-@_spoils("E014")
-def _percent_encoded(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    return NearMiss(urllib.parse.quote(draft.text(), safe=""), "E014", "percent-encoded")
+_SYNTAX_SPOILERS = (
+    _Spoiler("E011", _cut_short),
+    _inserted("E012", " \t\n\u3000", "the whitespace"),
+    _inserted("E013", "+", "the standard Base64 character"),
+    _Spoiler("E014", _percent_encoded),
+    _Spoiler("E015", _form_field),
+    _inserted("E016", "@", "the legacy image separator"),
+    _inserted("E017", "\u00e9\u4e2d\uff11\x00\x7f\u200b", "the character"),
+)
 
 
-@_spoils("E015")
-def _form_field(draw: st.DrawFn, draft: _Draft) -> NearMiss:
-    field_name = draw(st.sampled_from(["x-oss-async-process=", "?x-oss-async-process="]))
-    return NearMiss(field_name + draft.text(), "E015", f"with the field name {field_name!r}")
+class _Option(NamedTuple):
+    label: str
+    spoiler: _Spoiler
+    shapes: list[_Shape]
 
 
-#: Every code :func:`near_misses` can draw, sorted.
-NEAR_MISS_CODES: tuple[str, ...] = tuple(sorted(_SPOILERS))
+def _options(catalogue: Catalogue, action: str | None) -> dict[str, list[_Option]]:
+    """By code, every (table, mistake) with the shapes of directive it can spoil."""
+    found: dict[str, list[_Option]] = {}
+    tables = _tabled(catalogue)
+    general = [*_SYNTAX_SPOILERS, *_stage_spoilers(catalogue)]
+    for label in _labels(catalogue, action):
+        if not _drawable(tables[label]):
+            continue
+        for spoiler in [*general, *_param_spoilers(tables[label], catalogue)]:
+            shapes = [s for s in _shapes(catalogue, label, spoiler.mode, spoiler.roles) if spoiler.fits(s)]
+            if shapes:
+                found.setdefault(spoiler.code, []).append(_Option(label, spoiler, shapes))
+    return found
 
 
-def near_misses(codes: Iterable[str] | None = None) -> st.SearchStrategy[NearMiss]:
-    """Valid audio directives with one mistake each, and the one error code it raises.
+def near_miss_codes(action: str | None = None, *, catalogue: Catalogue = BUILTIN) -> tuple[str, ...]:
+    """Every code :func:`near_misses` can draw for the table ``action`` (any table, by default), sorted."""
+    return tuple(sorted(_options(catalogue, action)))
 
-    ``codes`` limits the mistakes to those codes (each must be in :data:`NEAR_MISS_CODES`).
-    Warnings may come along (a near miss of ``f_mp3`` may also warn W211); errors never.
+
+#: Every code :func:`near_misses` can draw from the built-in catalogue, sorted.
+NEAR_MISS_CODES: tuple[str, ...] = near_miss_codes()
+
+
+def near_misses(
+    codes: Iterable[str] | None = None, *, action: str | None = None, catalogue: Catalogue = BUILTIN
+) -> st.SearchStrategy[NearMiss]:
+    """Valid directives holding the table ``action`` (any, by default) with one mistake
+    each, and the one error code it raises.
+
+    ``codes`` limits the mistakes to those codes (each must be in
+    :func:`near_miss_codes`). Warnings may come along (a near miss of ``f_mp3`` may also
+    warn W211); errors never.
     """
-    chosen = NEAR_MISS_CODES if codes is None else tuple(codes)
-    unknown = sorted(set(chosen) - set(_SPOILERS))
+    options = _options(catalogue, action)
+    available = tuple(sorted(options))
+    chosen = available if codes is None else tuple(codes)
+    unknown = sorted(set(chosen) - set(options))
     if unknown or not chosen:
-        raise ValueError(f"near_misses draws only {', '.join(NEAR_MISS_CODES)}; not {', '.join(unknown) or 'nothing'}")
-    return _near_miss(chosen)
+        raise ValueError(f"near_misses draws only {', '.join(available)}; not {', '.join(unknown) or 'nothing'}")
+    return _near_miss(catalogue, {code: options[code] for code in chosen})
 
 
 @st.composite
-def _near_miss(draw: st.DrawFn, codes: tuple[str, ...]) -> NearMiss:
-    code = draw(st.sampled_from(codes))
-    return _SPOILERS[code](draw, _draft(draw(audio_meanings())))
+def _near_miss(draw: st.DrawFn, catalogue: Catalogue, options: dict[str, list[_Option]]) -> NearMiss:
+    code = draw(st.sampled_from(sorted(options)))
+    option = draw(st.sampled_from(options[code]))
+    draft = _draft(draw(_meaning(catalogue, option.shapes)), catalogue)
+    target = draft.step(option.label)
+    assert target is not None
+    return option.spoiler.spoil(draw, draft, target)
