@@ -32,9 +32,10 @@ from oss_process.builder import (
     SampleRate,
     SaveAs,
     UnsupportedDirectiveError,
+    step_class,
 )
 from oss_process.strategies import audio_trees, built_directives
-from oss_process.tables import audio
+from oss_process.tables import BUILTIN, Role, audio
 from tests.helpers import b64
 from tests.property.settings import PROPERTY
 from tests.test_seed import JAVA, SEED_FIRST, SEED_SECOND_FIXED
@@ -325,7 +326,7 @@ def test_from_tree_of_the_seeds_first_example_keeps_its_newline() -> None:
     built = BuiltDirective.from_text(SEED_FIRST)
     assert repr(built) == (
         "AudioConvert(format='aac', start_ms=10000, duration_ms=60000, bitrate=96000)"
-        ".save_as(bucket='outbucket', object='outobjprefix.{autoext}\\n').notify(topic='AudioConvert')"
+        ".save_as(object='outobjprefix.{autoext}\\n', bucket='outbucket').notify(topic='AudioConvert')"
     )
     assert str(built) == SEED_FIRST
     assert [w.code for w in built.warnings] == ["W305"]
@@ -516,8 +517,9 @@ def test_the_real_sdk_takes_key_and_process() -> None:
 
 def keyword_rows() -> list[str]:
     rows = ["| call | keyword | key | required | value (from the tables) | meaning |", "|---|---|---|---|---|---|"]
-    for step in (AudioConvert, SaveAs, Notify):
-        call = "AudioConvert(...)" if step is AudioConvert else f".{step.METHOD}(...)"
+    for _, category, info in BUILTIN.tabled():
+        step = step_class(category, info.name)
+        call = f"{step.METHOD}(...)" if info.role is Role.PROCESS else f".{step.METHOD}(...)"
         for name, key in step.keywords().items():
             row = step.spec().by_key[key]
             unit = f" ({row.unit})" if row.unit else ""
