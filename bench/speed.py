@@ -26,9 +26,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import oss_process
-from oss_process import _api
+from oss_process import _accel
+from oss_process._accel.cache import CACHE
 from oss_process._grammar import grammar_text
-from oss_process._syntax import _shape
+from oss_process._syntax import in_language
 
 
 def b64(text: str) -> str:
@@ -75,7 +76,7 @@ def paired(
     per-round ratios a/b. ``fresh``: the verdict cache is emptied before each round of a."""
     xs, ys, ratios = [], [], []
     for _ in range(rounds):
-        x = per_call(a, texts, _api._cached_verdict.cache_clear if fresh else None)
+        x = per_call(a, texts, CACHE.verdicts.clear if fresh else None)
         y = per_call(b, texts)
         xs.append(x)
         ys.append(y)
@@ -118,7 +119,7 @@ def main() -> None:
     from lark import Lark
 
     plain_lark = Lark(grammar_text(), parser="lalr")
-    shape = _shape()
+    shape = in_language()
     us = 1e6
     print(f"python {sys.version.split()[0]}, {count} strings per round, {rounds} rounds; medians")
 
@@ -169,8 +170,8 @@ def main() -> None:
     shapes = ["audio/convert,f_flac," + ",".join(c) + "|sys/saveas,o_b3V0LmZsYWM" for c in combinations]
     lark = per_call(swallow(plain_lark.parse), shapes)
     assert all(not oss_process.lint(s) for s in shapes)  # clean: each will get a fast path
-    costs = [per_call(oss_process.lint, shapes, lambda: (_api._cached_verdict.cache_clear(), *(p.clear() for p in _api._PLANS.values())))]
-    costs += [per_call(oss_process.lint, shapes, _api._cached_verdict.cache_clear) for _ in range(_api.FAST_PATH_AFTER)]
+    costs = [per_call(oss_process.lint, shapes, CACHE.clear)]
+    costs += [per_call(oss_process.lint, shapes, CACHE.verdicts.clear) for _ in range(_accel.FAST_PATH_AFTER)]
     print(f"\nlint of directives of {len(shapes)} shapes never seen (plain Lark parse {lark * us:.0f} us):")
     print(f"  the first of a shape {costs[0] * us:.0f} us, the next {costs[1] * us:.0f} us, the one that makes the shape's")
     mean = statistics.mean(costs)
@@ -197,8 +198,8 @@ def main() -> None:
         names = [f"audio/convert,f_aac,ab_96000|sys/saveas,o_{b64('x' * (name_chars - 6) + f'{i:06d}')}" for i in range(200)]
         count = min(250, size // 30)
         many = [f"image/resize,w_{i}" + f",h_{'1' * ((size - 20) // count - 3)}" * count for i in range(200)]
-        by_name = per_call(oss_process.lint, names, _api._cached_verdict.cache_clear)
-        by_params = per_call(oss_process.lint, many, _api._cached_verdict.cache_clear)
+        by_name = per_call(oss_process.lint, names, CACHE.verdicts.clear)
+        by_params = per_call(oss_process.lint, many, CACHE.verdicts.clear)
         print(
             f"  {size:5d} chars: long object name {by_name / len(names[0]) * 1e9:6.1f} ns/char; "
             f"many parameters {by_params / len(many[0]) * 1e9:6.1f} ns/char"

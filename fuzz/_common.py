@@ -11,11 +11,15 @@ import atheris
 
 with atheris.instrument_imports(include=["oss_process"]):
     import oss_process
+    import oss_process._accel
+    import oss_process._accel.plan
     import oss_process._api
     import oss_process._lark_parser
+    import oss_process._pipeline
     import oss_process._syntax
     import oss_process.kinds
     import oss_process.printer
+    import oss_process.tables
     import oss_process.validation
 
 MODES = (None, "sync", "async")

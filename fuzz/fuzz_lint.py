@@ -23,14 +23,19 @@ def TestOneInput(data: bytes) -> None:
         if not (0 <= d.span.start <= d.span.end <= len(text)):
             raise Finding(f"span {d.span} outside {len(text)} characters: {text!r}")
         d.render(text)
-    coerced = oss_process._api.coerce_mode(mode) if mode is not None else None
+    coerced = oss_process.validation.coerce_mode(mode)
+    builtin = oss_process.tables.BUILTIN
     if diagnostics and diagnostics[0].code in SYNTAX and len(text) <= oss_process.MAX_LENGTH:
         lark = oss_process._lark_parser.parse_raw(text, whole=True)
         if lark != diagnostics[0]:
             raise Finding(f"the automaton says {diagnostics[0]}, Lark says {lark}: {text!r}")
-    fast = oss_process._api._fast(text, coerced, source)
-    if fast is not None and fast != oss_process._api._full(text, coerced, source):
+    full = oss_process._accel._full(text, coerced, source, builtin)
+    fast = oss_process._accel._fast(text, coerced, source, builtin)
+    if fast is not None and fast != full:
         raise Finding(f"the fast verdict {fast} is not the full one: {text!r}")
+    reference = oss_process._pipeline.run(text, coerced, source, builtin)
+    if (reference.diagnostics, reference.canonical) != (full.diagnostics, full.canonical):
+        raise Finding(f"the speed layer says {full}, the reference pipeline {reference}: {text!r}")
 
 
 # Syntax errors, as the automaton reports them (E001-E003 come before any parsing).

@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 _DEFINED_IN = {
     "CACHE_SIZE": "_api",
     "canonicalize": "_api",
+    "check": "_api",
     "lint": "_api",
     "parse": "_api",
     "Action": "ast",
@@ -36,10 +37,12 @@ _DEFINED_IN = {
     "unparse": "printer",
     "MAX_LENGTH": "tables",
     "MAX_PARAMETERS": "tables",
+    "Catalogue": "tables",
     "Mode": "tables",
     "Source": "source",
     "SourceAudio": "source",
     "SourceField": "source",
+    "Result": "validation",
     "Validation": "validation",
     "validate": "validation",
 }
@@ -53,6 +56,7 @@ __all__ = [
     "ArgumentError",
     "AudioConvert",
     "BuiltDirective",
+    "Catalogue",
     "Diagnostic",
     "Directive",
     "DirectiveError",
@@ -60,6 +64,7 @@ __all__ = [
     "Mode",
     "Parameter",
     "ParseError",
+    "Result",
     "Severity",
     "Source",
     "SourceAudio",
@@ -71,6 +76,7 @@ __all__ = [
     "Value",
     "__version__",
     "canonicalize",
+    "check",
     "lint",
     "parse",
     "print_canonical",
@@ -81,15 +87,15 @@ __all__ = [
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ._api import CACHE_SIZE, canonicalize, lint, parse
+    from ._api import CACHE_SIZE, canonicalize, check, lint, parse
     from .ast import Action, Directive, Parameter, Span, Stage, Value
     from .builder import AudioConvert, BuiltDirective, UnsupportedDirectiveError
     from .diagnostics import CODES, Diagnostic, Severity, render
     from .errors import ArgumentError, DirectiveError, InvalidDirectiveError, ParseError
     from .printer import print_canonical, unparse
     from .source import Source, SourceAudio, SourceField
-    from .tables import MAX_LENGTH, MAX_PARAMETERS, Mode
-    from .validation import Validation, validate
+    from .tables import MAX_LENGTH, MAX_PARAMETERS, Catalogue, Mode
+    from .validation import Result, Validation, validate
 
 
 def __getattr__(name: str) -> object:

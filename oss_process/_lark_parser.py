@@ -5,7 +5,7 @@ contextual lexer in a plain loop that stops where a Lark parse stops, in the par
 Lark has there, at a fraction of a Lark parse's fixed cost. Lark generates the table from
 the grammar (``python -m oss_process._lark_parser`` writes ``grammar/oss_process.table.json``;
 a test fails when it is stale), and it ships beside the grammar as JSON: a syntax error
-needs no Lark import and no parser build (some 45 ms together). A table made from another
+needs no Lark import and no parser build (costly together). A table made from another
 grammar is ignored, and Lark is built to make one.
 
 Lark itself is imported and built on first use only, once per process, and never cached on
@@ -22,10 +22,12 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ._accel.cache import CACHE
 from ._grammar import TABLE_FILE, grammar_path, grammar_text
 from ._syntax import RawAction, RawDirective, RawParam, RawStage
 from .ast import Span
 from .diagnostics import Diagnostic
+from .tables import Mode
 
 if TYPE_CHECKING:
     from lark import Lark, Token
@@ -50,7 +52,7 @@ _EXPECTED_WORDS = {
     "$END": "the end of the directive",
 }
 
-_FIELD_NAMES = ("x-oss-process=", "x-oss-async-process=", "?x-oss-process=", "?x-oss-async-process=")
+_FIELD_NAMES = tuple(f"{lead}{mode.parameter}=" for lead in ("", "?") for mode in Mode)
 
 
 def _raw_transformer() -> Any:
@@ -203,7 +205,6 @@ class Automaton:
             if accepted not in by_accepted:
                 by_accepted[accepted] = _lexer([terminals[name] for name in accepted])
             self.lexers.append(by_accepted[accepted])
-        self._accepts: dict[tuple[int, ...], frozenset[str]] = {}
 
     def first_error(self, text: str) -> tuple[int, frozenset[str]] | None:
         """Where Lark stops on ``text`` (``len(text)``: at its end), and what the parser
@@ -247,14 +248,12 @@ class Automaton:
 
     def accepts(self, stack: list[int]) -> frozenset[str]:
         """Lark's ``InteractiveParser.accepts()``: each terminal the state lists that a
-        copy of the stack takes; remembered by stack."""
-        key = tuple(stack)
-        accepted = self._accepts.get(key)
+        copy of the stack takes; remembered by stack (with the table it comes from)."""
+        key = (self, tuple(stack))
+        accepted: frozenset[str] | None = CACHE.accepts.get(key)  # type: ignore[assignment]
         if accepted is None:
             accepted = frozenset(kind for kind in self.table[stack[-1]] if kind.isupper() and self._feed(list(stack), kind))
-            if len(self._accepts) >= 1024:
-                self._accepts.clear()
-            self._accepts[key] = accepted
+            CACHE.accepts.put(key, accepted)
         return accepted
 
 

@@ -42,7 +42,8 @@ def _stage_pattern() -> str:
 
 
 @lru_cache(maxsize=1)
-def _shape() -> Callable[[str], re.Match[str] | None]:
+def in_language() -> Callable[[str], re.Match[str] | None]:
+    """Whether a text is in the grammar's language: one regular expression of its terminals."""
     stage = _stage_pattern()
     return re.compile(f"{stage}(?:\\|{stage})*").fullmatch
 
@@ -73,7 +74,7 @@ def _params(parts: list[str], pos: int) -> tuple[list[RawParam], int]:
 
 def scan(text: str) -> RawDirective | None:
     """The raw directive, or None when ``text`` is not in the grammar's language."""
-    if _shape()(text) is None:
+    if in_language()(text) is None:
         return None
     stages: RawDirective = []
     pos = 0

@@ -4,16 +4,20 @@ The canonical form is one string per meaning, fit for a cache key:
 
 - parameters in the documented table order; parameters equal to their documented default
   left out (``ss_0``, ``t_0``, ``abopt_0``);
-- integers in plain decimal; Base64 URL-safe without padding;
+- each value as its kind writes it: integers in plain decimal, Base64 URL-safe without
+  padding;
 - a ``|notify,...`` stage that follows ``sys/saveas`` chained to it as ``/notify,...``;
-- stages and actions in the order written; actions without a table printed as written.
+- stages and actions in the order written; parameters that no row checks (a repeated or
+  unknown key, a bare value, an action without a table) after the others, as written.
+
+Printing reads the order, the defaults and the kinds from the catalogue's tables, and
+nothing else: it runs no validation.
 """
 
 from __future__ import annotations
 
-from ._syntax import from_ast
-from .ast import Directive
-from .validation import compile_plan, render_program, run_plan
+from .ast import Action, Directive
+from .tables import BUILTIN, ActionInfo, Catalogue, Role
 
 __all__ = ["print_canonical", "unparse"]
 
@@ -32,9 +36,43 @@ def unparse(directive: Directive) -> str:
     return "|".join(stages)
 
 
-def print_canonical(directive: Directive) -> str:
+def print_canonical(directive: Directive, *, catalogue: Catalogue | None = None) -> str:
     """The canonical string of a directive. Meant for valid directives; for an invalid one
     it normalises what it can and keeps the rest as written (``canonicalize`` raises)."""
-    raw = from_ast(directive)
-    plan = compile_plan(raw, None)
-    return render_program(plan.program, run_plan(raw, plan, None).canonicals)
+    tables = catalogue if catalogue is not None else BUILTIN
+    out: list[str] = []
+    after_save = False
+    for stage in directive.stages:
+        if out:
+            out.append("/" if stage.category is None and after_save else "|")
+        if stage.category is not None:
+            out.append(f"{stage.category}/")
+        info: ActionInfo | None = None
+        for position, action in enumerate(stage.actions):
+            info = tables.lookup(stage.category, action.name)
+            if position:
+                out.append("/")
+            out.append(_action(action, info))
+        after_save = info is not None and info.role is Role.SAVE
+    return "".join(out)
+
+
+def _action(action: Action, info: ActionInfo | None) -> str:
+    spec = info.spec if info is not None else None
+    ordered: list[tuple[int, str]] = []
+    rest: list[str] = []
+    seen: set[str] = set()
+    for parameter in action.parameters:
+        key = parameter.key
+        row = spec.by_key.get(key) if spec is not None and key is not None else None
+        if key is None:
+            rest.append(parameter.text)
+        elif row is None or key in seen or spec is None:
+            rest.append(f"{key}_{parameter.text}")
+        else:
+            seen.add(key)
+            text = row.kind.check(parameter.text).canonical
+            if text != row.default:
+                ordered.append((spec.order[key], f"{key}_{text}"))
+    ordered.sort()
+    return ",".join([action.name, *(piece for _, piece in ordered), *rest])

@@ -9,7 +9,8 @@ import threading
 import pytest
 
 import oss_process
-from oss_process import _api
+from oss_process._accel.cache import CACHE
+from oss_process.tables import BUILTIN
 from tests.helpers import b64
 
 GOOD = f"audio/convert,f_aac,ab_96000|sys/saveas,o_{b64('out.aac')}"
@@ -82,18 +83,33 @@ def test_source_must_be_a_source_audio() -> None:
 
 
 def test_the_cache_answers_the_same() -> None:
-    _api._cached_verdict.cache_clear()
+    CACHE.clear()
     first = oss_process.canonicalize(GOOD)
     assert oss_process.canonicalize(GOOD) is first
-    info = _api._cached_verdict.cache_info()
-    assert (info.hits, info.misses, info.maxsize) == (1, 1, oss_process.CACHE_SIZE)
+    assert len(CACHE.verdicts) == 1
+    assert CACHE.verdicts.limit == oss_process.CACHE_SIZE
 
 
-def test_the_cache_is_bounded() -> None:
-    _api._cached_verdict.cache_clear()
+def test_every_region_of_the_cache_is_bounded() -> None:
+    CACHE.clear()
     for i in range(oss_process.CACHE_SIZE + 100):
-        oss_process.lint(f"audio/convert,f_aac,ab_{1000 + i}")
-    assert _api._cached_verdict.cache_info().currsize == oss_process.CACHE_SIZE
+        oss_process.lint(f"audio/convert,f_aac,ab_{1000 + i}|sys/saveas,o_{b64(f'o{i}.aac')}")
+        oss_process.lint(f"audio/convert,f_aac,{'ss_1,' * (i % 40)}ab_{i}", mode="async")
+        oss_process.lint(f"audio/convert,f_aac, ab_{i}{'/x' * (i % 30)}")
+    sizes = CACHE.sizes()
+    assert sizes["verdicts"] == oss_process.CACHE_SIZE
+    for name in CACHE.__slots__:
+        region = getattr(CACHE, name)
+        assert len(region) <= region.limit, name
+    assert sizes["plans"] > 30, sizes
+    assert sizes["values"] > 1000, sizes
+    # The oldest entries went first: the newest are still there.
+    assert (
+        f"audio/convert,f_aac, ab_{oss_process.CACHE_SIZE + 99}{'/x' * ((oss_process.CACHE_SIZE + 99) % 30)}",
+        None,
+        None,
+        BUILTIN,
+    ) in CACHE.verdicts
 
 
 def test_mode_and_source_are_part_of_the_cache_key() -> None:
@@ -113,9 +129,7 @@ def test_threads_get_the_answers_one_thread_gets() -> None:
         for i in range(400)
     ]
     expected = {text: [d.code for d in oss_process.lint(text)] for text in texts}
-    _api._cached_verdict.cache_clear()
-    for plans in _api._PLANS.values():
-        plans.clear()
+    CACHE.clear()
     failures: list[str] = []
 
     def work(seed: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import oss_process
+from tests.corpus import catalogue, untabled
 from tests.helpers import codes, errors
 
 CONVERT = "audio/convert,f_aac"
@@ -30,16 +31,38 @@ def test_unknown_action_in_a_covered_category() -> None:
 
 
 def test_actions_without_tables_are_not_checked() -> None:
-    (diagnostic,) = oss_process.lint("audio/concat,x_1")
+    # The actions come from the catalogue: tables keep being added. Chained and piped
+    # processing is synchronous only, hence sync-only actions.
+    sync = frozenset({"sync"})
+    by_category: dict[str, list[str]] = {}
+    for entry in untabled(modes=sync):
+        by_category.setdefault(str(entry.category), []).append(entry.action)
+    several = [category for category, actions in by_category.items() if len(actions) >= 2]
+    if not several or len(by_category) < 2:
+        pytest.skip("the catalogue no longer has two categories with sync-only actions without a table (two in one of them)")
+    first = several[0]
+    a1, a2 = by_category[first][:2]
+    other = next(category for category in by_category if category != first)
+    b1 = by_category[other][0]
+    (diagnostic,) = oss_process.lint(f"{first}/{a1},x_1")
     assert (diagnostic.code, diagnostic.severity) == ("W102", "warning")
-    text = "image/resize,w_1|image/rotate,90|image/resize,w_1/info|video/snapshot,t_1"
+    text = f"{first}/{a1},x_1|{first}/{a2},x_1|{first}/{a1},x_1/{a2}|{other}/{b1},x_1"
     diagnostics = oss_process.lint(text)
     assert [(d.code, d.message) for d in diagnostics] == [
-        ("W102", "image/resize, rotate, info not checked: no parameter table for them yet"),
-        ("W102", "video/snapshot not checked: no parameter table for it yet"),
+        ("W102", f"{first}/{a1}, {a2} not checked: no parameter table for them yet"),
+        ("W102", f"{other}/{b1} not checked: no parameter table for it yet"),
     ]
+
+
+def test_unlisted_action_in_a_category_without_tables() -> None:
+    entries = catalogue()
+    bare = sorted({str(e.category) for e in entries if e.category} - {str(e.category) for e in entries if e.table is not None})
+    if not bare:
+        pytest.skip("every category of the catalogue has a table: an unlisted action is an error everywhere (E101)")
+    listed = {e.action for e in entries if e.category == bare[0]}
+    unlisted = next(name for name in ("slim", "slimmer", "slimmest") if name not in listed)
     # An action the catalogue does not list, in a category without tables: still a warning.
-    assert codes("image/slim,1") == ["W102"]
+    assert codes(f"{bare[0]}/{unlisted},1") == ["W102"]
 
 
 @pytest.mark.parametrize(
@@ -133,10 +156,10 @@ def test_notify_inside_a_stage_must_follow_saveas_message() -> None:
 
 
 def test_pipe_limits() -> None:
-    stage = "image/resize,w_1"
-    assert codes("|".join([stage] * 5)) == ["W102"]  # 4 pipes
+    stage = "style/s"  # runs in both modes, nothing to check: only the pipes are reported
+    assert codes("|".join([stage] * 5)) == []  # 4 pipes
     five = "|".join([stage] * 6)
-    assert codes(five) == ["W102", "W106"]
+    assert codes(five) == ["W106"]
     six = "|".join([stage] * 7)
     (limit,) = [d for d in oss_process.lint(six) if d.code == "E105"]
     pipes = [i for i, c in enumerate(six) if c == "|"]

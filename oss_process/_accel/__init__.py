@@ -1,0 +1,125 @@
+"""The speed layer: the reference pipeline's verdicts, faster, and nothing else.
+
+:func:`verdict` gives what :func:`oss_process._pipeline.run` gives for a text (the
+diagnostics with their spans, and the canonical text), through, in order:
+
+1. the cache of verdicts (:mod:`.cache`, one object with one bounded policy);
+2. the fast path of the shape used last in this mode and catalogue, then of the text's
+   own shape (:mod:`.fast`): a regular expression and a generated function;
+3. the plan of the text's shape (:mod:`.plan`): the reference validation's structure,
+   kept by shape, run on the scanner's flat tuples.
+
+``tests/property/test_differential.py`` and ``fuzz/fuzz_lint.py`` hold each step to the
+reference pipeline on generated valid and mutated input.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from .._grammar import terminal_patterns
+from .._pipeline import syntax
+from ..ast import Span
+from ..diagnostics import Diagnostic
+from ..source import Source
+from ..tables import MAX_LENGTH, Catalogue, Mode
+from .cache import CACHE, CACHE_SIZE
+from .fast import FastPath, compile_fast
+from .plan import Plan, compile_plan, render_program, run_plan
+
+__all__ = ["CACHED_LENGTH", "CACHE_SIZE", "FAST_PATH_AFTER", "Verdict", "verdict"]
+
+#: Only inputs of at most this many characters are cached: memory stays under ~10 MB.
+CACHED_LENGTH = 2048
+
+#: A shape's first directives take the plan's full path this many times; the next makes
+#: its fast path (which costs some 30 full runs: a shape earns one by recurring).
+FAST_PATH_AFTER = 16
+
+
+class Verdict(NamedTuple):
+    canonical: str | None  # None when there is an error
+    diagnostics: tuple[Diagnostic, ...]
+    parsed: bool  # False: a syntax (or size) error
+
+
+_CLEAN: tuple[Diagnostic, ...] = ()
+
+# A directive's shape is its text with every value cut out after its key's "_"; the
+# grammar lets any VALUE stand in any value slot, so texts of one shape share their
+# syntax verdict and their plan.
+_VALUE_SLOT = re.compile("_(" + terminal_patterns()["VALUE"] + ")")
+
+
+def shape_of(text: str) -> str | None:
+    """The shape of ``text``, or None when its values and slots cannot line up."""
+    pieces = _VALUE_SLOT.split(text)
+    shape = "_".join(pieces[::2])
+    if len(pieces) // 2 != shape.count("_"):  # an empty value, or "_" outside a value slot
+        return None
+    return shape
+
+
+def _fast(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict | None:
+    """The verdict from the fast path of the text's shape, when nothing at all would be
+    reported; else None. The fast path used last (per mode and catalogue) is tried
+    first: a directive shaped like the one before needs no shape of its own."""
+    if len(text) > MAX_LENGTH:
+        return None
+    last_key = (mode, catalogue)
+    fast: FastPath | None = CACHE.last_fast.get(last_key)  # type: ignore[assignment]
+    found = fast.match(text) if fast is not None else None
+    if found is None:
+        shape = shape_of(text)
+        plan: Plan | None = CACHE.plans.get((shape, mode, catalogue)) if shape is not None else None  # type: ignore[assignment]
+        if plan is None or plan.fast_path is None:
+            return None
+        fast = plan.fast_path  # type: ignore[assignment]
+        found = fast.match(text)  # type: ignore[union-attr]
+        if found is None:
+            return None
+        CACHE.last_fast.put(last_key, fast)
+    canonical = fast.run(found.groups(), source)  # type: ignore[union-attr]
+    return None if canonical is None else Verdict(canonical, _CLEAN, True)
+
+
+def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict:
+    """Every diagnostic, with spans, through the plan of the text's shape (made and kept
+    when the shape may be shared)."""
+    raw = syntax(text)
+    if isinstance(raw, Diagnostic):
+        return Verdict(None, (raw,), False)
+    shape = shape_of(text)
+    key = (shape, mode, catalogue)
+    plan: Plan | None = CACHE.plans.get(key) if shape is not None else None  # type: ignore[assignment]
+    if plan is None:
+        plan = compile_plan(raw, mode, catalogue)
+        if shape is not None and plan.shared:
+            CACHE.plans.put(key, plan)
+    if plan.fast and plan.fast_path is None and shape is not None:
+        plan.full_runs += 1
+        if plan.full_runs > FAST_PATH_AFTER:
+            plan.fast_path = compile_fast(plan, shape)
+    outcome = run_plan(raw, plan, source)
+    failed = any(d.is_error for d in outcome.diagnostics)
+    return Verdict(None if failed else render_program(plan.program, outcome.canonicals), tuple(outcome.diagnostics), True)
+
+
+def _verdict(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict:
+    try:
+        return _fast(text, mode, source, catalogue) or _full(text, mode, source, catalogue)
+    except Exception as error:  # noqa: BLE001 - the gateway promise: lint never raises
+        message = f"internal error ({type(error).__name__}: {error}); please report it with this directive"
+        return Verdict(None, (Diagnostic("E999", message[:300], Span(0, len(text))),), True)
+
+
+def verdict(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict:
+    """The verdict on ``text``; the arguments are already checked."""
+    if len(text) > CACHED_LENGTH:
+        return _verdict(text, mode, source, catalogue)
+    key = (text, mode, source, catalogue)
+    found = CACHE.verdicts.get(key)
+    if found is None:
+        found = CACHE.verdicts.put(key, _verdict(text, mode, source, catalogue))
+    return found  # type: ignore[return-value]

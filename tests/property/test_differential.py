@@ -1,4 +1,8 @@
-"""The fast paths against the normative ones, on the same generated inputs.
+"""The speed layer against the reference pipeline, on the same generated inputs.
+
+- The speed layer's full path (plans kept by shape, run on flat tuples) against the
+  reference pipeline (``_pipeline.run``: the frozen tree, validation walking the tables,
+  the printer reading them): the same diagnostics, spans and canonical text.
 
 - The scanner (`_syntax.scan`, a regular expression composed from the grammar's own
   terminals) against Lark parsing `grammar/oss_process.lark`: the same verdict and the same
@@ -23,12 +27,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
-from oss_process import SourceAudio, _api, _lark_parser
+from oss_process import SourceAudio, _accel, _lark_parser, _pipeline
+from oss_process._accel.plan import compile_plan, render_program, run_plan
 from oss_process._grammar import TABLE_FILE, grammar_path
 from oss_process._syntax import scan
 from oss_process.diagnostics import Diagnostic
+from oss_process.printer import print_canonical
 from oss_process.strategies import audio_directives, grammar_strings
-from oss_process.tables import Mode
+from oss_process.tables import BUILTIN, Mode
 from tests.property.settings import PROPERTY
 
 # Characters that matter to the grammar, and some that never belong in a directive.
@@ -111,12 +117,43 @@ def test_the_automaton_gives_the_diagnostic_lark_gives(text: str) -> None:
     assert _lark_parser.parse_raw(text) == _lark_parser.parse_raw(text, whole=True)
 
 
-def full_until_fast(text: str, mode: Mode | None, source: SourceAudio | None) -> _api.Verdict:
+def full(text: str, mode: Mode | None = None, source: SourceAudio | None = None) -> _accel.Verdict:
+    return _accel._full(text, mode, source, BUILTIN)
+
+
+def fast(text: str, mode: Mode | None = None, source: SourceAudio | None = None) -> _accel.Verdict | None:
+    return _accel._fast(text, mode, source, BUILTIN)
+
+
+def assert_full_path_agrees_with_the_reference(text: str, mode: Mode | None, source: SourceAudio | None) -> None:
+    reference = _pipeline.run(text, mode, source, BUILTIN)
+    verdict = full(text, mode, source)
+    assert verdict.diagnostics == reference.diagnostics, text
+    assert verdict.canonical == reference.canonical, text
+    assert verdict.parsed == (reference.directive is not None), text
+    raw = _pipeline.syntax(text)
+    if reference.directive is not None and not isinstance(raw, Diagnostic):
+        # Printing, valid or not: the plan's print program and the reference printer.
+        plan = compile_plan(raw, mode, BUILTIN)
+        assert render_program(plan.program, run_plan(raw, plan, source).canonicals) == print_canonical(reference.directive), text
+
+
+@PROPERTY
+@given(
+    INPUTS,
+    st.sampled_from([None, Mode.SYNC, Mode.ASYNC]),
+    st.none() | st.builds(SourceAudio, st.sampled_from([None, 8000, 44100, 192000]), st.sampled_from([None, 1, 2, 7])),
+)
+def test_the_full_path_agrees_with_the_reference_pipeline(text: str, mode: Mode | None, source: SourceAudio | None) -> None:
+    assert_full_path_agrees_with_the_reference(text, mode, source)
+
+
+def full_until_fast(text: str, mode: Mode | None, source: SourceAudio | None) -> _accel.Verdict:
     """The full verdict, from as many runs as make the fast path of the text's shape."""
-    full = _api._full(text, mode, source)
-    for _ in range(_api.FAST_PATH_AFTER):
-        assert _api._full(text, mode, source) == full, text
-    return full
+    first = full(text, mode, source)
+    for _ in range(_accel.FAST_PATH_AFTER):
+        assert full(text, mode, source) == first, text
+    return first
 
 
 @PROPERTY
@@ -126,16 +163,16 @@ def full_until_fast(text: str, mode: Mode | None, source: SourceAudio | None) ->
     st.none() | st.builds(SourceAudio, st.sampled_from([None, 8000, 44100, 192000]), st.sampled_from([None, 1, 2, 7])),
 )
 def test_fast_verdict_agrees_with_the_full_one(text: str, mode: Mode | None, source: SourceAudio | None) -> None:
-    full = full_until_fast(text, mode, source)
-    fast = _api._fast(text, mode, source)
+    slow = full_until_fast(text, mode, source)
+    quick = fast(text, mode, source)
     # Again, now through the fast path last used (the one just found, if any).
-    assert _api._fast(text, mode, source) == fast, text
-    if fast is not None:
-        assert fast == full, text
-        assert full.diagnostics == ()
+    assert fast(text, mode, source) == quick, text
+    if quick is not None:
+        assert quick == slow, text
+        assert slow.diagnostics == ()
     else:
         # The fast path declines whenever anything would be reported (and then only).
-        assert full.diagnostics != () or full.canonical is None or not _shape_is_plain(text), text
+        assert slow.diagnostics != () or slow.canonical is None or not _shape_is_plain(text), text
 
 
 def _shape_is_plain(text: str) -> bool:
@@ -172,15 +209,16 @@ def test_edge_cases() -> None:
         assert_scanner_agrees_with_lark(text)
         assert _lark_parser.automaton().first_error(text) == lark_stop(text), text
         assert _lark_parser.parse_raw(text) == _lark_parser.parse_raw(text, whole=True)
-        full = full_until_fast(text, None, None)
-        fast = _api._fast(text, None, None)
-        assert fast is None or fast == full, text
+        assert_full_path_agrees_with_the_reference(text, None, None)
+        slow = full_until_fast(text, None, None)
+        quick = fast(text)
+        assert quick is None or quick == slow, text
 
 
 def test_the_fast_path_last_used_takes_only_its_own_shape() -> None:
     first = "audio/convert,f_aac,ab_96000|sys/saveas,o_b3V0LmFhYw"
     assert full_until_fast(first, None, None).canonical == first
-    assert _api._fast(first, None, None) == _api._full(first, None, None)
+    assert fast(first) == full(first)
     for text in [
         "audio/convert,f_aac,ab_96000|sys/saveas,o_b3V0LmFhYw,b_YnVja2V0",  # one more parameter
         "audio/convert,f_aac,ab_096000|sys/saveas,o_b3V0LmFhYw",  # a leading zero: W208
@@ -189,26 +227,25 @@ def test_the_fast_path_last_used_takes_only_its_own_shape() -> None:
         "audio/convert,f_aac,ab_96000|sys/saveas,o_b3V0LmFhYw|x",
         "audio/convert,f_aac,ab_96000|sys/saveas,o_b3V0LmFhYw" + "A" * 9000,
     ]:
-        full = full_until_fast(text, None, None)
-        fast = _api._fast(text, None, None)
-        assert fast is None or fast == full, text
-        assert full.diagnostics != () or full.canonical is None or fast == full, text
+        slow = full_until_fast(text, None, None)
+        quick = fast(text)
+        assert quick is None or quick == slow, text
+        assert slow.diagnostics != () or slow.canonical is None or quick == slow, text
     # Another directive of the first one's shape, after all those: served fast.
-    fast = _api._fast("audio/convert,f_flac,ab_128000|sys/saveas,o_b3V0LmZsYWM", None, None)
-    assert fast is not None
-    assert fast == _api._full("audio/convert,f_flac,ab_128000|sys/saveas,o_b3V0LmZsYWM", None, None)
+    quick = fast("audio/convert,f_flac,ab_128000|sys/saveas,o_b3V0LmZsYWM")
+    assert quick is not None
+    assert quick == full("audio/convert,f_flac,ab_128000|sys/saveas,o_b3V0LmZsYWM")
 
 
 @PROPERTY
 @given(st.lists(audio_directives(), min_size=1, max_size=3), st.sampled_from([None, Mode.SYNC, Mode.ASYNC]))
 def test_the_fast_path_serves_every_directive_that_is_clean_as_written(texts: list[str], mode: Mode | None) -> None:
     for text in texts:
-        canonical = _api._full(text, mode, None).canonical
+        canonical = full(text, mode).canonical
         if canonical is None:
             continue
-        full = full_until_fast(canonical, mode, None)
-        fast = _api._fast(canonical, mode, None)
-        assert fast == (full if full.diagnostics == () else None), canonical
+        slow = full_until_fast(canonical, mode, None)
+        assert fast(canonical, mode) == (slow if slow.diagnostics == () else None), canonical
 
 
 def test_the_shipped_table_is_the_one_lark_makes_from_the_grammar() -> None:

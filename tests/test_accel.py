@@ -1,0 +1,80 @@
+"""The speed layer's generated code is visible (linecache) and reads like code a person
+would write; its cache is one object with one bound."""
+
+from __future__ import annotations
+
+import inspect
+import linecache
+import re
+import traceback
+
+import pytest
+
+import oss_process
+from oss_process._accel import FAST_PATH_AFTER, fast
+from oss_process._accel.cache import CACHE, Bounded
+from oss_process._accel.quick import Namespace, compile_quick, define
+from oss_process.kinds import Integer
+from oss_process.tables import BUILTIN
+from tests.helpers import b64
+
+
+def fast_path_source(text: str) -> str:
+    for _ in range(FAST_PATH_AFTER + 1):
+        CACHE.verdicts.clear()
+        oss_process.lint(text)
+    shape = oss_process._accel.shape_of(text)
+    plan = CACHE.plans[(shape, None, BUILTIN)]
+    assert isinstance(plan.fast_path, fast.FastPath)  # type: ignore[attr-defined]
+    run = plan.fast_path.run  # type: ignore[attr-defined]
+    assert inspect.getsource(run).startswith("def fast(texts, source):\n")
+    return "".join(linecache.getlines(run.__code__.co_filename))
+
+
+def test_a_fast_path_reads_like_code_a_person_would_write() -> None:
+    text = f"audio/convert,ss_1000,f_opus,ar_48000,ab_64000|sys/saveas,b_{b64('out')},o_{b64('a/{autoext}')}/notify,topic_{b64('Done')}"
+    source = fast_path_source(text)
+    assert source.startswith("# the fast path of 'audio/convert,ss_,f_,ar_,ab_|sys/saveas,b_,o_/notify,topic_'\ndef fast(texts, source):")
+    assert "not not" not in source
+    assert re.search(r"\b_k\d", source) is None
+    for line in ("    # ss: integer from 0 to 2147483647", "    # o: URL-safe Base64 of an object name", "    if text1 not in CHOICES:"):
+        assert line in source.splitlines(), line
+    assert "SS_DEFAULT" in source
+    assert "SS_PREFIX" in source
+
+
+def test_generated_functions_show_their_lines_in_tracebacks() -> None:
+    namespace = Namespace()
+    limit = namespace.bind(10, "LIMIT")
+    boom = define("boom(x)", f"if x > {limit}:\n    raise ValueError(x)\nreturn x", namespace, "a test of tracebacks")
+    assert boom(3) == 3
+    with pytest.raises(ValueError, match="11") as caught:
+        boom(11)
+    shown = "".join(traceback.format_exception(caught.value))
+    assert "a test of tracebacks" in shown
+    assert "raise ValueError(x)" in shown
+    filename = boom.__code__.co_filename
+    assert linecache.getline(filename, 3) == "    if x > LIMIT:\n"
+
+
+def test_a_quick_check_is_a_visible_function_too() -> None:
+    quick = compile_quick(Integer(1, 9))
+    assert quick("5") == 5
+    assert quick("10") is None
+    assert quick("05") is None
+    assert "if not 1 <= value <= 9:" in inspect.getsource(quick)
+
+
+def test_a_bounded_region_forgets_its_oldest_entries_first() -> None:
+    region: Bounded[int, str] = Bounded(3)
+    for i in range(5):
+        region.put(i, str(i))
+    assert list(region.items()) == [(2, "2"), (3, "3"), (4, "4")]
+
+
+def test_clearing_the_cache_empties_every_region() -> None:
+    oss_process.lint("audio/convert,f_aac")
+    oss_process.lint("audio/convert, f_aac")
+    assert any(CACHE.sizes().values())
+    CACHE.clear()
+    assert not any(CACHE.sizes().values())

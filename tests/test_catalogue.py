@@ -1,0 +1,154 @@
+"""The catalogue as a value: a user's tables in a catalogue of their own, served by the
+whole pipeline (validation, printing, the speed layer) with no other change; sources
+whose fields the tables declare; tables loaded by category."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import oss_process
+from oss_process import _accel, _pipeline
+from oss_process._accel.cache import CACHE
+from oss_process.kinds import Choice, Integer
+from oss_process.rules import Exclusive, FailsBelowSource
+from oss_process.source import Source, SourceField
+from oss_process.tables import BUILTIN, SYNC_ONLY, ActionInfo, ActionSpec, Catalogue, ParamSpec
+
+# A made-up action, as a user would write its table: nothing in the package knows it.
+TINT = ActionSpec(
+    "Tint the image (made up for this test).",
+    (
+        ParamSpec("c", Choice(("red", "blue")), "The tint colour.", keyword="colour", required=True),
+        ParamSpec("n", Integer(0, 100), "The strength.", keyword="strength", default="50", unit="%"),
+        ParamSpec("k", Integer(1, 9), "The strength in steps.", keyword="steps"),
+        ParamSpec("w", Integer(1, 4096), "The width to tint.", keyword="width", unit="px"),
+    ),
+    rules=(
+        Exclusive(keys=("n", "k"), hint="keep one"),
+        FailsBelowSource(key="w", when=("c", "red"), source_field="width", noun="width", unit="px", hint="lower w"),
+    ),
+)
+MINE = BUILTIN.with_actions("paint", [ActionInfo("tint", SYNC_ONLY, spec=TINT)], summary="Made-up painting.").with_source_fields(
+    [SourceField("width", "the source image's width", "px")]
+)
+
+
+def codes(text: str, **options: object) -> list[str]:
+    return [d.code for d in oss_process.lint(text, **options)]  # type: ignore[arg-type]
+
+
+def test_a_catalogue_of_its_own_checks_the_made_up_action() -> None:
+    assert codes("paint/tint,n_50,c_red", catalogue=MINE) == []
+    assert codes("paint/tint,c_green", catalogue=MINE) == ["E207"]
+    assert codes("paint/tint,n_1,k_2,c_red", catalogue=MINE) == ["E203"]
+    assert codes("paint/tint,n_1", catalogue=MINE) == ["E202"]
+    assert codes("paint/tint,c_red,x_1", catalogue=MINE) == ["E200"]
+    assert codes("paint/tint,c_red,n_101", catalogue=MINE) == ["E206"]
+    assert codes("paint/tint,c_red", catalogue=MINE, mode="async") == ["E103"]
+    assert codes("paint/tinted,c_red", catalogue=MINE) == ["E101"]
+    # The built-in catalogue is left as it was.
+    assert codes("paint/tint,c_red") == ["E100"]
+    assert BUILTIN.lookup("paint", "tint") is None
+
+
+def test_printing_reads_the_made_up_table() -> None:
+    assert oss_process.canonicalize("paint/tint,n_50,c_red", catalogue=MINE) == "paint/tint,c_red"
+    assert oss_process.canonicalize("paint/tint,k_03,c_blue", catalogue=MINE) == "paint/tint,c_blue,k_3"
+    tree = oss_process.parse("paint/tint,n_050,c_red")
+    assert oss_process.print_canonical(tree, catalogue=MINE) == "paint/tint,c_red"
+    # Without the table, nothing is known of the order or the default.
+    assert oss_process.print_canonical(tree) == "paint/tint,n_050,c_red"
+    checked = oss_process.validate(tree, catalogue=MINE)
+    assert [d.code for d in checked.diagnostics] == ["W208"]
+    assert checked.canonical == "paint/tint,c_red"
+    assert [p.value for p in checked.directive.stages[0].actions[0].parameters] == [50, "red"]
+
+
+def test_the_source_fields_a_catalogue_declares() -> None:
+    wide = Source(width=100)
+    assert codes("paint/tint,c_red,w_200", catalogue=MINE, source=wide) == ["E215"]
+    assert codes("paint/tint,c_blue,w_200", catalogue=MINE, source=wide) == []
+    assert codes("paint/tint,c_red,w_50", catalogue=MINE, source=wide) == []
+    with pytest.raises(oss_process.ArgumentError, match="'width' is not declared"):
+        oss_process.lint("audio/convert,f_aac", source=wide)
+    with pytest.raises(oss_process.ArgumentError, match="positive int"):
+        Source(width=0)
+
+
+def test_every_source_field_a_built_in_rule_reads_is_declared() -> None:
+    read = {field for _, _, info in BUILTIN.tabled() for rule in info.spec.rules for field in rule.source_fields}  # type: ignore[union-attr]
+    assert read
+    assert read <= set(BUILTIN.source_fields)
+
+
+def test_source_audio_is_a_source() -> None:
+    old = oss_process.SourceAudio(44100, 2)
+    assert old == Source(sample_rate=44100, channels=2)
+    assert hash(old) == hash(Source(channels=2, sample_rate=44100))
+    assert (old.sample_rate, old.channels, old.bitrate) == (44100, 2, None)
+    assert codes("audio/convert,f_opus", source=old) == codes("audio/convert,f_opus", source=Source(sample_rate=44100)) == ["E212"]
+
+
+def test_rules_take_keyword_only_options() -> None:
+    with pytest.raises(TypeError):
+        Exclusive(("aq", "ab"), "keep one")  # type: ignore[call-arg]
+
+
+def test_the_speed_layer_serves_the_made_up_action_and_keys_its_caches_by_catalogue() -> None:
+    texts = [f"paint/tint,c_red,k_{k},w_{w}" for k in range(1, 10) for w in range(1, 4)]
+    for text in texts:
+        assert oss_process.lint(text, catalogue=MINE) == []
+    plan = CACHE.plans[("paint/tint,c_,k_,w_", None, MINE)]
+    assert plan.fast_path is not None  # type: ignore[attr-defined]
+    last = "paint/tint,c_blue,k_9,w_4096"
+    served = _accel._fast(last, None, None, MINE)
+    assert served is not None
+    reference = _pipeline.run(last, None, None, MINE)
+    assert (served.canonical, served.diagnostics) == (reference.canonical, reference.diagnostics) == (last, ())
+    # The same text under the built-in catalogue: its own verdict, not the cached one.
+    assert codes(last) == ["E100"]
+    assert _accel._fast(last, None, None, BUILTIN) is None
+
+
+def test_a_catalogue_replaces_a_built_in_table_for_itself_only() -> None:
+    convert = BUILTIN.lookup("audio", "convert")
+    assert convert is not None
+    assert convert.spec is not None
+    wider = ActionSpec(
+        convert.spec.summary,
+        tuple(
+            ParamSpec(p.key, Choice((*p.kind.choices, "wav")), p.meaning, keyword=p.keyword, required=p.required)  # type: ignore[attr-defined]
+            if p.key == "f"
+            else p
+            for p in convert.spec.parameters
+        ),
+        convert.spec.rules,
+        convert.spec.output_variables,
+    )
+    mine = BUILTIN.with_actions("audio", [ActionInfo("convert", convert.modes, convert.role, wider)])
+    assert codes("audio/convert,f_wav") == ["E207"]
+    assert codes("audio/convert,f_wav", catalogue=mine) == []
+    assert codes("audio/convert,f_wav") == ["E207"]
+
+
+def test_arguments_are_checked() -> None:
+    with pytest.raises(oss_process.ArgumentError, match="catalogue must be a Catalogue"):
+        oss_process.lint("audio/convert,f_aac", catalogue={})  # type: ignore[arg-type]
+    assert isinstance(BUILTIN, Catalogue)
+
+
+def test_tables_load_by_category_when_first_checked() -> None:
+    code = (
+        "import sys, oss_process\n"
+        "loaded = lambda: sorted(m for m in sys.modules if m.startswith('oss_process.tables.') and m[19:] in ('audio', 'system'))\n"
+        "print(loaded())\n"
+        "oss_process.lint('image/resize,w_1')\n"
+        "print(loaded())\n"
+        "oss_process.lint('audio/convert,f_aac')\n"
+        "print(loaded())\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert ran.stdout.splitlines() == ["[]", "[]", "['oss_process.tables.audio']"]
