@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import functools
 import itertools
 import keyword
 import linecache
 import re
+import sys
 import textwrap
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, TypeVar, Union, cast
 
 from .ast import Action, Directive, Parameter, Stage, Value
@@ -28,7 +30,7 @@ from .errors import ArgumentError, DirectiveError, InvalidDirectiveError
 from .kinds import Base64Name, Choice, Integer, IntegerChoice
 from .printer import unparse
 from .tables import BUILTIN, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
-from .validation import ModeLike, Validation, validate
+from .validation import ModeLike, validate
 
 __all__ = ["BitrateOption", "Built", "ChainBase", "ProcessStep", "StepBase", "UnsupportedDirectiveError", "source", "step_classes"]
 
@@ -201,27 +203,17 @@ def _tree(steps: tuple[StepBase, ...], catalogue: Catalogue) -> Directive:
     return Directive(tuple(stages))
 
 
-def _validate(tree: Directive, mode: ModeLike, catalogue: Catalogue) -> Validation:
-    """The one place the builder calls the validator."""
-    if catalogue is BUILTIN:
-        return validate(tree, mode=mode)
-    # TODO(catalogue): call validate(..., catalogue=) directly once main's validate takes it.
-    return cast(Any, validate)(tree, mode=mode, catalogue=catalogue)  # type: ignore[no-any-return]
-
-
 def _check(steps: tuple[StepBase, ...], catalogue: Catalogue) -> _Checked:
     """Validate the steps as one directive, once; raise on any error, with every diagnostic."""
     tree = _tree(steps, catalogue)
     modes = frozenset.intersection(*(step.info().modes for step in steps))
     mode = next(iter(modes)) if len(modes) == 1 else None
-    checked = _validate(tree, mode, catalogue)
-    # The steps write every value canonically and in table order, so the tree's text is
-    # the canonical text: no second pass through the printer.
-    text = unparse(tree)
+    checked = validate(tree, mode=mode, catalogue=catalogue)
     if not checked.ok:
-        # Spans point into that text: lint of it reports the same.
-        raise InvalidDirectiveError(checked.diagnostics, text)
-    return _Checked(checked.directive, text, checked.warnings, mode)
+        # Spans point into the tree's unparsed text: lint of that text reports the same.
+        raise InvalidDirectiveError(checked.diagnostics, unparse(tree))
+    assert checked.canonical is not None  # validation prints what has no error
+    return _Checked(checked.directive, checked.canonical, checked.warnings, mode)
 
 
 _B = TypeVar("_B", bound="Built")
@@ -297,7 +289,7 @@ class Built:
                     (), text, f"the builder has no step for {where}; it has one per action with a table: {classes.covered}"
                 )
             types.append(step)
-        checked = _validate(directive, mode, tables)
+        checked = validate(directive, mode=mode, catalogue=tables)
         if not checked.ok:
             raise InvalidDirectiveError(checked.diagnostics, text)
         if not types or not issubclass(types[0], ProcessStep) or any(issubclass(t, ProcessStep) for t in types[1:]):
@@ -315,7 +307,8 @@ class Built:
             rest = (step(**_kwargs(step, found)) for step, found in zip(types[1:], values[1:], strict=True))
             built = cast(Built, classes.chain((first, *rest)))
         if not isinstance(built, cls):
-            raise UnsupportedDirectiveError((), text, f"the directive is a {type(built).__name__}, not a {cls.__name__}")
+            what = "a chain of several steps" if isinstance(built, ChainBase) else type(built).__name__
+            raise UnsupportedDirectiveError((), text, f"{cls.__name__}.from_tree: the tree builds {what}, not {cls.__name__}")
         return built
 
     @classmethod
@@ -586,45 +579,61 @@ def source(catalogue: Catalogue) -> str:
 _serial = itertools.count()
 
 
-def _run(catalogue: Catalogue) -> dict[str, object]:
-    """Run the generated source for ``catalogue``, registered with linecache so that
-    tracebacks and debuggers show its lines."""
+def _run(catalogue: Catalogue) -> ModuleType:
+    """Run the generated source for ``catalogue`` as a module of its own: registered in
+    ``sys.modules`` (dataclasses, ``get_type_hints`` and pickle look classes up there) and
+    its source in :mod:`linecache`, so that tracebacks and ``inspect`` show its lines."""
     text = source(catalogue)
-    filename = f"<oss_process generated {next(_serial)}: builder classes of {catalogue!r}>"
-    linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
+    number = next(_serial)
+    module = ModuleType(f"oss_process._steps_{number}", f"The builder's classes for {catalogue!r}.")
+    module.__file__ = f"<oss_process generated {number}: builder classes of {catalogue!r}>"
+    linecache.cache[module.__file__] = (len(text), None, text.splitlines(keepends=True), module.__file__)
     from . import _steps
 
-    namespace: dict[str, object] = {
-        "__name__": "oss_process.builder.generated",
-        "dataclass": dataclass,
-        "_field": dataclasses.field,
-        "ClassVar": ClassVar,
-        "Literal": Literal,
-        "Union": Union,
-        "BitrateOption": BitrateOption,
-        "ChainBase": ChainBase,
-        "ProcessStep": ProcessStep,
-        "StepBase": StepBase,
-        "fills": fills,
-        "Catalogue": Catalogue,
+    vars(module).update(
+        dataclass=dataclass,
+        _field=dataclasses.field,
+        ClassVar=ClassVar,
+        Literal=Literal,
+        Union=Union,
+        BitrateOption=BitrateOption,
+        ChainBase=ChainBase,
+        ProcessStep=ProcessStep,
+        StepBase=StepBase,
+        fills=fills,
+        Catalogue=Catalogue,
         # Every directive is a BuiltDirective; this catalogue's chaining methods override those it shares.
-        "_Directive": _steps.BuiltDirective,
-        "_CATALOGUE": catalogue,
-    }
-    exec(compile(text, filename, "exec"), namespace)  # source written by this module from the tables
-    return namespace
+        _Directive=_steps.BuiltDirective,
+        _CATALOGUE=catalogue,
+    )
+    sys.modules[module.__name__] = module
+    exec(compile(text, module.__file__, "exec"), vars(module))  # source written by this module from the tables
+    return module
 
 
-@functools.lru_cache(maxsize=16)
+# The classes of each catalogue, made once and kept like an imported module.
+_MADE: dict[Catalogue, StepClasses] = {}
+_MAKING = threading.Lock()
+
+
 def step_classes(catalogue: Catalogue) -> StepClasses:
     """The builder classes of ``catalogue``: the checked-in ones for the built-in catalogue,
-    made from the same generated source for any other (and kept for the next call)."""
-    if catalogue is BUILTIN:
-        from . import _steps
+    made from the same generated source for any other, on first use."""
+    found = _MADE.get(catalogue)
+    if found is not None:
+        return found
+    with _MAKING:
+        found = _MADE.get(catalogue)
+        if found is None:
+            if catalogue is BUILTIN:
+                from . import _steps as module
+            else:
+                module = _run(catalogue)
+            found = _MADE[catalogue] = _classes(vars(module))
+    return found
 
-        namespace: Mapping[str, object] = vars(_steps)
-    else:
-        namespace = _run(catalogue)
+
+def _classes(namespace: Mapping[str, object]) -> StepClasses:
     steps = cast("tuple[type[StepBase], ...]", namespace["STEPS"])
     labels = [step.ACTION[1] if step.ACTION[0] is None else "/".join(cast("tuple[str, str]", step.ACTION)) for step in steps]
     covered = ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else labels[0]
