@@ -462,10 +462,10 @@ def doc_examples() -> dict[str, str]:
 
 
 def test_the_docs_examples_are_all_found() -> None:
-    assert sorted(doc_examples()) == ["build", "errors", "oss2", "rebuild", "strategies"]
+    assert sorted(doc_examples()) == ["build", "errors", "oss2", "own-table", "rebuild", "strategies"]
 
 
-@pytest.mark.parametrize("name", ["build", "errors", "rebuild", "strategies"])
+@pytest.mark.parametrize("name", ["build", "errors", "own-table", "rebuild", "strategies"])
 def test_docs_example_runs(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     exec(compile(doc_examples()[name], f"docs/builder.md:{name}", "exec"), {"__name__": "docs_example"})
     if name == "errors":
