@@ -1,7 +1,9 @@
 """The speed layer's one cache: every memo it keeps, each bounded by one policy.
 
 Each region is a dict that forgets its oldest entry when a new one would pass its
-limit (insertion order: a cheap, predictable bound; no entry is ever refreshed). Keys
+limit (insertion order: a cheap, predictable bound; no entry is ever refreshed). Values
+are immutable, or set once complete, so threads share the regions without a lock (a
+race can leave a region a few entries over its limit, never growing without bound). Keys
 name the catalogue wherever the answer depends on the tables, so catalogues never mix.
 """
 
@@ -29,7 +31,10 @@ class Bounded(dict[K, V], Generic[K, V]):
 
     def put(self, key: K, value: V) -> V:
         if len(self) >= self.limit:
-            del self[next(iter(self))]
+            try:
+                del self[next(iter(self))]
+            except (KeyError, RuntimeError, StopIteration):  # another thread changed it meanwhile
+                pass
         self[key] = value
         return value
 
