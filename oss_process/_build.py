@@ -384,7 +384,7 @@ class _Row(NamedTuple):
     doc: str
 
 
-class _Step(NamedTuple):
+class _Planned(NamedTuple):
     name: str  # the class
     method: str  # the call that makes it: the class, or a chaining method
     category: str | None  # where it stands: None for a stage of its own
@@ -410,7 +410,7 @@ def _quote(text: str) -> str:
     return f'"{literal[1:-1]}"' if literal[0] == "'" and '"' not in text else literal
 
 
-def _steps(catalogue: Catalogue) -> list[_Step]:
+def _plan(catalogue: Catalogue) -> list[_Planned]:
     """What the generator writes for each action of the catalogue that has a table."""
     found = []
     for _, category, info in catalogue.tabled():
@@ -437,7 +437,7 @@ def _steps(catalogue: Catalogue) -> list[_Step]:
             rows.append(_Row(pspec.keyword, pspec.key, annotation, convert, pspec.required, _row_doc(pspec)))
         rows.sort(key=lambda row: not row.required)  # stable: the table's order within each
         method = name if info.role is Role.PROCESS else _snake(name)
-        found.append(_Step(name, method, home, info.name, label, info.role, spec.summary, tuple(rows), tuple(aliases)))
+        found.append(_Planned(name, method, home, info.name, label, info.role, spec.summary, tuple(rows), tuple(aliases)))
     _check_names(found)
     return found
 
@@ -454,10 +454,15 @@ def _row_doc(pspec: ParamSpec) -> str:
     return f"``{pspec.keyword}`` ({', '.join(notes)}): {pspec.meaning}{omitted}"
 
 
-_RESERVED = frozenset({"BuiltDirective", "Step", "StepType", "STEPS", "self"})
+# What the generated source defines or imports besides the classes, and the names its
+# signatures and class bodies use: a class or keyword of the same name would hide one.
+_RESERVED = frozenset(
+    {"BuiltDirective", "Step", "StepType", "STEPS", "self", "int", "str", "None"}
+    | {"BitrateOption", "Catalogue", "ChainBase", "ClassVar", "Literal", "ProcessStep", "StepBase", "Union", "dataclass", "fills"}
+)
 
 
-def _check_names(steps: list[_Step]) -> None:
+def _check_names(steps: list[_Planned]) -> None:
     """Each generated name is a public Python name, and no two are the same."""
     top = [name for step in steps for name in (step.name, *(alias for alias, _ in step.aliases))]
     methods = [step.method for step in steps if step.role is not Role.PROCESS]
@@ -496,7 +501,7 @@ def _docstring(text: str, indent: str) -> str:
     return f'{indent}"""{lines[0]}\n' + "".join(f"{indent}{line}\n" if line else "\n" for line in lines[1:]) + f'{indent}"""\n'
 
 
-def _keywords_doc(step: _Step) -> str:
+def _keywords_doc(step: _Planned) -> str:
     return "\n".join(f"- {row.doc}" for row in step.rows)
 
 
@@ -528,7 +533,9 @@ from __future__ import annotations
 def source(catalogue: Catalogue) -> str:
     """The Python source of a catalogue's builder classes: the text of
     :mod:`oss_process._steps` for the built-in catalogue."""
-    steps = _steps(catalogue)
+    steps = _plan(catalogue)
+    if not steps:
+        raise ValueError(f"{catalogue!r} has no table: the builder has nothing to build")
     out = [_BUILTIN_HEADER if catalogue is BUILTIN else _RUN_HEADER]
     aliases = [alias for step in steps for alias in step.aliases]
     public = ["STEPS", *sorted(["BuiltDirective", "Step", "StepType", *(step.name for step in steps), *(name for name, _ in aliases)])]
@@ -636,5 +643,5 @@ def step_classes(catalogue: Catalogue) -> StepClasses:
 def _classes(namespace: Mapping[str, object]) -> StepClasses:
     steps = cast("tuple[type[StepBase], ...]", namespace["STEPS"])
     labels = [step.ACTION[1] if step.ACTION[0] is None else "/".join(cast("tuple[str, str]", step.ACTION)) for step in steps]
-    covered = ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else labels[0]
+    covered = " and ".join(filter(None, [", ".join(labels[:-1]), *labels[-1:]])) or "none"
     return StepClasses(namespace, {step.info(): step for step in steps}, cast("type[ChainBase]", namespace["_Chain"]), covered)
