@@ -1,19 +1,37 @@
-"""Diagnostics: what lint reports, with stable codes, and how they are shown.
+"""Diagnostics: what lint and the gateway guard report, with stable codes, and how they are shown.
 
 Every code below is stable: its meaning and severity never change once released.
 The README lists them all; a test fails when one is missing there.
+
+:func:`render` is the one renderer: every face (the library's messages, the command
+line, the gateway's error answer) shows diagnostics through it, in one of the formats of
+``FORMATS`` (its implementation loads on first use).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, Generic, NamedTuple
 
 from .ast import Span
 
-__all__ = ["CODES", "CodeInfo", "Diagnostic", "Severity", "render", "render_all"]
+if TYPE_CHECKING:
+    from typing_extensions import TypeVar
+
+    from ._render import FORMATS
+
+    # A bare ``Diagnostic`` is ``Diagnostic[Span]``: the core's always have a place in the
+    # directive; a request-level finding (G codes) may not: ``Diagnostic[Span | None]``.
+    _Place = TypeVar("_Place", bound="Span | None", default=Span, covariant=True)
+else:
+    from typing import TypeVar
+
+    _Place = TypeVar("_Place", covariant=True)
+
+__all__ = ["CODES", "FORMATS", "CodeInfo", "Diagnostic", "OffsetMap", "Origin", "Severity", "render", "render_all"]
 
 
 class Severity(str, Enum):
@@ -87,6 +105,14 @@ CODES: Final = MappingProxyType(
         "E308": CodeInfo(_E, "invalid template variable"),
         "W309": CodeInfo(_W, "template variable this action does not set"),
         "E310": CodeInfo(_E, "invalid notification topic name"),
+        # The request around the directive, found by the gateway guard (oss_process.gateway).
+        # Errors are what OSS refuses (or cannot mean anything); warnings what it ignores.
+        "G001": CodeInfo(_E, "sys/saveas in a GET request"),
+        "G002": CodeInfo(_E, "x-oss-async-process in a GET request"),
+        "G003": CodeInfo(_W, "process parameter name in another case: OSS ignores it"),
+        "G004": CodeInfo(_E, "more than one process parameter in one request"),
+        "G005": CodeInfo(_E, "POST body without the directive its query names"),
+        "G006": CodeInfo(_E, "POST body longer than the guard reads"),
         # The library itself.
         "E999": CodeInfo(_E, "internal error in oss_process"),
     }
@@ -94,12 +120,16 @@ CODES: Final = MappingProxyType(
 
 
 @dataclass(frozen=True, slots=True)
-class Diagnostic:
-    """One problem: a stable ``code``, its ``severity``, a ``message`` and where it is."""
+class Diagnostic(Generic[_Place]):
+    """One problem: a stable ``code``, its ``severity``, a ``message`` and where it is.
+
+    ``span`` is the place in the directive; None only for a finding about the request
+    around it (some G codes), which has none.
+    """
 
     code: str
     message: str
-    span: Span
+    span: _Place
     hint: str | None = None
 
     @property
@@ -115,43 +145,94 @@ class Diagnostic:
         return render(self, text)
 
 
-# Characters of context shown on each side of a span; keeps huge inputs readable.
-_CONTEXT = 60
+class OffsetMap(NamedTuple):
+    """Where the offsets of a directive fall in the line it was taken from.
 
-
-def _display(char: str) -> str:
-    """How one character of the input is shown: printable ASCII as itself, else escaped."""
-    if " " <= char <= "~":
-        return char
-    escaped = repr(char)[1:-1]
-    return escaped if escaped != char else f"\\u{ord(char):04x}"
-
-
-def render(diagnostic: Diagnostic, text: str) -> str:
-    """Render one diagnostic against the text it was found in.
-
-    Characters that are not printable ASCII are shown escaped (``\\n``, ``\\u3000``) so
-    the caret line stays aligned; long inputs are cut to the span and some context.
+    ``shift`` characters came before it (a form field name and ``=``); ``table``, when the
+    value was percent-decoded, gives for each character of the directive, and for its
+    end, its offset in the encoded value.
     """
-    start, end = diagnostic.span
-    start = max(0, min(start, len(text)))
-    end = max(start, min(end, len(text)))
-    end = min(end, start + _CONTEXT)  # a long span shows its first part only
-    lo = max(0, start - _CONTEXT)
-    hi = min(len(text), max(end, start + 1) + _CONTEXT)
-    before = "".join(_display(c) for c in text[lo:start])
-    inside = "".join(_display(c) for c in text[start:end])
-    after = "".join(_display(c) for c in text[end:hi])
-    lead = "..." if lo > 0 else ""
-    tail = "..." if hi < len(text) else ""
-    line = f"{lead}{before}{inside}{after}{tail}"
-    marker = " " * (len(lead) + len(before)) + "^" * max(1, len(inside))
-    info = CODES[diagnostic.code]
-    out = [f"{info.severity.value}[{diagnostic.code}]: {diagnostic.message}", f"    {line}", f"    {marker}"]
-    if diagnostic.hint:
-        out.append(f"    hint: {diagnostic.hint}")
-    return "\n".join(out)
+
+    shift: int = 0
+    table: tuple[int, ...] | None = None
+
+    def column(self, offset: int) -> int:
+        """The 1-based column in the original line of ``offset`` in the directive."""
+        if self.table is not None:
+            offset = self.table[min(offset, len(self.table) - 1)]
+        return self.shift + offset + 1
 
 
-def render_all(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], text: str) -> str:
-    return "\n".join(render(d, text) for d in diagnostics)
+class Origin(NamedTuple):
+    """Where the directive was read: ``source`` (a path, or a label such as ``<stdin>``)
+    and its 1-based ``line``; ``is_file`` False for a label (a GitHub annotation then names
+    no file)."""
+
+    source: str
+    line: int = 1
+    is_file: bool = True
+
+
+def render(
+    diagnostics: Diagnostic[Span | None] | Iterable[Diagnostic[Span | None]],
+    text: str,
+    *,
+    format: str = "text",
+    color: bool = False,
+    origin: Origin | None = None,
+    offsets: OffsetMap | None = None,
+    spaced: bool = False,
+    fields: Mapping[str, object] | None = None,
+    indent: int | None = None,
+    argument: str | None = None,
+    request_id: str = "",
+    host_id: str = "",
+) -> str:
+    """Show one diagnostic, or several, found in ``text``, in one of the :data:`FORMATS`
+    (a mapping from each format's name to its function).
+
+    - ``text`` (the default): per diagnostic ``severity[code]: message``, the input with a
+      caret line under the span, and the hint; blocks joined by a line break. Characters
+      that are not printable ASCII are shown escaped (``\\n``, ``\\u3000``) so the caret
+      line stays aligned; a long input is cut to the span and some context. ``origin``
+      prefixes ``source:line:column:``, ``color`` adds ANSI colours, ``spaced`` ends every
+      block with a blank line (as the command line prints them).
+    - ``json``: one JSON object; ``fields`` are its other members, ``indent`` as for
+      :func:`json.dumps`. The list goes under ``"diagnostics"`` (in the place ``fields``
+      gives that key, else last), each item with its offsets and 1-based columns.
+    - ``github``: a GitHub Actions workflow command per diagnostic, one a line; ``origin``
+      gives the file and line.
+    - ``oss-xml``: OSS's 400 ``InvalidArgument`` ``<Error>`` document, at most 4096 UTF-8
+      bytes; ``text`` is the value of the request parameter ``argument`` (None: no
+      parameter to name), with ``request_id`` and ``host_id``.
+
+    ``offsets`` maps the spans to columns of the line the directive was taken from (a form
+    field, percent-decoded). A wrong argument raises :class:`~oss_process.ArgumentError`.
+    """
+    implementation = _renderer or _load_renderer()
+    return implementation(diagnostics, text, format, color, origin, offsets, spaced, fields, indent, argument, request_id, host_id)
+
+
+# _render.render_as once loaded, so a call pays for no import statement.
+_renderer: Callable[..., str] | None = None
+
+
+def _load_renderer() -> Callable[..., str]:
+    global _renderer
+    from ._render import render_as
+
+    _renderer = render_as
+    return render_as
+
+
+def render_all(diagnostics: Iterable[Diagnostic[Span | None]], text: str) -> str:
+    return render(diagnostics, text)
+
+
+def __getattr__(name: str) -> object:
+    # FORMATS lives with the renderer, which loads on first use.
+    if name == "FORMATS":
+        from ._render import FORMATS
+
+        return FORMATS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

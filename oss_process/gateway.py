@@ -7,9 +7,10 @@ parameter. :func:`error_response` turns a verdict into the 400 ``InvalidArgument
 that the official SDKs already parse. The middlewares in :mod:`oss_process.middleware`
 are thin adapters around these two.
 
-Request-level findings have codes of their own, ``G001``... (:data:`GATEWAY_CODES`);
-the directive's own problems are the core's ``E``/``W`` diagnostics, with spans into the
-directive as OSS reads it (percent-decoded).
+Request-level findings are diagnostics like the directive's own, with codes of their own
+(``G001``..., in the one registry :data:`oss_process.CODES`; :data:`GATEWAY_CODES` is
+that subset) and a span only when they have a place in the directive. The directive's
+spans are into the directive as OSS reads it (percent-decoded).
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Final, Literal, NamedTuple
 from urllib.parse import quote, unquote_to_bytes
-from xml.sax.saxutils import escape
 
-from . import MAX_LENGTH, Diagnostic, Directive, DirectiveError, Mode, Severity, Span, canonicalize, lint, parse
-from .diagnostics import CodeInfo
+from . import MAX_LENGTH, Diagnostic, Directive, DirectiveError, Mode, Span, canonicalize, lint, parse
+from .diagnostics import CODES, render
 
 __all__ = [
     "ASYNC_PARAMETER",
@@ -33,12 +33,14 @@ __all__ = [
     "GATEWAY_CODES",
     "GUARDED_METHODS",
     "SYNC_PARAMETER",
+    "AnyDiagnostic",
     "ErrorResponse",
     "ModeOption",
     "ProcessParameter",
     "Reject",
     "RequestDiagnostic",
     "RequestVerdict",
+    "as_bytes",
     "check_request",
     "error_response",
     "mentions_process",
@@ -47,9 +49,8 @@ __all__ = [
     "with_canonical",
 ]
 
-SYNC_PARAMETER: Final = "x-oss-process"
-ASYNC_PARAMETER: Final = "x-oss-async-process"
-_MODE_OF: Final = MappingProxyType({SYNC_PARAMETER: Mode.SYNC, ASYNC_PARAMETER: Mode.ASYNC})
+SYNC_PARAMETER: Final = Mode.SYNC.parameter
+ASYNC_PARAMETER: Final = Mode.ASYNC.parameter
 
 #: OSS processes on GET (and HEAD, its header-only twin) and POST; other methods pass untouched.
 GUARDED_METHODS: Final = frozenset({"GET", "HEAD", "POST"})
@@ -65,41 +66,15 @@ ModeOption = Literal["auto", "sync", "async"] | None
 #: Which verdicts turn a request away: those with errors, those with any diagnostic, none.
 Reject = Literal["errors", "warnings", "never"]
 
-_E, _W = Severity.ERROR, Severity.WARNING
+#: The request-level codes: a read-only view of the G codes of :data:`oss_process.CODES`.
+#: docs/middleware.md lists them.
+GATEWAY_CODES: Final = MappingProxyType({code: info for code, info in CODES.items() if code.startswith("G")})
 
-#: Request-level findings. Stable like the core's codes; docs/middleware.md lists them.
-#: Errors are what OSS refuses (or, [INF], cannot mean anything); warnings what it ignores.
-GATEWAY_CODES: Final = MappingProxyType(
-    {
-        "G001": CodeInfo(_E, "sys/saveas in a GET request"),
-        "G002": CodeInfo(_E, "x-oss-async-process in a GET request"),
-        "G003": CodeInfo(_W, "process parameter name in another case: OSS ignores it"),
-        "G004": CodeInfo(_E, "more than one process parameter in one request"),
-        "G005": CodeInfo(_E, "POST body without the directive its query names"),
-        "G006": CodeInfo(_E, "POST body longer than the guard reads"),
-    }
-)
+#: What the guard reports: a request-level finding may have no span (None).
+AnyDiagnostic = Diagnostic[Span | None]
 
-
-@dataclass(frozen=True, slots=True)
-class RequestDiagnostic:
-    """A finding about the request rather than the directive; reads like a :class:`Diagnostic`."""
-
-    code: str
-    message: str
-    span: Span | None = None  # into the directive, when the finding has a place in it
-    hint: str | None = None
-
-    @property
-    def severity(self) -> Severity:
-        return GATEWAY_CODES[self.code].severity
-
-    @property
-    def is_error(self) -> bool:
-        return GATEWAY_CODES[self.code].severity is Severity.ERROR
-
-
-AnyDiagnostic = Diagnostic | RequestDiagnostic
+#: The name this module gave request-level findings when they had a class of their own.
+RequestDiagnostic = Diagnostic
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +145,8 @@ class RequestVerdict:
     @cached_property
     def canonical(self) -> str | None:
         """The directive's canonical form; None when there is no directive or it has errors."""
-        if self.parameter is None or any(isinstance(d, Diagnostic) and d.is_error for d in self.diagnostics):
+        # Only the directive's own errors stop it; a request-level one leaves it meaningful.
+        if self.parameter is None or any(d.is_error and d.code not in GATEWAY_CODES for d in self.diagnostics):
             return None
         try:
             return canonicalize(self.parameter.text, mode=self.mode)
@@ -188,7 +164,7 @@ _FORM_TYPE = "application/x-www-form-urlencoded"
 
 def mentions_process(query: str | bytes) -> bool:
     """False when the query certainly holds no process parameter: the guard's fast exit."""
-    return _MENTION.search(_as_bytes(query)) is not None
+    return _MENTION.search(as_bytes(query)) is not None
 
 
 # The selector of a POST, spelled exactly: enough to decide on a query without "%".
@@ -199,13 +175,15 @@ def wants_body(method: str, query: str | bytes) -> bool:
     """True when :func:`check_request` needs the body: a POST naming a process sub-resource."""
     if method.upper() != "POST":
         return False
-    data = _as_bytes(query)
+    data = as_bytes(query)
     if b"%" not in data:
         return _SELECTOR.search(data) is not None
-    return any(pair.name in _MODE_OF for pair in _process_pairs(data, "query", plus_is_space=False))
+    return any(Mode.from_parameter(pair.name) is not None for pair in _process_pairs(data, "query", plus_is_space=False))
 
 
-def _as_bytes(data: str | bytes) -> bytes:
+def as_bytes(data: str | bytes) -> bytes:
+    """A query or body as the guard reads it: bytes as they are, a str as the bytes it
+    stands for (latin-1, as WSGI hands the query over; UTF-8 if it holds more)."""
     if isinstance(data, bytes):
         return data
     try:
@@ -230,7 +208,7 @@ def _process_pairs(data: bytes, location: Literal["query", "body"], *, plus_is_s
         if len(raw_name) < len(SYNC_PARAMETER):  # the shortest name; also skips empty pieces
             continue
         name = _decode(raw_name, plus_is_space)
-        if name.lower() in _MODE_OF:
+        if Mode.from_parameter(name.lower()) is not None:
             found.append(ProcessParameter(name, _decode(raw_value, plus_is_space), location, index, b"%" in raw_value))
     return found
 
@@ -240,13 +218,13 @@ def _is_form(content_type: str | None) -> bool:
 
 
 def _exact_names(
-    found: Iterable[ProcessParameter], findings: list[RequestDiagnostic], others: list[ProcessParameter]
+    found: Iterable[ProcessParameter], findings: list[AnyDiagnostic], others: list[ProcessParameter]
 ) -> list[ProcessParameter]:
     """The parameters spelled as OSS reads them; the others (another case) go to
     ``others``, each with its finding."""
     exact = []
     for parameter in found:
-        if parameter.name in _MODE_OF:
+        if Mode.from_parameter(parameter.name) is not None:
             exact.append(parameter)
         else:
             findings.append(_wrong_case(parameter))
@@ -276,10 +254,10 @@ def check_request(
     method = method.upper()
     if method not in GUARDED_METHODS or not mentions_process(query):
         return None
-    named = _process_pairs(_as_bytes(query), "query", plus_is_space=False)
+    named = _process_pairs(as_bytes(query), "query", plus_is_space=False)
     if not named:
         return None
-    findings: list[RequestDiagnostic] = []
+    findings: list[AnyDiagnostic] = []
     others: list[ProcessParameter] = []
     exact = _exact_names(named, findings, others)
     if not exact:
@@ -294,7 +272,7 @@ def check_request(
             others.append(found)
         if effective.name == ASYNC_PARAMETER:
             findings.append(
-                RequestDiagnostic(
+                Diagnostic(
                     "G002",
                     "x-oss-async-process in a GET request: asynchronous processing accepts only POST",
                     None,
@@ -304,7 +282,7 @@ def check_request(
     if effective is None:
         return RequestVerdict(None, None, tuple(findings), tuple(others))
 
-    lint_mode = _MODE_OF[effective.name] if mode == "auto" else None if mode is None else Mode(mode)
+    lint_mode = Mode.from_parameter(effective.name) if mode == "auto" else None if mode is None else Mode(mode)
     if method != "POST":
         findings.extend(_saveas_in_get(effective.text))
     diagnostics: tuple[AnyDiagnostic, ...] = (*findings, *lint(effective.text, mode=lint_mode))
@@ -316,7 +294,7 @@ def _from_post(
     body: bytes,
     content_type: str | None,
     max_body_bytes: int,
-    findings: list[RequestDiagnostic],
+    findings: list[AnyDiagnostic],
     others: list[ProcessParameter],
 ) -> ProcessParameter | None:
     """The directive of a POST: the query names the sub-resource, the body carries it."""
@@ -328,7 +306,7 @@ def _from_post(
     candidates = [found for found in selectors if found.text]
     if len(body) > max_body_bytes:
         findings.append(
-            RequestDiagnostic(
+            Diagnostic(
                 "G006",
                 f"the body is longer than the {max_body_bytes} bytes the guard reads",
                 None,
@@ -339,7 +317,7 @@ def _from_post(
     candidates.extend(_exact_names(_process_pairs(body, "body", plus_is_space=_is_form(content_type)), findings, others))
     if not candidates:
         findings.append(
-            RequestDiagnostic(
+            Diagnostic(
                 "G005",
                 f"POST ?{selector} without {selector}=<directive> in the body",
                 None,
@@ -350,7 +328,7 @@ def _from_post(
     effective = next((c for c in candidates if c.location == "body" and c.name == selector), candidates[0])
     if effective.name != selector:
         findings.append(
-            RequestDiagnostic(
+            Diagnostic(
                 "G005",
                 f"the query names {selector} but the body sends {effective.name}",
                 None,
@@ -364,9 +342,9 @@ def _from_post(
     return effective
 
 
-def _wrong_case(found: ProcessParameter) -> RequestDiagnostic:
+def _wrong_case(found: ProcessParameter) -> AnyDiagnostic:
     right = found.name.lower()
-    return RequestDiagnostic(
+    return Diagnostic(
         "G003",
         f"{found.name!r} in the {found.location} is not {right}: OSS matches the name exactly and ignores this parameter",
         None,
@@ -374,8 +352,8 @@ def _wrong_case(found: ProcessParameter) -> RequestDiagnostic:
     )
 
 
-def _second(found: ProcessParameter) -> RequestDiagnostic:
-    return RequestDiagnostic(
+def _second(found: ProcessParameter) -> AnyDiagnostic:
+    return Diagnostic(
         "G004",
         f"another process parameter, {found.name} in the {found.location}: OSS runs one directive per request",
         None,
@@ -390,7 +368,7 @@ _SAVEAS = re.compile(r"(?:^|\|)sys/(?:[^|/]*/)*?(saveas)(?=[,/|]|$)")
 _ACTION_END = re.compile(r"[/|]")
 
 
-def _saveas_in_get(text: str) -> list[RequestDiagnostic]:
+def _saveas_in_get(text: str) -> list[Diagnostic]:
     if "saveas" not in text:
         return []
     spans = []
@@ -398,7 +376,7 @@ def _saveas_in_get(text: str) -> list[RequestDiagnostic]:
         end = _ACTION_END.search(text, match.end(1))
         spans.append(Span(match.start(1), end.start() if end else len(text)))
     return [
-        RequestDiagnostic(
+        Diagnostic(
             "G001",
             "sys/saveas in a GET request: OSS saves a result only in a POST and answers 400",
             span,
@@ -431,83 +409,27 @@ class ErrorResponse(NamedTuple):
     request_id: str
 
 
-# oss2 reads only the first 4096 bytes of an error body (exceptions.make_exception): the
-# whole document must fit, or it stops parsing as XML.
-_ERROR_BODY_LIMIT = 4096
-# The value is echoed (as OSS does for InvalidArgument) only when short enough to leave
-# the message room.
-_ECHO_LIMIT = 1024
-# Characters XML 1.0 cannot carry (and line breaks, to keep the message on one line).
-_NOT_XML_TEXT = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
 def new_request_id() -> str:
     """24 upper-case hexadecimal digits, the shape of OSS's x-oss-request-id."""
     return secrets.token_hex(12).upper()
 
 
-def _xml_text(text: str) -> str:
-    return escape(_NOT_XML_TEXT.sub(lambda m: repr(m.group())[1:-1], text))
-
-
-def _fit(text: str, limit: int) -> str:
-    """``text`` as XML character data in at most ``limit`` UTF-8 bytes, cut with "..." if need be."""
-    escaped = _xml_text(text)
-    cut = len(text)
-    while len(escaped.encode()) > limit and cut > 0:
-        cut = max(0, cut - max(1, len(escaped.encode()) - limit))
-        escaped = _xml_text(text[:cut] + "...")
-    return escaped if len(escaped.encode()) <= limit else ""
-
-
-def _describe(diagnostic: AnyDiagnostic) -> str:
-    where = "" if diagnostic.span is None else f" at {diagnostic.span.start}-{diagnostic.span.end}"
-    hint = f" (hint: {diagnostic.hint})" if diagnostic.hint else ""
-    return f"{diagnostic.code} {diagnostic.severity.value}{where}: {diagnostic.message}{hint}"
-
-
 def error_response(verdict: RequestVerdict, *, request_id: str | None = None, host_id: str = "") -> ErrorResponse:
     """The 400 answer OSS gives for a bad argument, carrying the verdict's diagnostics.
 
-    The body is OSS's ``<Error>`` document with Code ``InvalidArgument``; the Message
-    lists every diagnostic as ``<code> <severity> at <start>-<end>: <message> (hint: ...)``,
-    errors first, offsets into the directive; EC (and the ``x-oss-ec`` header) holds the
-    first code. ``ArgumentName``/``ArgumentValue`` name the parameter, as OSS does (oss2
-    exposes them as ``InvalidArgument.name``/``.value``). The document stays under the
-    4096 bytes oss2 reads.
+    The body is OSS's ``<Error>`` document with Code ``InvalidArgument`` (the renderer's
+    ``oss-xml`` format); the Message lists every diagnostic as ``<code> <severity> at
+    <start>-<end>: <message> (hint: ...)``, errors first, offsets into the directive; EC
+    (and the ``x-oss-ec`` header) holds the first code. ``ArgumentName``/``ArgumentValue``
+    name the parameter, as OSS does (oss2 exposes them as ``InvalidArgument.name``/
+    ``.value``). The document stays under the 4096 bytes oss2 reads.
     """
     request_id = request_id or new_request_id()
-    ordered = sorted(verdict.diagnostics, key=lambda d: not d.is_error)
-    first = ordered[0].code if ordered else ""
+    first = next((d.code for d in verdict.diagnostics if d.is_error), verdict.codes[0] if verdict.diagnostics else "")
     named = verdict.parameter or (verdict.others[0] if verdict.others else None)
-    head = '<?xml version="1.0" encoding="UTF-8"?>\n<Error>\n  <Code>InvalidArgument</Code>\n  <Message>'
-    tail = [f"</Message>\n  <RequestId>{_xml_text(request_id)}</RequestId>", f"  <HostId>{_xml_text(host_id)}</HostId>"]
-    if named is not None:
-        tail.append(f"  <ArgumentName>{_xml_text(named.name)}</ArgumentName>")
-        if len(named.text) <= _ECHO_LIMIT:
-            tail.append(f"  <ArgumentValue>{_xml_text(named.text)}</ArgumentValue>")
-    tail += [f"  <EC>{first}</EC>", "</Error>\n"]
-    frame_tail = "\n".join(tail)
-    budget = _ERROR_BODY_LIMIT - len(head.encode()) - len(frame_tail.encode())
-
-    subject = named.name if named is not None else "process parameter"
-    message = _fit(f"The {subject} is invalid: ", budget)
-    for shown, diagnostic in enumerate(ordered):
-        piece = _xml_text(("; " if shown else "") + _describe(diagnostic))
-        left = len(ordered) - shown - 1
-        reserve = len(f"; and {left} more") if left else 0
-        room = budget - len(message.encode())
-        if len(piece.encode()) + reserve > room:
-            if shown == 0:  # one diagnostic too long alone: cut it rather than show none
-                message += _fit(_describe(diagnostic), room - reserve)
-                left_after = left
-            else:
-                left_after = left + 1
-            if left_after:
-                message += f"; and {left_after} more"
-            break
-        message += piece
-    body = (head + message + frame_tail).encode("utf-8")
+    text, argument = ("", None) if named is None else (named.text, named.name)
+    document = render(verdict.diagnostics, text, format="oss-xml", argument=argument, request_id=request_id, host_id=host_id)
+    body = document.encode("utf-8")
     headers = (
         ("Content-Type", "application/xml"),
         ("Content-Length", str(len(body))),

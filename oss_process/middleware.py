@@ -262,11 +262,11 @@ class WSGIMiddleware(_Guard["WSGIApplication"]):
         complete = False
         if gateway.wants_body(method, query):
             body, complete = _read_wsgi_body(environ, self.options.max_body_bytes)
-        verdict = _check(self.options, method, gateway._as_bytes(query), body, environ.get("CONTENT_TYPE"))
+        verdict = _check(self.options, method, gateway.as_bytes(query), body, environ.get("CONTENT_TYPE"))
         if verdict is None:
             return None
         host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "")
-        return _decide(self.options, verdict, gateway._as_bytes(query), body if complete else None, host)
+        return _decide(self.options, verdict, gateway.as_bytes(query), body if complete else None, host)
 
 
 def _set_query(environ: WSGIEnvironment, query: str) -> None:

@@ -28,6 +28,8 @@ import pytest
 
 import oss_process
 from oss_process import cli
+from oss_process.cli import explain as cli_explain
+from oss_process.cli import reading, verdicts
 from oss_process.tables import lookup
 from oss_process.tables.variables import PER_OPERATION, PUBLIC
 from tests.helpers import b64
@@ -137,6 +139,17 @@ def test_lint_text_matches_the_library_rendering(run: Runner) -> None:
     (diagnostic,) = oss_process.lint(SEED_SECOND)
     location = f"<arg>:1:{diagnostic.span.start + 1}: "
     assert result.out.startswith(location + diagnostic.render(SEED_SECOND) + "\n\n")
+
+
+def test_lint_text_shows_a_long_span_as_the_library_does(run: Runner) -> None:
+    """The line after a long span is shown, not cut where the span's first 80 characters end."""
+    text = "k" * 100 + "image/resize,w_1"  # one unknown category, 105 characters long
+    result = run("lint", text)
+    (diagnostic,) = oss_process.lint(text)
+    assert result.out.startswith(f"<arg>:1:1: {diagnostic.render(text)}\n\n")
+    (block,) = blocks(result.out)
+    assert block[1] == "    " + text  # 116 characters: within the 60 shown after the carets
+    assert block[2] == "    " + "^" * 60
 
 
 def test_lint_exit_status_warnings_pass_unless_strict(run: Runner) -> None:
@@ -464,7 +477,7 @@ def test_fix_never_changes_the_meaning(run: Runner) -> None:
 
 def test_fix_keeps_comments_form_fields_and_broken_lines_byte_for_byte(run: Runner, tmp_path: Path) -> None:
     path = tmp_path / "directives.txt"
-    overlong = b"audio/convert," + b"f" * (cli.LINE_BOUND * 3)
+    overlong = b"audio/convert," + b"f" * (reading.LINE_BOUND * 3)
     content = [
         b"# comment \xff kept",
         b"",
@@ -533,7 +546,7 @@ def test_broken_lines_get_a_diagnostic_each_and_the_batch_goes_on(run: Runner) -
     assert undecodable["column"] == len("audio/convert,f_") + 1
     assert "1000000 characters" in records[3]["diagnostics"][0]["message"]
     assert records[3]["truncated"] is True
-    assert len(records[3]["input"]) < cli.LINE_BOUND
+    assert len(records[3]["input"]) < reading.LINE_BOUND
     assert records[4]["diagnostics"][0]["column"] == oss_process.MAX_LENGTH + 1
     assert result.status == 1
     assert result.err == ""
@@ -555,7 +568,7 @@ def test_a_library_bug_costs_one_line_not_the_batch(run: Runner, monkeypatch: py
             raise RuntimeError("boom")
         return real_lint(text, mode=mode)
 
-    monkeypatch.setattr(cli, "lint", lint_that_breaks)
+    monkeypatch.setattr(verdicts, "lint", lint_that_breaks)
     result = run("lint", "--format", "jsonl", CLEAN, "audio/boom", CLEAN)
     records = [json.loads(line) for line in result.out.splitlines()]
     assert [[d["code"] for d in r["diagnostics"]] for r in records] == [[], ["E999"], []]
@@ -567,7 +580,7 @@ def test_a_bug_outside_the_batch_is_one_line_not_a_traceback(run: Runner, monkey
     def validate_that_breaks(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "validate", validate_that_breaks)
+    monkeypatch.setattr(cli_explain, "validate", validate_that_breaks)
     result = run("explain", CLEAN)
     assert result.status == 3
     assert re.fullmatch(r"oss-process: internal error \(RuntimeError: boom\) at test_cli\.py:\d+; please report it\n", result.err)
@@ -580,20 +593,20 @@ class _RecordingStream(io.BytesIO):
 
     def readline(self, size: int | None = -1) -> bytes:
         assert size is not None
-        assert 0 < size <= cli.LINE_BOUND
+        assert 0 < size <= reading.LINE_BOUND
         line = super().readline(size)
         self.largest = max(self.largest, len(line))
         return line
 
 
 def test_long_lines_are_read_in_bounded_chunks() -> None:
-    characters = 3 * cli.LINE_BOUND + 5
+    characters = 3 * reading.LINE_BOUND + 5
     stream = _RecordingStream("\u00e9".encode() * characters + b"\nok\n")
-    overlong, short = list(cli.read_lines(stream))
-    assert isinstance(overlong, cli.Overlong)
+    overlong, short = list(reading.read_lines(stream))
+    assert isinstance(overlong, reading.Overlong)
     assert overlong.characters == characters
     assert short == b"ok"
-    assert stream.largest <= cli.LINE_BOUND
+    assert stream.largest <= reading.LINE_BOUND
 
 
 def test_no_traceback_for_hostile_arguments() -> None:

@@ -24,13 +24,29 @@ def test_generated_sections_are_current() -> None:
 def test_every_code_is_documented_and_nothing_else() -> None:
     text = README.read_text(encoding="utf-8")
     section = text.split("<!-- codes:start -->", 1)[1].split("<!-- codes:end -->", 1)[0]
-    listed = re.findall(r"^\| `([EW]\d{3})` \| (error|warning) \|", section, re.MULTILINE)
+    listed = re.findall(r"^\| `([EWG]\d{3})` \| (error|warning) \|", section, re.MULTILINE)
     assert dict(listed) == {code: info.severity.value for code, info in oss_process.CODES.items()}
+    assert {"G001", "G003", "G006"} <= {code for code, _ in listed}  # the gateway's codes are in the one list
 
 
 def test_code_prefix_matches_severity() -> None:
+    """E and W say the severity; G (the request, found by the gateway) may be either."""
     for code, info in oss_process.CODES.items():
-        assert code[0] == {"error": "E", "warning": "W"}[info.severity.value], code
+        assert code[0] in {"error": "EG", "warning": "WG"}[info.severity.value], code
+
+
+def test_gateway_codes_keep_their_severities() -> None:
+    from oss_process.gateway import GATEWAY_CODES
+
+    assert {code: info.severity.value for code, info in GATEWAY_CODES.items()} == {
+        "G001": "error",
+        "G002": "error",
+        "G003": "warning",
+        "G004": "error",
+        "G005": "error",
+        "G006": "error",
+    }
+    assert all(oss_process.CODES[code] is info for code, info in GATEWAY_CODES.items())
 
 
 def test_readme_quick_start_commands() -> None:

@@ -17,6 +17,7 @@ from oss_process.gateway import (
     GATEWAY_CODES,
     ProcessParameter,
     RequestVerdict,
+    as_bytes,
     check_request,
     error_response,
     mentions_process,
@@ -196,6 +197,12 @@ def test_g005_body_without_the_directive_its_query_names(query: str, body: bytes
     assert verdict is not None
     assert verdict.codes[0] == "G005"
     assert message in verdict.diagnostics[0].message
+
+
+def test_as_bytes_reads_a_str_query_as_wsgi_hands_it_over() -> None:
+    assert as_bytes(b"x-oss-process=a%2Fb") == b"x-oss-process=a%2Fb"
+    assert as_bytes("x-oss-process=\u00e9") == b"x-oss-process=\xe9"  # latin-1: one byte each
+    assert as_bytes("x-oss-process=\u3000") == "x-oss-process=\u3000".encode()  # beyond latin-1: UTF-8
 
 
 def test_a_directive_in_the_query_of_a_post_with_an_empty_body_is_read() -> None:

@@ -1,0 +1,77 @@
+"""``main``: parse the arguments, run the command, and turn every way it can end (a
+usage error, Ctrl-C, a closed pipe, a bug) into an exit status and one line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import IO, TextIO
+
+from .commands import COMMANDS
+from .output import PROG
+from .parser import build_parser
+
+__all__ = ["main"]
+
+
+def _prepare(stream: TextIO) -> None:
+    # Lines that are not UTF-8 are printed back byte for byte (--fix, JSON input echoes
+    # are escaped anyway); anything else a terminal cannot show is escaped, not fatal.
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        utf8 = (getattr(stream, "encoding", "") or "").lower().replace("-", "") == "utf8"
+        reconfigure(errors="surrogateescape" if utf8 else "backslashreplace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_usage(sys.stderr)
+            sys.stderr.write(f"{PROG}: error: a command is required: lint, canon or explain\n")
+            return 2
+        if getattr(args, "fix", False) and args.format != "text":
+            parser.exit(2, f"{PROG} lint: error: --fix prints text: it cannot be combined with --format {args.format}\n")
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 2
+    out, err = sys.stdout, sys.stderr
+    _prepare(out)
+    _prepare(err)
+    stdin = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else _text_as_bytes(sys.stdin)
+    try:
+        status = COMMANDS[args.command](args, out, err, stdin)
+        out.flush()
+        return status
+    except KeyboardInterrupt:
+        err.write(f"\n{PROG}: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python from complaining
+        # when it flushes stdout on exit.
+        _silence(out)
+        return 141
+    except Exception as error:  # noqa: BLE001 - a bug: one line that says where, no traceback
+        import traceback
+
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
+        err.write(f"{PROG}: internal error ({type(error).__name__}: {error}) at {where}; please report it\n")
+        return 3
+
+
+def _silence(stream: TextIO) -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _text_as_bytes(stream: TextIO) -> IO[bytes]:
+    """A binary view of a text stream without one (a test's StringIO)."""
+    import io
+
+    return io.BytesIO(stream.read().encode("utf-8", "surrogateescape"))

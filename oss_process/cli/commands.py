@@ -1,0 +1,48 @@
+"""The commands: ``lint`` and ``canon`` run a batch; ``explain`` loads on demand."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import IO, TextIO
+
+from oss_process import Mode
+
+from .batch import run_batch
+from .output import canon_summary, lint_summary, use_color
+from .work import Job
+
+__all__ = ["COMMANDS"]
+
+Command = Callable[[argparse.Namespace, TextIO, TextIO, IO[bytes]], int]
+
+
+def _mode(args: argparse.Namespace) -> Mode | None:
+    return Mode(args.mode) if args.mode else None
+
+
+def command_lint(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[bytes]) -> int:
+    job = Job("lint", args.format, _mode(args), args.fix, use_color(args.color, out), use_color(args.color, err))
+    tally, unreadable = run_batch(args, job, out, err, stdin)
+    if args.format == "text":
+        stream, color = (err, job.color_err) if args.fix else (out, job.color_out)
+        stream.write(lint_summary(tally, args.fix, color))
+    failed = tally.errors > 0 or (args.strict and tally.warnings > 0)
+    return 2 if unreadable else int(failed)
+
+
+def command_canon(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[bytes]) -> int:
+    job = Job("canon", args.format, _mode(args), False, use_color(args.color, out), use_color(args.color, err))
+    tally, unreadable = run_batch(args, job, out, err, stdin)
+    if args.format == "text" and tally.invalid:
+        err.write(canon_summary(tally, job.color_err))
+    return 2 if unreadable else int(tally.invalid > 0)
+
+
+def command_explain(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[bytes]) -> int:
+    from .explain import command_explain as explain
+
+    return explain(args, out, err, stdin)
+
+
+COMMANDS: dict[str, Command] = {"lint": command_lint, "canon": command_canon, "explain": command_explain}

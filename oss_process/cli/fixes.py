@@ -1,0 +1,48 @@
+"""``lint --fix``: only the fixes that keep the meaning."""
+
+from __future__ import annotations
+
+import re
+
+from oss_process import Mode, canonicalize
+
+from .decoding import Entry
+
+__all__ = ["fixed_directive", "fixed_line"]
+
+# Whitespace at either end or beside a separator can only be a slip: a directive has no
+# whitespace, and no value holds ',', '/' or '|'. Whitespace inside a token ("ss_10 000")
+# is left for a person to judge.
+_SEPARATOR_SPACE = re.compile(r"\s*([,/|])\s*")
+
+
+def _without_stray_whitespace(text: str) -> str:
+    return _SEPARATOR_SPACE.sub(r"\1", text.strip())
+
+
+def fixed_directive(text: str, mode: Mode | None) -> str | None:
+    """``text`` with every safe fix applied, or None when there is none to apply.
+
+    Stray whitespace goes first; the rest (table order, padding, defaults, leading zeros)
+    is what ``canonicalize`` does, and its output means the same by definition. It raises
+    while any error is left, so a line is fixed only when every error it had was stray
+    whitespace. A line without errors has no whitespace: only canonicalization applies.
+    """
+    try:
+        canonical = canonicalize(_without_stray_whitespace(text), mode=mode)
+    except Exception:  # noqa: BLE001 - DirectiveError, or a library bug: either way, no fix
+        return None
+    return canonical if canonical != text else None
+
+
+def fixed_line(entry: Entry, mode: Mode | None) -> str | None:
+    """The input line with its directive fixed, in the line's own form (the form field
+    name kept, percent-encoded if it was); None when there is nothing to fix."""
+    fixed = None if entry.problem else fixed_directive(entry.text, mode)
+    if fixed is None:
+        return None
+    if entry.percent_encoded:
+        from urllib.parse import quote
+
+        fixed = quote(fixed, safe="")
+    return entry.prefix + fixed

@@ -1,0 +1,90 @@
+"""Output: what one directive prints in each format, through the one renderer, and to
+which stream; the summaries; colour."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TextIO
+
+from oss_process import Diagnostic, Mode, render
+from oss_process.diagnostics import Origin
+
+from .decoding import Entry
+from .verdicts import canonical, verdict
+from .work import JSON_RECORD, STDERR, STDOUT, Job, Pieces, Tally
+
+__all__ = ["PROG", "canon_summary", "emit", "lint_summary", "plural", "use_color"]
+
+PROG = "oss-process"
+
+
+def emit(job: Job, origin: Origin, entry: Entry, mode: Mode | None, diagnostics: Sequence[Diagnostic], failed: bool, out: Pieces) -> None:
+    """What one directive prints, by command and format."""
+    output_format = job.output_format
+    if output_format in ("json", "jsonl"):
+        record: dict[str, object] = {
+            "source": origin.source,
+            "line": origin.line,
+            "input": entry.line,
+            "directive": entry.text,
+            "mode": mode,
+            "verdict": verdict(diagnostics),
+            "canonical": canonical(entry.text, mode, failed),
+            "diagnostics": None,  # the renderer's list goes here
+        }
+        if entry.truncated:
+            record["truncated"] = True
+        document = render(diagnostics, entry.text, format="json", fields=record, offsets=entry.offsets)
+        if output_format == "json":
+            out.add(JSON_RECORD, document)  # the writer puts them in one array
+        else:
+            out.add(STDOUT, document + "\n")
+    elif output_format == "github":
+        if diagnostics:
+            out.add(STDOUT, render(diagnostics, entry.text, format="github", origin=origin, offsets=entry.offsets))
+    elif job.command == "canon":
+        out.add(STDOUT, (canonical(entry.text, mode, failed) or "") + "\n")
+        if failed:
+            out.add(STDERR, render(diagnostics, entry.text, origin=origin, offsets=entry.offsets, color=job.color_err, spaced=True))
+    elif diagnostics:
+        stream, color = (STDERR, job.color_err) if job.fix else (STDOUT, job.color_out)
+        out.add(stream, render(diagnostics, entry.text, origin=origin, offsets=entry.offsets, color=color, spaced=True))
+
+
+# --- Summaries ----------------------------------------------------------------------------
+
+_RED, _YELLOW, _GREEN, _BOLD, _RESET = "\033[31m", "\033[33m", "\033[32m", "\033[1m", "\033[0m"
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{style}{text}{_RESET}" if color and text else text
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def lint_summary(tally: Tally, fix: bool, color: bool) -> str:
+    fixed = f"; fixed {plural(tally.fixed, 'directive')}" if fix else ""
+    if not tally.errors and not tally.warnings:
+        return _paint(f"{plural(tally.directives, 'directive')} checked: no problems{fixed}.", _GREEN, color) + "\n"
+    counts = f"{plural(tally.errors, 'error')} and {plural(tally.warnings, 'warning')}"
+    remaining = " remaining" if fix else ""
+    text = f"{plural(tally.directives, 'directive')} checked: {counts}{remaining}, {tally.invalid:,} invalid{fixed}."
+    return _paint(text, _BOLD + (_RED if tally.errors else _YELLOW), color) + "\n"
+
+
+def canon_summary(tally: Tally, color: bool) -> str:
+    left = "its line is" if tally.invalid == 1 else "their lines are"
+    text = f"{tally.invalid:,} of {plural(tally.directives, 'directive')} invalid: {left} left empty."
+    return _paint(text, _BOLD + _RED, color) + "\n"
+
+
+def use_color(choice: str, stream: TextIO) -> bool:
+    """Colour on a terminal only, never with NO_COLOR set (https://no-color.org), unless forced."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return stream.isatty()

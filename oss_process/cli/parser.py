@@ -1,0 +1,111 @@
+"""The argument parser of ``oss-process``: its commands, options, help and examples."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+
+from oss_process import __version__
+
+from .output import PROG
+
+__all__ = ["build_parser"]
+
+_EXAMPLE_SEED = (
+    "audio/convert,ss_10000,t_60000,f_aac,ab_96000"
+    "|sys/saveas,b_b3V0YnVja2V0,o_b3V0b2JqcHJlZml4LnthdXRvZXh0fQo/notify,topic_QXVkaW9Db252ZXJ0"
+)
+
+_LINT_EXAMPLES = f"""\
+examples:
+  {PROG} lint 'audio/convert,f_aac,ab_96000|sys/saveas,o_ZGVzdC5hYWM'
+  {PROG} lint --mode async < directives.txt
+  {PROG} lint --files examples/directives.txt --format github
+  {PROG} lint --fix --files directives.txt > fixed.txt
+  {PROG} lint --jobs 2 --format jsonl --files big.txt > verdicts.jsonl
+
+Input lines may be form fields as sent to OSS, raw or percent-encoded:
+  x-oss-async-process=audio%2Fconvert%2Cf_aac   (the field name sets the mode)
+Standard input and --files skip blank lines and lines starting with '#'.
+
+exit status: 0 no errors (warnings allowed unless --strict), 1 errors, 2 usage or unreadable file
+"""
+
+_CANON_EXAMPLES = f"""\
+examples:
+  {PROG} canon 'audio/convert,f_aac,ss_0,ab_96000|sys/saveas,o_ZGVzdC5hYWM='
+  {PROG} canon < directives.txt > canonical.txt
+  {PROG} canon --format jsonl --files directives.txt
+
+One canonical directive per input on stdout; an invalid input leaves its line empty
+and its diagnostics go to stderr.
+
+exit status: 0 all valid, 1 some invalid, 2 usage or unreadable file
+"""
+
+_EXPLAIN_EXAMPLES = f"""\
+examples:
+  {PROG} explain '{_EXAMPLE_SEED}'
+  {PROG} explain --format json 'x-oss-async-process=audio/convert,f_mp3,ar_44100'
+
+exit status: 0 valid (warnings allowed), 1 errors, 2 usage
+"""
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
+    if jobs < 0:
+        raise argparse.ArgumentTypeError("the number of processes cannot be negative")
+    return jobs or os.cpu_count() or 1
+
+
+def _batch_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    parser.add_argument("inputs", nargs="*", metavar="DIRECTIVE", help="directives; '-' or none: read standard input, one per line")
+    parser.add_argument("--files", action="store_true", help="the arguments are files of directives, one per line ('-': standard input)")
+    parser.add_argument("--format", choices=formats, default="text", help="output format (default: text)")
+    parser.add_argument("--mode", choices=("async", "sync"), help="check for x-oss-async-process or x-oss-process")
+    parser.add_argument(
+        "--jobs", "-j", type=_jobs, default=1, metavar="N", help="processes for a batch, output in input order (0: one per core; default 1)"
+    )
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour diagnostics (default: on a terminal, unless NO_COLOR is set)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Lint, canonicalize and explain Alibaba Cloud OSS data-processing directives.",
+        epilog=f"example:\n  {PROG} lint 'audio/convert,f_aac|sys/saveas,o_ZGVzdC5hYWM'\n\nrun '{PROG} COMMAND --help' for each command",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    raw = argparse.RawDescriptionHelpFormatter
+
+    lint_parser = commands.add_parser("lint", help="report every problem in directives", epilog=_LINT_EXAMPLES, formatter_class=raw)
+    lint_parser.description = "Report every problem in directives: located, with the input, a caret line and a hint."
+    _batch_options(lint_parser, ("text", "json", "jsonl", "github"))
+    lint_parser.add_argument("--strict", action="store_true", help="warnings fail too (exit status 1)")
+    lint_parser.add_argument("--fix", action="store_true", help="print the input with every safe fix applied; problems left go to stderr")
+
+    canon_parser = commands.add_parser("canon", help="print the canonical form of directives", epilog=_CANON_EXAMPLES, formatter_class=raw)
+    canon_parser.description = "Print the canonical form of each directive: one string per meaning."
+    _batch_options(canon_parser, ("text", "json", "jsonl"))
+
+    explain_parser = commands.add_parser(
+        "explain", help="break a directive down, parameter by parameter", epilog=_EXPLAIN_EXAMPLES, formatter_class=raw
+    )
+    explain_parser.description = "Break a directive down: stages, actions, each parameter's meaning, value and default."
+    explain_parser.add_argument("directive", metavar="DIRECTIVE", help="a directive or form field; '-': the first line of standard input")
+    explain_parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    explain_parser.add_argument("--mode", choices=("async", "sync"), help="check for x-oss-async-process or x-oss-process")
+    explain_parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour diagnostics")
+    return parser
