@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 from .diagnostics import CODES
-from .tables import CATEGORIES, STANDALONE, ActionInfo, variables
-from .tables.catalogue import lookup
+from .tables import BUILTIN, ActionInfo, Catalogue, variables
 
 
 def _cell(text: str) -> str:
@@ -38,19 +37,21 @@ def _action_section(label: str, info: ActionInfo) -> list[str]:
     return [*lines, ""]
 
 
-def parameter_reference() -> str:
+def parameter_reference(catalogue: Catalogue = BUILTIN) -> str:
+    """Every table of the catalogue; a standalone action that also stands in a category
+    (notify: ``|notify,...`` and ``/notify`` after ``sys/saveas``) under its own name."""
     lines: list[str] = []
-    for category in CATEGORIES.values():
-        for info in category.actions.values():
-            if info.spec is not None and not (category.name == "sys" and info.name in STANDALONE):
-                lines += _action_section(f"{category.name}/{info.name}", info)
-    for name, info in STANDALONE.items():
-        assert lookup("sys", name) is info
-        lines += _action_section(f"{name} (as /{name} after sys/saveas, or as a stage: |{name},...)", info)
+    standalone = {id(info) for info in catalogue.standalone.values()}
+    for label, _, info in catalogue.tabled():
+        if id(info) not in standalone:
+            lines += _action_section(label, info)
+    for name, info in catalogue.standalone.items():
+        if info.has_table:
+            lines += _action_section(f"{name} (as /{name} after sys/saveas, or as a stage: |{name},...)", info)
     unchecked = [
-        f"`{c.name}`: " + ", ".join(a for a, info in c.actions.items() if info.spec is None)
-        for c in CATEGORIES.values()
-        if any(info.spec is None for info in c.actions.values())
+        f"`{c.name}`: " + ", ".join(a for a, info in c.actions.items() if not info.has_table)
+        for c in catalogue.categories.values()
+        if any(not info.has_table for info in c.actions.values())
     ]
     lines += ["Known actions without a table yet (warning W102, not checked):", ""]
     lines += [f"- {entry}" for entry in unchecked]

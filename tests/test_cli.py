@@ -577,10 +577,10 @@ def test_a_library_bug_costs_one_line_not_the_batch(run: Runner, monkeypatch: py
 
 
 def test_a_bug_outside_the_batch_is_one_line_not_a_traceback(run: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
-    def validate_that_breaks(*args: object, **kwargs: object) -> None:
+    def check_that_breaks(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli_explain, "validate", validate_that_breaks)
+    monkeypatch.setattr(cli_explain, "check", check_that_breaks)
     result = run("explain", CLEAN)
     assert result.status == 3
     assert re.fullmatch(r"oss-process: internal error \(RuntimeError: boom\) at test_cli\.py:\d+; please report it\n", result.err)

@@ -7,18 +7,15 @@ import argparse
 import json
 from typing import IO, TextIO
 
-from oss_process import Action, Diagnostic, DirectiveError, Mode, Stage, lint, parse, render, validate
-
-# Nothing public tells a Base64 name's kind or a name's template variables yet.
-from oss_process.kinds import Base64Name, template_variables
+from oss_process import Action, Diagnostic, Mode, Stage, check, render
 from oss_process.diagnostics import Origin
-from oss_process.tables import CATEGORIES, ParamSpec, lookup
+from oss_process.kinds import Base64Name, template_variables
+from oss_process.tables import BUILTIN, Catalogue, ParamSpec
 from oss_process.tables.variables import PER_OPERATION, PREFIXES, PUBLIC
 
 from .decoding import Entry, examine
 from .output import use_color
 from .reading import RawLine, is_comment_or_blank, read_lines
-from .verdicts import canonical
 
 __all__ = ["command_explain", "explanation", "explanation_text"]
 
@@ -70,38 +67,39 @@ def _variables(name: str) -> list[dict[str, object]]:
     return named
 
 
-def explanation(entry: Entry, mode: Mode | None) -> tuple[dict[str, object], list[Diagnostic]]:
+def explanation(entry: Entry, mode: Mode | None, catalogue: Catalogue = BUILTIN) -> tuple[dict[str, object], list[Diagnostic]]:
     """The breakdown of a directive as plain data (the JSON of --format json, which adds
-    the diagnostics to it), and its diagnostics."""
+    the diagnostics to it), and its diagnostics: one check of the text, read against the
+    catalogue's tables."""
     model: dict[str, object] = {"input": entry.line, "directive": entry.text, "mode": mode, "runs_in": None, "canonical": None}
     if entry.problem is not None:
         diagnostics = [entry.problem]
         model["stages"] = None
     else:
-        diagnostics = lint(entry.text, mode=mode)
-        try:
-            checked = validate(parse(entry.text), mode=mode)
-        except DirectiveError:
+        result = check(entry.text, mode=mode, catalogue=catalogue)
+        diagnostics = list(result.diagnostics)
+        if result.directive is None:
             model["stages"] = None
         else:
-            model["stages"] = [_stage(stage) for stage in checked.directive.stages]
+            model["stages"] = [_stage(stage, catalogue) for stage in result.directive.stages]
             model["runs_in"] = _runs_in(model["stages"])
-            model["canonical"] = canonical(entry.text, mode, any(d.is_error for d in diagnostics))
+            model["canonical"] = result.canonical
     model["ok"] = not any(d.is_error for d in diagnostics)
     return model, diagnostics
 
 
-def _stage(stage: Stage) -> dict[str, object]:
-    info = CATEGORIES.get(stage.category) if stage.category is not None else None
+def _stage(stage: Stage, catalogue: Catalogue) -> dict[str, object]:
+    info = catalogue.categories.get(stage.category) if stage.category is not None else None
     return {
         "category": stage.category,
         "summary": info.summary if info is not None else None,
-        "actions": [_action(stage.category, action) for action in stage.actions],
+        "actions": [_action(stage.category, action, catalogue) for action in stage.actions],
     }
 
 
-def _action(category: str | None, action: Action) -> dict[str, object]:
-    info = lookup(category, action.name)
+def _action(category: str | None, action: Action, catalogue: Catalogue) -> dict[str, object]:
+    categories = catalogue.categories
+    info = catalogue.lookup(category, action.name)
     spec = info.spec if info is not None else None
     parameters: list[dict[str, object]] = []
     given = set()
@@ -122,7 +120,7 @@ def _action(category: str | None, action: Action) -> dict[str, object]:
         "name": action.name,
         "label": action.name if category is None else f"{category}/{action.name}",
         "known": info is not None,
-        "open_ended": category is not None and category in CATEGORIES and CATEGORIES[category].open_ended,
+        "open_ended": category is not None and category in categories and categories[category].open_ended,
         "checked": spec is not None,
         "modes": sorted(str(m) for m in info.modes) if info is not None else None,
         "summary": spec.summary if spec is not None else None,
