@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import linecache
 import os
 import pickle
 import re
@@ -21,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import oss_process
-from oss_process import ArgumentError, DirectiveError, InvalidDirectiveError, Mode, ParseError, parse, unparse
+from oss_process import ArgumentError, DirectiveError, InvalidDirectiveError, Mode, ParseError, _build, builder, parse, unparse
 from oss_process.builder import (
     AudioConvert,
     AudioFormat,
@@ -32,9 +33,12 @@ from oss_process.builder import (
     SampleRate,
     SaveAs,
     UnsupportedDirectiveError,
+    step_class,
 )
+from oss_process.kinds import Base64Name, Checked, Choice, Integer, IntegerChoice, Problem, TopicName
+from oss_process.rules import Exclusive
 from oss_process.strategies import audio_trees, built_directives
-from oss_process.tables import audio
+from oss_process.tables import BUILTIN, SYNC_ONLY, ActionInfo, ActionSpec, ParamSpec, Role, audio
 from tests.helpers import b64
 from tests.property.settings import PROPERTY
 from tests.test_seed import JAVA, SEED_FIRST, SEED_SECOND_FIXED
@@ -325,7 +329,7 @@ def test_from_tree_of_the_seeds_first_example_keeps_its_newline() -> None:
     built = BuiltDirective.from_text(SEED_FIRST)
     assert repr(built) == (
         "AudioConvert(format='aac', start_ms=10000, duration_ms=60000, bitrate=96000)"
-        ".save_as(bucket='outbucket', object='outobjprefix.{autoext}\\n').notify(topic='AudioConvert')"
+        ".save_as(object='outobjprefix.{autoext}\\n', bucket='outbucket').notify(topic='AudioConvert')"
     )
     assert str(built) == SEED_FIRST
     assert [w.code for w in built.warnings] == ["W305"]
@@ -458,10 +462,10 @@ def doc_examples() -> dict[str, str]:
 
 
 def test_the_docs_examples_are_all_found() -> None:
-    assert sorted(doc_examples()) == ["build", "errors", "oss2", "rebuild", "strategies"]
+    assert sorted(doc_examples()) == ["build", "errors", "oss2", "own-table", "rebuild", "strategies"]
 
 
-@pytest.mark.parametrize("name", ["build", "errors", "rebuild", "strategies"])
+@pytest.mark.parametrize("name", ["build", "errors", "own-table", "rebuild", "strategies"])
 def test_docs_example_runs(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     exec(compile(doc_examples()[name], f"docs/builder.md:{name}", "exec"), {"__name__": "docs_example"})
     if name == "errors":
@@ -516,8 +520,9 @@ def test_the_real_sdk_takes_key_and_process() -> None:
 
 def keyword_rows() -> list[str]:
     rows = ["| call | keyword | key | required | value (from the tables) | meaning |", "|---|---|---|---|---|---|"]
-    for step in (AudioConvert, SaveAs, Notify):
-        call = "AudioConvert(...)" if step is AudioConvert else f".{step.METHOD}(...)"
+    for _, category, info in BUILTIN.tabled():
+        step = step_class(category, info.name)
+        call = f"{step.METHOD}(...)" if info.role is Role.PROCESS else f".{step.METHOD}(...)"
         for name, key in step.keywords().items():
             row = step.spec().by_key[key]
             unit = f" ({row.unit})" if row.unit else ""
@@ -530,3 +535,213 @@ def test_the_docs_keyword_table_is_the_builders_and_the_tables() -> None:
     text = DOCS.read_text(encoding="utf-8")
     documented = text.split("<!-- keywords:start -->\n", 1)[1].split("<!-- keywords:end -->", 1)[0].splitlines()
     assert documented == keyword_rows(), "\n".join(keyword_rows())
+
+
+# --- Generated from the tables -----------------------------------------------------------
+
+STEPS_FILE = ROOT / "oss_process" / "_steps.py"
+
+
+def test_the_checked_in_classes_are_what_the_tables_generate() -> None:
+    assert STEPS_FILE.read_text(encoding="utf-8") == _build.source(BUILTIN), "run: python -m oss_process.builder --write"
+
+
+def test_the_regeneration_command_writes_and_checks_the_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "_steps.py"
+    target.write_text("# stale\n", encoding="utf-8")
+    monkeypatch.setattr(builder, "_STEPS_FILE", target)
+    assert builder.main(["--check"]) == 1
+    assert builder.main(["--write"]) == 0
+    assert target.read_text(encoding="utf-8") == _build.source(BUILTIN)
+    assert builder.main(["--check"]) == 0
+
+
+def test_each_tabled_action_has_its_class_and_each_role_its_method() -> None:
+    for _, category, info in BUILTIN.tabled():
+        step = step_class(category, info.name)
+        assert step.info() is info
+        if info.role is Role.PROCESS:
+            assert issubclass(step, BuiltDirective)
+        else:
+            # A chaining method per save or notify action: the class's snake-case name.
+            method = getattr(BuiltDirective, step.METHOD)
+            assert method.__name__ == re.sub(r"(?<=[a-z])(?=[A-Z])", "_", step.__name__).lower()
+    assert step_class("audio", "convert") is AudioConvert
+    assert step_class("sys", "notify") is step_class(None, "notify") is Notify
+    with pytest.raises(LookupError, match="image/resize has no parameter table"):
+        step_class("image", "resize")
+
+
+def fields(step: type[Any]) -> dict[str, object]:
+    """The keywords of a step class and their types, as typing reads them."""
+    hints = typing.get_type_hints(step)
+    return {f.name: hints[f.name] for f in dataclasses.fields(step)}
+
+
+def test_the_types_come_from_the_kinds() -> None:
+    hints = fields(AudioConvert)
+    assert hints["format"] == AudioFormat
+    assert hints["sample_rate"] == SampleRate | None
+    assert hints["bit_depth"] == BitDepth | None
+    assert hints["start_ms"] == int | None
+    assert hints["bitrate_option"] == BitrateOption | None
+    assert fields(SaveAs) == {"object": str, "bucket": str | None}
+
+
+def test_each_build_is_validated_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = oss_process.validate
+
+    def counting(tree: oss_process.Directive, **options: Any) -> oss_process.Validation:
+        calls.append(unparse(tree))
+        return real(tree, **options)
+
+    monkeypatch.setattr(_build, "validate", counting)
+    built = AudioConvert(format="aac").save_as(object="a.aac").notify(topic="t")
+    assert calls == ["audio/convert,f_aac", f"audio/convert,f_aac|sys/saveas,o_{b64('a.aac')}", str(built)]
+    calls.clear()
+    # The tree as given, for its diagnostics; then the rebuilt chain, once for all its steps.
+    again = BuiltDirective.from_text("audio/convert,f_aac,ss_0|sys/saveas,o_YS5hYWM=/notify,topic_dA")
+    assert calls == ["audio/convert,f_aac,ss_0|sys/saveas,o_YS5hYWM=/notify,topic_dA", str(built)]
+    assert again == built
+
+
+# A made-up action and a kind of the test's own: nothing in the package knows them.
+class Shout:
+    """Letters, written in capitals."""
+
+    def check(self, text: str) -> Checked:
+        if text.isascii() and text.isalpha():
+            return Checked(text.upper(), text.upper())
+        return Checked(None, text, (Problem("E207", f"{text!r} is not letters"),))
+
+    def describe(self) -> str:
+        return "letters"
+
+
+TRIM = ActionSpec(
+    "Cut a clip (made up for this test).",
+    (
+        ParamSpec("s", Integer(0, 1000), "Where the clip starts.", keyword="start", unit="ms", default="0"),
+        ParamSpec("m", Choice(("fast", "exact")), "How to cut.", keyword="how", required=True),
+        ParamSpec("r", IntegerChoice((8000, 16000)), "The clip's sampling rate.", keyword="rate", unit="Hz"),
+        ParamSpec("l", Base64Name(TopicName()), "A label."),  # no keyword: the key is one
+        ParamSpec("x", Shout(), "A shout.", keyword="shout"),
+    ),
+    rules=(Exclusive(keys=("s", "r"), hint="keep one"),),
+)
+MINE = BUILTIN.with_actions("audio", [ActionInfo("trim", SYNC_ONLY, spec=TRIM)])
+
+
+def test_a_new_action_gets_a_builder_without_new_code() -> None:
+    trim = step_class("audio", "trim", catalogue=MINE)
+    assert trim.__name__ == "AudioTrim"
+    assert list(inspect.signature(trim).parameters) == ["how", "start", "rate", "l", "shout"]
+    assert inspect.signature(trim).parameters["how"].default is inspect.Parameter.empty
+    assert trim.keywords() == {"how": "m", "start": "s", "rate": "r", "l": "l", "shout": "x"}
+
+    built = trim(how="exact", rate=16000, l="clip-1", shout="hey", start=0)
+    text = f"audio/trim,m_exact,r_16000,l_{b64('clip-1')},x_HEY"
+    assert str(built) == text
+    assert built.mode is Mode.SYNC
+    assert isinstance(built, BuiltDirective)
+    assert oss_process.lint(text, mode="sync", catalogue=MINE) == []
+    assert oss_process.canonicalize(text, catalogue=MINE) == text
+    assert [p.value for p in built.tree.stages[0].actions[0].parameters] == ["exact", 16000, "clip-1", "HEY"]
+    # The built-in catalogue has no such action.
+    assert [d.code for d in oss_process.lint(text)] == ["E101"]
+
+
+def test_a_new_actions_builder_checks_with_its_catalogue() -> None:
+    trim = step_class("audio", "trim", catalogue=MINE)
+    with pytest.raises(InvalidDirectiveError) as caught:
+        trim(how="exact", start=5, rate=8000)
+    assert [d.code for d in caught.value.diagnostics] == ["E203"]
+    assert caught.value.diagnostics == DirectiveError(oss_process.lint(caught.value.text, catalogue=MINE), caught.value.text).diagnostics
+    with pytest.raises(InvalidDirectiveError) as caught:
+        trim(how="slow")
+    assert [d.code for d in caught.value.diagnostics] == ["E207"]
+    with pytest.raises(ArgumentError):
+        trim(how="fast", start="5")
+    with pytest.raises(ArgumentError):
+        trim(how="fast", shout=5)
+
+
+def test_a_new_action_chains_where_its_modes_allow() -> None:
+    trim = step_class("audio", "trim", catalogue=MINE)
+    saved = trim(how="fast").save_as(object="clip.{autoext}", bucket="out")
+    assert str(saved) == f"audio/trim,m_fast|sys/saveas,b_{b64('out')},o_{b64('clip.{autoext}')}"
+    assert saved.mode is Mode.SYNC
+    assert repr(saved) == "AudioTrim(how='fast').save_as(object='clip.{autoext}', bucket='out')"
+    # notify runs only asynchronously, trim only synchronously: no request runs both.
+    with pytest.raises(InvalidDirectiveError) as caught:
+        saved.notify(topic="done")
+    assert [d.code for d in caught.value.diagnostics] == ["E103"]
+
+
+def test_a_new_actions_trees_turn_back_into_its_calls() -> None:
+    trim = step_class("audio", "trim", catalogue=MINE)
+    text = f"audio/trim,x_hey,m_exact,s_0|sys/saveas,o_{b64('c.mp3')}="
+    built = BuiltDirective.from_text(text, catalogue=MINE)
+    assert repr(built) == "AudioTrim(how='exact', shout='HEY').save_as(object='c.mp3')"
+    assert eval(repr(built), {"AudioTrim": trim}) == built
+    assert str(built) == oss_process.canonicalize(text, catalogue=MINE)
+    assert trim.from_text("audio/trim,m_fast", catalogue=MINE) == trim(how="fast")
+    # Its class knows its catalogue; the built-in classes do not know the action.
+    assert trim.from_text("audio/trim,m_fast") == trim(how="fast")
+    with pytest.raises(UnsupportedDirectiveError):
+        BuiltDirective.from_text("audio/trim,m_fast")
+    with pytest.raises(UnsupportedDirectiveError, match="builds a chain of several steps, not AudioTrim"):
+        trim.from_text(text)
+
+
+def test_run_time_classes_come_from_the_generated_source() -> None:
+    trim = step_class("audio", "trim", catalogue=MINE)
+    namespace = _build.step_classes(MINE).namespace
+    assert fields(trim) == {
+        "how": typing.Literal["fast", "exact"],
+        "start": int | None,
+        "rate": typing.Literal[8000, 16000] | None,
+        "l": str | None,
+        "shout": str | None,
+    }
+    assert namespace["AudioTrimHow"] == typing.Literal["fast", "exact"]
+    # The same generator as the checked-in module: the built-in actions come out the same.
+    convert = step_class("audio", "convert", catalogue=MINE)
+    assert convert is not AudioConvert
+    assert fields(convert) == fields(AudioConvert)
+    assert str(convert(format="aac", bitrate=96_000)) == str(AudioConvert(format="aac", bitrate=96_000))
+    # Its source is registered, so tracebacks show the lines.
+    code = namespace["BuiltDirective"].save_as.__code__  # type: ignore[attr-defined]
+    assert linecache.getline(code.co_filename, code.co_firstlineno).strip().startswith("def save_as(self, *, object: str")
+    assert step_class("audio", "trim", catalogue=MINE) is trim  # made once per catalogue
+
+
+def test_a_save_role_gets_its_chaining_method() -> None:
+    archive = ActionSpec(
+        "Archive the result (made up for this test).",
+        (ParamSpec("o", Base64Name(TopicName()), "The archive's name.", keyword="name", required=True),),
+        builder_name="Archive",
+    )
+    ours = MINE.with_actions("sys", [ActionInfo("archive", SYNC_ONLY, Role.SAVE, spec=archive)])
+    trim = step_class("audio", "trim", catalogue=ours)
+    parameters = inspect.signature(trim.archive).parameters
+    assert [(name, p.kind) for name, p in parameters.items()] == [
+        ("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        ("name", inspect.Parameter.KEYWORD_ONLY),
+    ]
+    assert str(trim(how="fast").archive(name="box")) == f"audio/trim,m_fast|sys/archive,o_{b64('box')}"
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (ParamSpec("m", Integer(0, 1), "Hides the directive's mode.", keyword="mode"), "the keyword 'mode' is taken"),
+        (ParamSpec("x-y", Integer(0, 1), "No Python name."), "'x-y' cannot name"),
+        (ParamSpec("c", Integer(0, 1), "A Python keyword.", keyword="class"), "'class' cannot name"),
+    ],
+)
+def test_names_the_generator_cannot_use_are_refused(row: ParamSpec, message: str) -> None:
+    odd = BUILTIN.with_actions("audio", [ActionInfo("odd", SYNC_ONLY, spec=ActionSpec("Odd.", (row,)))])
+    with pytest.raises(ValueError, match=message):
+        step_class("audio", "odd", catalogue=odd)

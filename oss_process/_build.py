@@ -1,0 +1,647 @@
+"""The builder's machinery, and the generator that writes its classes from the tables.
+
+:func:`source` writes the Python of a catalogue's step classes: one dataclass per action
+with a table, keywords from ``ParamSpec.keyword`` and types from the kinds, and a chaining
+method per action whose role is save or notify. For the built-in catalogue that source is
+checked in as :mod:`oss_process._steps` (``python -m oss_process.builder --write``), so that
+type checkers see it; for any other catalogue :func:`step_classes` runs it.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import itertools
+import keyword
+import linecache
+import re
+import sys
+import textwrap
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, TypeVar, Union, cast
+
+from .ast import Action, Directive, Parameter, Stage, Value
+from .diagnostics import Diagnostic
+from .errors import ArgumentError, DirectiveError, InvalidDirectiveError
+from .kinds import Base64Name, Choice, Integer, IntegerChoice
+from .printer import unparse
+from .tables import BUILTIN, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
+from .validation import ModeLike, validate
+
+__all__ = ["BitrateOption", "Built", "ChainBase", "ProcessStep", "StepBase", "UnsupportedDirectiveError", "source", "step_classes"]
+
+
+class BitrateOption(str, Enum):
+    """``abopt``: what happens when the source bitrate is below ``bitrate`` (``ab``).
+
+    The values are the table's; ``ALWAYS_TARGET`` is its default, so the canonical form
+    leaves it out.
+    """
+
+    ALWAYS_TARGET = "0"  # always use the target bitrate
+    SOURCE_IF_LOWER = "1"  # keep the source bitrate when it is lower than the target
+    FAIL_IF_SOURCE_LOWER = "2"  # fail the job when the source bitrate is lower than the target
+
+
+# Rows whose keyword takes an enum rather than a Literal: the tables name the choices
+# but not what each means. Used only while the enum's values are the row's choices.
+ENUMS: Mapping[tuple[str | None, str, str], type[Enum]] = {("audio", "convert", "abopt"): BitrateOption}
+
+
+class UnsupportedDirectiveError(DirectiveError):
+    """A tree the builder has no calls for: an action without a parameter table, or a
+    directive that does not start with one processing action followed only by steps that
+    save or notify. The directive may well be valid; parse and canonicalize still handle it."""
+
+
+def fills(key: str, convert: type[Enum] | None = None) -> dict[str, object]:
+    """Field metadata: the keyword fills the table's parameter ``key``; ``convert`` turns
+    the validator's typed value back into the keyword's type (an enum)."""
+    return {"key": key, "convert": convert}
+
+
+class StepBase:
+    """One action of a directive, its keywords in dataclass fields tagged with table keys."""
+
+    #: The catalogue whose table the step follows and whose checks it passes.
+    CATALOGUE: ClassVar[Catalogue]
+    #: (category, action) in the catalogue; category None: a stage of its own.
+    ACTION: ClassVar[tuple[str | None, str]]
+    #: The builder call that makes this step (repr writes it): a class or a method name.
+    METHOD: ClassVar[str]
+
+    @classmethod
+    def info(cls) -> ActionInfo:
+        info = cls.CATALOGUE.lookup(*cls.ACTION)
+        # Generated from this catalogue's tables, so the entry is there.
+        assert info is not None, cls.ACTION
+        return info
+
+    @classmethod
+    def spec(cls) -> ActionSpec:
+        spec = cls.info().spec
+        assert spec is not None
+        return spec
+
+    @classmethod
+    def keywords(cls) -> Mapping[str, str]:
+        """Keyword name -> table key, in field order."""
+        return {f.name: f.metadata["key"] for f in dataclasses.fields(cls) if "key" in f.metadata}  # type: ignore[arg-type]
+
+    def action(self) -> Action:
+        """The action with its parameters in canonical form: table order, each value
+        written as the table's kind writes it, values equal to the default left out."""
+        spec = self.spec()
+        named = []
+        for name, key in self.keywords().items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            pspec = spec.by_key[key]
+            text = _write(type(self).__name__, name, pspec, value)
+            if text != pspec.default:
+                named.append((spec.order[key], key, text))
+        return Action(self.ACTION[1], tuple(Parameter(key, text) for _, key, text in sorted(named)))
+
+    def call_arguments(self) -> str:
+        """The keyword arguments that rebuild this step, as code."""
+        return ", ".join(f"{name}={_code(getattr(self, name))}" for name in self.keywords() if getattr(self, name) is not None)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.call_arguments()})"
+
+
+def _code(value: object) -> str:
+    if isinstance(value, Enum):
+        return f"{type(value).__name__}.{value.name}"
+    return repr(value)
+
+
+def _write(owner: str, name: str, pspec: ParamSpec, value: object) -> str:
+    """``value`` as the directive writes it, by the table's kind; a value of the wrong
+    Python type is the caller's mistake (ArgumentError), a wrong value the validator's."""
+    kind = pspec.kind
+    if isinstance(kind, Integer | IntegerChoice):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _wrong_type(owner, name, "an int", value)
+        try:
+            return str(int(value))
+        except ValueError:  # more digits than int -> str allows: out of every range
+            raise ArgumentError((), message=f"{owner}({name}=...): the integer is too large to write") from None
+    if isinstance(kind, Base64Name):
+        if not isinstance(value, str):
+            raise _wrong_type(owner, name, "a str", value)
+        try:
+            encoded = value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ArgumentError((), message=f"{owner}({name}=...): the name is not encodable as UTF-8 ({error.reason})") from None
+        # URL-safe Base64 without padding: the canonical spelling.
+        return base64.urlsafe_b64encode(encoded).decode("ascii").rstrip("=")
+    if isinstance(value, Enum):
+        value = value.value
+    if not isinstance(value, str):
+        raise _wrong_type(owner, name, "a str", value)
+    if isinstance(kind, Choice):
+        return value
+    # A kind of the user's own: its check knows the canonical spelling.
+    return kind.check(value).canonical
+
+
+def _wrong_type(owner: str, name: str, wanted: str, value: object) -> ArgumentError:
+    return ArgumentError((), message=f"{owner}({name}=...) takes {wanted}, not {type(value).__name__} ({value!r})")
+
+
+def _kwargs(step: type[StepBase], values: Mapping[str, Value]) -> dict[str, Any]:
+    """Keyword arguments for ``step`` from typed values by table key (as validation
+    reads them); values equal to the table's default are left out."""
+    spec = step.spec()
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(step):  # type: ignore[arg-type]
+        key = f.metadata.get("key")
+        if key is None or key not in values:
+            continue
+        value = values[key]
+        pspec = spec.by_key[key]
+        if pspec.default is not None and _write(step.__name__, f.name, pspec, value) == pspec.default:
+            continue
+        convert = f.metadata["convert"]
+        kwargs[f.name] = convert(value) if convert is not None else value
+    return kwargs
+
+
+class _Checked(NamedTuple):
+    """What validation made of a built directive."""
+
+    tree: Directive  # canonical, with typed values
+    text: str
+    warnings: tuple[Diagnostic, ...]
+    mode: Mode | None
+
+
+def _tree(steps: tuple[StepBase, ...], catalogue: Catalogue) -> Directive:
+    """One stage per step, except that a notify after a save joins its stage when the
+    save's category lists it (``.../saveas,o_.../notify,...``), as the canonical form writes it."""
+    stages: list[Stage] = []
+    previous: ActionInfo | None = None
+    for step in steps:
+        info = step.info()
+        action = step.action()
+        if (
+            previous is not None
+            and previous.role is Role.SAVE
+            and info.role is Role.NOTIFY
+            and catalogue.lookup(stages[-1].category, info.name) is info
+        ):
+            stages[-1] = Stage(stages[-1].category, (*stages[-1].actions, action))
+        else:
+            stages.append(Stage(step.ACTION[0], (action,)))
+        previous = info
+    return Directive(tuple(stages))
+
+
+def _check(steps: tuple[StepBase, ...], catalogue: Catalogue) -> _Checked:
+    """Validate the steps as one directive, once; raise on any error, with every diagnostic."""
+    tree = _tree(steps, catalogue)
+    modes = frozenset.intersection(*(step.info().modes for step in steps))
+    mode = next(iter(modes)) if len(modes) == 1 else None
+    checked = validate(tree, mode=mode, catalogue=catalogue)
+    if not checked.ok:
+        # Spans point into the tree's unparsed text: lint of that text reports the same.
+        raise InvalidDirectiveError(checked.diagnostics, unparse(tree))
+    assert checked.canonical is not None  # validation prints what has no error
+    return _Checked(checked.directive, checked.canonical, checked.warnings, mode)
+
+
+_B = TypeVar("_B", bound="Built")
+
+
+class Built:
+    """A valid directive made with the builder. ``str()`` is its canonical text.
+
+    Built directives are immutable; two are equal when they mean the same directive
+    (their canonical trees are equal), and ``repr`` is the builder code that rebuilds one.
+    """
+
+    __slots__ = ()
+
+    CATALOGUE: ClassVar[Catalogue]
+
+    if TYPE_CHECKING:
+        # Set by each subclass: a property of a processing step, a field of a chain.
+        @property
+        def steps(self) -> tuple[StepBase, ...]:
+            """The actions, left to right."""
+
+    def _outcome(self) -> _Checked:
+        """The validation of this directive, made once (on construction, or on first use
+        for the steps :meth:`from_tree` makes without checking them one by one)."""
+        found: _Checked | None = getattr(self, "_result", None)
+        if found is None:
+            found = _check(self.steps, self.CATALOGUE)
+            object.__setattr__(self, "_result", found)
+        return found
+
+    @property
+    def tree(self) -> Directive:
+        """The canonical tree, with typed values: ``parse(str(self)) == self.tree``."""
+        return self._outcome().tree
+
+    @property
+    def text(self) -> str:
+        """The canonical directive string."""
+        return self._outcome().text
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """What lint warns about (errors raise at build time); spans point into ``text``."""
+        return self._outcome().warnings
+
+    @property
+    def mode(self) -> Mode | None:
+        """The request parameter to send it in: ``Mode.ASYNC`` for ``x-oss-async-process``."""
+        return self._outcome().mode
+
+    @classmethod
+    def from_tree(cls: type[_B], directive: Directive, *, mode: ModeLike = None, catalogue: Catalogue | None = None) -> _B:
+        """The built directive of a parsed tree: ``repr`` of the result is the builder code.
+
+        ``catalogue`` defaults to the one this class was made from (the built-in one for
+        :class:`~oss_process.builder.BuiltDirective`). Raises
+        :class:`UnsupportedDirectiveError` when the tree holds an action without a table,
+        or is not one processing action and the steps after it (or is not a ``cls``), and
+        :class:`InvalidDirectiveError` (the diagnostics of ``validate``) when it has errors.
+        Values equal to their default are left out.
+        """
+        tables = cls.CATALOGUE if catalogue is None else catalogue
+        classes = step_classes(tables)
+        text = unparse(directive)
+        types: list[type[StepBase]] = []
+        for stage, action in directive.actions():
+            info = tables.lookup(stage.category, action.name)
+            step = classes.by_info.get(info) if info is not None else None
+            if step is None:
+                where = action.name if stage.category is None else f"{stage.category}/{action.name}"
+                raise UnsupportedDirectiveError(
+                    (), text, f"the builder has no step for {where}; it has one per action with a table: {classes.covered}"
+                )
+            types.append(step)
+        checked = validate(directive, mode=mode, catalogue=tables)
+        if not checked.ok:
+            raise InvalidDirectiveError(checked.diagnostics, text)
+        if not types or not issubclass(types[0], ProcessStep) or any(issubclass(t, ProcessStep) for t in types[1:]):
+            raise UnsupportedDirectiveError((), text, "the builder makes directives of one processing action and the steps after it")
+        values = [
+            {p.key: p.value for p in action.parameters if p.key is not None and p.value is not None}
+            for _, action in checked.directive.actions()
+        ]
+        built: Built
+        if len(types) == 1:
+            built = cast(Built, types[0](**_kwargs(types[0], values[0])))
+        else:
+            # The chain checks every step at once; its first step is not checked on its own.
+            first = _unchecked(types[0], _kwargs(types[0], values[0]))
+            rest = (step(**_kwargs(step, found)) for step, found in zip(types[1:], values[1:], strict=True))
+            built = cast(Built, classes.chain((first, *rest)))
+        if not isinstance(built, cls):
+            what = "a chain of several steps" if isinstance(built, ChainBase) else type(built).__name__
+            raise UnsupportedDirectiveError((), text, f"{cls.__name__}.from_tree: the tree builds {what}, not {cls.__name__}")
+        return built
+
+    @classmethod
+    def from_text(cls: type[_B], text: str, *, mode: ModeLike = None, catalogue: Catalogue | None = None) -> _B:
+        """:meth:`from_tree` of ``parse(text)``; raises :class:`ParseError` on a syntax error."""
+        from ._api import parse
+
+        return cls.from_tree(parse(text), mode=mode, catalogue=catalogue)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        first, *rest = self.steps
+        return repr(first) + "".join(f".{step.METHOD}({step.call_arguments()})" for step in rest)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Built):
+            return NotImplemented
+        return self.tree == other.tree
+
+    def __hash__(self) -> int:
+        return hash(self.tree)
+
+
+def _unchecked(step: type[StepBase], kwargs: Mapping[str, object]) -> StepBase:
+    """A step with its fields set as ``__init__`` would set them, without its check."""
+    made = object.__new__(step)
+    for f in dataclasses.fields(step):  # type: ignore[arg-type]
+        object.__setattr__(made, f.name, kwargs.get(f.name))
+    return made
+
+
+class ProcessStep(StepBase, Built):
+    """An action that produces the content: a directive of its own, checked when made."""
+
+    def __post_init__(self) -> None:
+        self._outcome()
+
+    @property
+    def steps(self) -> tuple[StepBase, ...]:
+        return (self,)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ChainBase(Built):
+    """A directive of several steps, made by the chaining methods; checked when made."""
+
+    steps: tuple[StepBase, ...]
+
+    def __post_init__(self) -> None:
+        self._outcome()
+
+
+# --- The generator -----------------------------------------------------------------------
+
+
+class StepClasses(NamedTuple):
+    """The builder classes of one catalogue."""
+
+    namespace: Mapping[str, object]  # every name the generated source defines
+    by_info: Mapping[ActionInfo, type[StepBase]]
+    chain: type[ChainBase]
+    covered: str  # the labels, for messages
+
+
+class _Row(NamedTuple):
+    keyword: str
+    key: str
+    annotation: str  # without "| None"
+    convert: str | None  # the enum that converts typed values back, by name
+    required: bool
+    doc: str
+
+
+class _Planned(NamedTuple):
+    name: str  # the class
+    method: str  # the call that makes it: the class, or a chaining method
+    category: str | None  # where it stands: None for a stage of its own
+    action: str
+    label: str
+    role: Role
+    summary: str
+    rows: tuple[_Row, ...]  # required first, then the table's order
+    aliases: tuple[tuple[str, str], ...]  # (name, Literal[...]) for the rows' choices
+
+
+def _camel(text: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", text) if part)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def _quote(text: str) -> str:
+    """A string literal as ``ruff format`` writes it: double quotes where it can."""
+    literal = repr(text)
+    return f'"{literal[1:-1]}"' if literal[0] == "'" and '"' not in text else literal
+
+
+def _plan(catalogue: Catalogue) -> list[_Planned]:
+    """What the generator writes for each action of the catalogue that has a table."""
+    found = []
+    for _, category, info in catalogue.tabled():
+        spec = info.spec
+        assert spec is not None
+        # A standalone action ("|notify,...") stands as a stage of its own, named without a category.
+        home = None if catalogue.standalone.get(info.name) is info else category
+        label = info.name if home is None else f"{home}/{info.name}"
+        name = spec.builder_name or _camel(label)
+        rows = []
+        aliases = []
+        for pspec in spec.parameters:
+            kind = pspec.kind
+            enum = ENUMS.get((category, info.name, pspec.key))
+            if enum is not None and isinstance(kind, Choice) and tuple(e.value for e in enum) == kind.choices:
+                annotation, convert = enum.__name__, enum.__name__
+            elif isinstance(kind, Choice | IntegerChoice):
+                annotation, convert = name + _camel(pspec.keyword), None
+                values = ", ".join(_quote(c) if isinstance(c, str) else str(c) for c in kind.choices)
+                aliases.append((annotation, f"Literal[{values}]"))
+            else:
+                # Base64Name's typed value is the decoded name; a kind of the user's own takes its text.
+                annotation, convert = ("int" if isinstance(kind, Integer) else "str"), None
+            rows.append(_Row(pspec.keyword, pspec.key, annotation, convert, pspec.required, _row_doc(pspec)))
+        rows.sort(key=lambda row: not row.required)  # stable: the table's order within each
+        method = name if info.role is Role.PROCESS else _snake(name)
+        found.append(_Planned(name, method, home, info.name, label, info.role, spec.summary, tuple(rows), tuple(aliases)))
+    _check_names(found)
+    return found
+
+
+def _row_doc(pspec: ParamSpec) -> str:
+    notes = [f"``{pspec.key}``"]
+    if pspec.required:
+        notes.append("required")
+    if pspec.unit:
+        notes.append(pspec.unit)
+    if pspec.default is not None:
+        notes.append(f"default {pspec.default}")
+    omitted = f" Left out: {pspec.when_omitted}." if pspec.when_omitted and not pspec.required else ""
+    return f"``{pspec.keyword}`` ({', '.join(notes)}): {pspec.meaning}{omitted}"
+
+
+# What the generated source defines or imports besides the classes, and the names its
+# signatures and class bodies use: a class or keyword of the same name would hide one.
+_RESERVED = frozenset(
+    {"BuiltDirective", "Step", "StepType", "STEPS", "self", "int", "str", "None"}
+    | {"BitrateOption", "Catalogue", "ChainBase", "ClassVar", "Literal", "ProcessStep", "StepBase", "Union", "dataclass", "fills"}
+)
+
+
+def _check_names(steps: list[_Planned]) -> None:
+    """Each generated name is a public Python name, and no two are the same."""
+    top = [name for step in steps for name in (step.name, *(alias for alias, _ in step.aliases))]
+    methods = [step.method for step in steps if step.role is not Role.PROCESS]
+    for name in (*top, *methods, *(row.keyword for step in steps for row in step.rows)):
+        if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_"):
+            raise ValueError(f"{name!r} cannot name a builder class, method or keyword: give the table a builder_name or keyword")
+    taken = set(_RESERVED)
+    for name in (*top, *methods):
+        if name in taken:
+            raise ValueError(f"two builder names are {name!r}: give one of the tables another builder_name")
+        taken.add(name)
+    for step in steps:
+        # A keyword must not hide what the class already has (``mode``, ``text``, ``steps``...).
+        attributes = _attributes(ProcessStep) | set(methods) if step.role is Role.PROCESS else _attributes(StepBase)
+        keywords = [row.keyword for row in step.rows]
+        clash = next((k for k in keywords if keywords.count(k) > 1 or k in taken or k in attributes), None)
+        if clash is not None:
+            raise ValueError(f"{step.label}: the keyword {clash!r} is taken; give the row another keyword")
+
+
+def _attributes(cls: type) -> set[str]:
+    return {name for name in dir(cls) if not name.startswith("_")}
+
+
+def _docstring(text: str, indent: str) -> str:
+    body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    lines = []
+    for paragraph in body.split("\n\n"):
+        hanging = "  " if paragraph.startswith("- ") else ""
+        for item in paragraph.split("\n"):
+            lines.extend(textwrap.wrap(item, 100, subsequent_indent=hanging) or [""])
+        lines.append("")
+    lines.pop()
+    if len(lines) == 1:
+        return f'{indent}"""{lines[0]}"""\n'
+    return f'{indent}"""{lines[0]}\n' + "".join(f"{indent}{line}\n" if line else "\n" for line in lines[1:]) + f'{indent}"""\n'
+
+
+def _keywords_doc(step: _Planned) -> str:
+    return "\n".join(f"- {row.doc}" for row in step.rows)
+
+
+_BUILTIN_HEADER = '''\
+# Generated by `python -m oss_process.builder --write` from the tables of the built-in
+# catalogue: edit the tables, not this file (tests/test_builder.py holds it to them).
+"""The builder's classes for the tables of ``oss_process.tables.BUILTIN``: see
+:mod:`oss_process.builder`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as _field
+from typing import ClassVar, Literal, Union
+
+from ._build import BitrateOption, ChainBase, ProcessStep, StepBase, fills
+from ._build import Built as _Directive
+from .tables import BUILTIN as _CATALOGUE
+from .tables import Catalogue
+'''
+
+# The same source run for another catalogue: step_classes gives it these names.
+_RUN_HEADER = """\
+# Generated by oss_process._build.step_classes from the tables of a catalogue of its own.
+from __future__ import annotations
+"""
+
+
+def source(catalogue: Catalogue) -> str:
+    """The Python source of a catalogue's builder classes: the text of
+    :mod:`oss_process._steps` for the built-in catalogue."""
+    steps = _plan(catalogue)
+    if not steps:
+        raise ValueError(f"{catalogue!r} has no table: the builder has nothing to build")
+    out = [_BUILTIN_HEADER if catalogue is BUILTIN else _RUN_HEADER]
+    aliases = [alias for step in steps for alias in step.aliases]
+    public = ["STEPS", *sorted(["BuiltDirective", "Step", "StepType", *(step.name for step in steps), *(name for name, _ in aliases)])]
+    out.append("\n__all__ = [\n" + "".join(f"    {_quote(name)},\n" for name in public) + "]\n")
+    if aliases:
+        out.append("\n" + "".join(f"{name} = {literal}\n" for name, literal in aliases))
+    out.append("\n\nclass BuiltDirective(_Directive):\n")
+    out.append(_docstring("A valid directive made with the builder, with a method for each step that may follow it.", "    "))
+    out.append("\n    __slots__ = ()\n\n    CATALOGUE: ClassVar[Catalogue] = _CATALOGUE\n")
+    for step in steps:
+        if step.role is Role.PROCESS:
+            continue
+        parameters = ", ".join(f"{row.keyword}: {row.annotation}" + ("" if row.required else " | None = None") for row in step.rows)
+        arguments = ", ".join(f"{row.keyword}={row.keyword}" for row in step.rows)
+        out.append(f"\n    def {step.method}(self, *, {parameters}) -> BuiltDirective:\n")
+        out.append(_docstring(f"Append ``{step.label}``: {step.summary}\n\n{_keywords_doc(step)}", "        "))
+        out.append(f"        return _Chain((*self.steps, {step.name}({arguments})))\n")
+    for step in steps:
+        process = step.role is Role.PROCESS
+        out.append("\n\n")
+        out.append(f"@dataclass(frozen=True, kw_only=True{', eq=False' if process else ''}, repr=False)\n")
+        out.append(f"class {step.name}({'ProcessStep, BuiltDirective' if process else 'StepBase'}):\n")
+        tail = (
+            "A directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result."
+            if process
+            else f"Added by :meth:`BuiltDirective.{step.method}`."
+        )
+        out.append(_docstring(f"``{step.label}``: {step.summary} {tail}\n\n{_keywords_doc(step)}", "    "))
+        out.append("\n    CATALOGUE = _CATALOGUE\n")
+        out.append(f"    ACTION = ({_quote(step.category) if step.category is not None else 'None'}, {_quote(step.action)})\n")
+        out.append(f"    METHOD = {_quote(step.method)}\n\n")
+        for row in step.rows:
+            metadata = f"fills({_quote(row.key)}{', ' + row.convert if row.convert else ''})"
+            if row.required:
+                out.append(f"    {row.keyword}: {row.annotation} = _field(metadata={metadata})\n")
+            else:
+                out.append(f"    {row.keyword}: {row.annotation} | None = _field(default=None, metadata={metadata})\n")
+    out.append("\n\n@dataclass(frozen=True, eq=False, repr=False)\nclass _Chain(ChainBase, BuiltDirective):\n")
+    out.append(_docstring("Several steps: what the chaining methods of :class:`BuiltDirective` return.", "    "))
+    names = ", ".join(step.name for step in steps)
+    out.append("\n\n#: One action of a built directive, and the classes of the actions.\n")
+    out.append(f"Step = Union[{names}]  # noqa: UP007  # an alias evaluated at run time, not an annotation\n")
+    out.append(f"StepType = Union[{', '.join(f'type[{step.name}]' for step in steps)}]  # noqa: UP007\n")
+    out.append(f"STEPS: tuple[StepType, ...] = ({names}{',' if len(steps) == 1 else ''})\n")
+    return "".join(out)
+
+
+_serial = itertools.count()
+
+
+def _run(catalogue: Catalogue) -> ModuleType:
+    """Run the generated source for ``catalogue`` as a module of its own: registered in
+    ``sys.modules`` (dataclasses, ``get_type_hints`` and pickle look classes up there) and
+    its source in :mod:`linecache`, so that tracebacks and ``inspect`` show its lines."""
+    text = source(catalogue)
+    number = next(_serial)
+    module = ModuleType(f"oss_process._steps_{number}", f"The builder's classes for {catalogue!r}.")
+    module.__file__ = f"<oss_process generated {number}: builder classes of {catalogue!r}>"
+    linecache.cache[module.__file__] = (len(text), None, text.splitlines(keepends=True), module.__file__)
+    from . import _steps
+
+    vars(module).update(
+        dataclass=dataclass,
+        _field=dataclasses.field,
+        ClassVar=ClassVar,
+        Literal=Literal,
+        Union=Union,
+        BitrateOption=BitrateOption,
+        ChainBase=ChainBase,
+        ProcessStep=ProcessStep,
+        StepBase=StepBase,
+        fills=fills,
+        Catalogue=Catalogue,
+        # Every directive is a BuiltDirective; this catalogue's chaining methods override those it shares.
+        _Directive=_steps.BuiltDirective,
+        _CATALOGUE=catalogue,
+    )
+    sys.modules[module.__name__] = module
+    exec(compile(text, module.__file__, "exec"), vars(module))  # source written by this module from the tables
+    return module
+
+
+# The classes of each catalogue, made once and kept like an imported module.
+_MADE: dict[Catalogue, StepClasses] = {}
+_MAKING = threading.Lock()
+
+
+def step_classes(catalogue: Catalogue) -> StepClasses:
+    """The builder classes of ``catalogue``: the checked-in ones for the built-in catalogue,
+    made from the same generated source for any other, on first use."""
+    found = _MADE.get(catalogue)
+    if found is not None:
+        return found
+    with _MAKING:
+        found = _MADE.get(catalogue)
+        if found is None:
+            if catalogue is BUILTIN:
+                from . import _steps as module
+            else:
+                module = _run(catalogue)
+            found = _MADE[catalogue] = _classes(vars(module))
+    return found
+
+
+def _classes(namespace: Mapping[str, object]) -> StepClasses:
+    steps = cast("tuple[type[StepBase], ...]", namespace["STEPS"])
+    labels = [step.ACTION[1] if step.ACTION[0] is None else "/".join(cast("tuple[str, str]", step.ACTION)) for step in steps]
+    covered = " and ".join(filter(None, [", ".join(labels[:-1]), *labels[-1:]])) or "none"
+    return StepClasses(namespace, {step.info(): step for step in steps}, cast("type[ChainBase]", namespace["_Chain"]), covered)
