@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from ._build import BitrateOption, UnsupportedDirectiveError, source, step_classes
-from ._build import _kwargs as _kwargs  # for oss_process.strategies until it uses the public API
 from ._steps import *  # noqa: F403  # every generated class and type is public here
 from ._steps import AudioConvertBitDepth as BitDepth
 from ._steps import AudioConvertFormat as AudioFormat

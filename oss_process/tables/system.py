@@ -31,5 +31,6 @@ SAVEAS = ActionSpec(
 NOTIFY = ActionSpec(
     summary="Send a message to a Simple Message Queue (formerly MNS) topic when the job ends (asynchronous only).",
     reference="https://www.alibabacloud.com/help/en/oss/user-guide/message-notification",
+    builder_name="Notify",
     parameters=(ParamSpec("topic", Base64Name(TopicName()), "The message-queue topic, URL-safe Base64.", required=True),),
 )
