@@ -33,7 +33,7 @@ from oss_process._grammar import TABLE_FILE, grammar_path
 from oss_process._syntax import scan
 from oss_process.diagnostics import Diagnostic
 from oss_process.printer import print_canonical
-from oss_process.strategies import audio_directives, grammar_strings
+from oss_process.strategies import directives, grammar_strings
 from oss_process.tables import BUILTIN, Mode
 from tests.property.settings import PROPERTY
 
@@ -69,9 +69,9 @@ def mutated(draw: st.DrawFn, base: st.SearchStrategy[str]) -> str:
 
 INPUTS = st.one_of(
     grammar_strings(),
-    audio_directives(),
+    directives(),
     mutated(grammar_strings()),
-    mutated(audio_directives()),
+    mutated(directives()),
     st.text(ALPHABET, max_size=40),
 )
 
@@ -238,7 +238,7 @@ def test_the_fast_path_last_used_takes_only_its_own_shape() -> None:
 
 
 @PROPERTY
-@given(st.lists(audio_directives(), min_size=1, max_size=3), st.sampled_from([None, Mode.SYNC, Mode.ASYNC]))
+@given(st.lists(directives(), min_size=1, max_size=3), st.sampled_from([None, Mode.SYNC, Mode.ASYNC]))
 def test_the_fast_path_serves_every_directive_that_is_clean_as_written(texts: list[str], mode: Mode | None) -> None:
     for text in texts:
         canonical = full(text, mode).canonical
