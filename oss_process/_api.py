@@ -11,7 +11,7 @@ from .ast import Directive, Span
 from .diagnostics import Diagnostic
 from .errors import ArgumentError, InvalidDirectiveError, ParseError
 from .source import Source
-from .tables import Catalogue, Mode
+from .tables import BUILTIN, Catalogue, Mode
 from .validation import ModeLike, Result, coerce_catalogue, coerce_mode, coerce_source
 
 __all__ = ["CACHE_SIZE", "canonicalize", "check", "lint", "parse"]
@@ -34,15 +34,28 @@ def parse(text: str) -> Directive:
     return to_ast(raw, len(text))
 
 
+_seen = _accel.seen
+
+
 def verdict(text: str, mode: ModeLike = None, source: Source | None = None, catalogue: Catalogue | None = None) -> _accel.Verdict:
+    """The speed layer's verdict; a directive seen before costs one dict lookup."""
     if not isinstance(text, str):
         _require_str(text)
     if mode is not None and mode.__class__ is not Mode:
         mode = coerce_mode(mode)
-    tables = coerce_catalogue(catalogue)
+    if catalogue is None:
+        catalogue = BUILTIN
+    elif catalogue.__class__ is not Catalogue:
+        catalogue = coerce_catalogue(catalogue)
+    if source is not None and not isinstance(source, Source):
+        coerce_source(source, catalogue)  # raises
+    key = (text, mode, source, catalogue)
+    found = _seen(key)
+    if found is not None:
+        return found  # type: ignore[return-value]
     if source is not None:
-        coerce_source(source, tables)
-    return _accel.verdict(text, mode, source, tables)
+        catalogue.check_source(source)
+    return _accel.decide(text, mode, source, catalogue, key)
 
 
 def lint(text: str, *, mode: ModeLike = None, source: Source | None = None, catalogue: Catalogue | None = None) -> list[Diagnostic]:

@@ -16,6 +16,7 @@ reference pipeline on generated valid and mutated input.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import NamedTuple
 
 from .._grammar import terminal_patterns
@@ -28,7 +29,7 @@ from .cache import CACHE, CACHE_SIZE
 from .fast import FastPath, compile_fast
 from .plan import Plan, compile_plan, render_program, run_plan
 
-__all__ = ["CACHED_LENGTH", "CACHE_SIZE", "FAST_PATH_AFTER", "Verdict", "verdict"]
+__all__ = ["CACHED_LENGTH", "CACHE_SIZE", "FAST_PATH_AFTER", "Verdict", "decide", "seen", "verdict"]
 
 #: Only inputs of at most this many characters are cached: memory stays under ~10 MB.
 CACHED_LENGTH = 2048
@@ -45,6 +46,8 @@ class Verdict(NamedTuple):
 
 
 _CLEAN: tuple[Diagnostic, ...] = ()
+# A Verdict without NamedTuple's __new__ in Python: the fast path makes one per directive.
+_clean_verdict = partial(tuple.__new__, Verdict)
 
 # A directive's shape is its text with every value cut out after its key's "_"; the
 # grammar lets any VALUE stand in any value slot, so texts of one shape share their
@@ -61,14 +64,17 @@ def shape_of(text: str) -> str | None:
     return shape
 
 
+_last_fast = CACHE.last_fast
+
+
 def _fast(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict | None:
     """The verdict from the fast path of the text's shape, when nothing at all would be
     reported; else None. The fast path used last (per mode and catalogue) is tried
     first: a directive shaped like the one before needs no shape of its own."""
     if len(text) > MAX_LENGTH:
         return None
-    last_key = (mode, catalogue)
-    fast: FastPath | None = CACHE.last_fast.get(last_key)  # type: ignore[assignment]
+    last: tuple[Catalogue, FastPath] | None = _last_fast.get(mode)  # type: ignore[assignment]
+    fast = last[1] if last is not None and last[0] is catalogue else None
     found = fast.match(text) if fast is not None else None
     if found is None:
         shape = shape_of(text)
@@ -79,9 +85,9 @@ def _fast(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
         found = fast.match(text)  # type: ignore[union-attr]
         if found is None:
             return None
-        CACHE.last_fast.put(last_key, fast)
+        _last_fast.put(mode, (catalogue, fast))
     canonical = fast.run(found.groups(), source)  # type: ignore[union-attr]
-    return None if canonical is None else Verdict(canonical, _CLEAN, True)
+    return None if canonical is None else _clean_verdict((canonical, _CLEAN, True))
 
 
 def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict:
@@ -106,20 +112,31 @@ def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
     return Verdict(None if failed else render_program(plan.program, outcome.canonicals), tuple(outcome.diagnostics), True)
 
 
-def _verdict(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict:
+_verdicts = CACHE.verdicts
+_drop_oldest = _verdicts.popitem
+#: The verdict cached for (text, mode, source, catalogue), or None.
+seen = _verdicts.get
+
+
+def decide(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue, key: object = None) -> Verdict:
+    """The verdict on a text not in the cache (``seen``), remembered under ``key`` (the
+    arguments as a tuple, if the caller has it); the arguments are already checked."""
     try:
-        return _fast(text, mode, source, catalogue) or _full(text, mode, source, catalogue)
+        found = _fast(text, mode, source, catalogue) or _full(text, mode, source, catalogue)
     except Exception as error:  # noqa: BLE001 - the gateway promise: lint never raises
         message = f"internal error ({type(error).__name__}: {error}); please report it with this directive"
-        return Verdict(None, (Diagnostic("E999", message[:300], Span(0, len(text))),), True)
+        found = Verdict(None, (Diagnostic("E999", message[:300], Span(0, len(text))),), True)
+    if len(text) <= CACHED_LENGTH:
+        if len(_verdicts) >= CACHE_SIZE:
+            try:  # noqa: SIM105 - on every new text once full: no context manager's cost
+                _drop_oldest(False)
+            except KeyError:  # another thread emptied it meanwhile
+                pass
+        _verdicts[key or (text, mode, source, catalogue)] = found
+    return found
 
 
 def verdict(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict:
-    """The verdict on ``text``; the arguments are already checked."""
-    if len(text) > CACHED_LENGTH:
-        return _verdict(text, mode, source, catalogue)
-    key = (text, mode, source, catalogue)
-    found = CACHE.verdicts.get(key)
-    if found is None:
-        found = CACHE.verdicts.put(key, _verdict(text, mode, source, catalogue))
-    return found  # type: ignore[return-value]
+    """The verdict on ``text``, from the cache or decided; the arguments are already checked."""
+    found: Verdict | None = seen((text, mode, source, catalogue))  # type: ignore[assignment]
+    return found if found is not None else decide(text, mode, source, catalogue)

@@ -9,6 +9,7 @@ name the catalogue wherever the answer depends on the tables, so catalogues neve
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Generic, TypeVar
 
 __all__ = ["CACHE", "CACHE_SIZE", "Bounded", "Cache"]
@@ -20,8 +21,12 @@ V = TypeVar("V")
 CACHE_SIZE = 4096
 
 
-class Bounded(dict[K, V], Generic[K, V]):
-    """A dict of at most ``limit`` entries; ``put`` drops the oldest when it is full."""
+class Bounded(OrderedDict[K, V], Generic[K, V]):
+    """A dict of at most ``limit`` entries; ``put`` drops the oldest when it is full.
+
+    An ``OrderedDict``: dropping its first entry costs the same however many went before
+    (a plain dict's first entry is found past the holes its deleted ones leave).
+    """
 
     __slots__ = ("limit",)
 
@@ -32,8 +37,8 @@ class Bounded(dict[K, V], Generic[K, V]):
     def put(self, key: K, value: V) -> V:
         if len(self) >= self.limit:
             try:  # noqa: SIM105 - on every put once full: no context manager's cost
-                del self[next(iter(self))]
-            except (KeyError, RuntimeError, StopIteration):  # another thread changed it meanwhile
+                self.popitem(last=False)
+            except KeyError:  # another thread emptied it meanwhile
                 pass
         self[key] = value
         return value
@@ -55,7 +60,7 @@ class Cache:
         self.rules: Bounded[object, object] = Bounded(4096)
         #: parser state stack -> the terminals it accepts (syntax errors).
         self.accepts: Bounded[object, object] = Bounded(1024)
-        #: (mode, catalogue) -> the fast path that served the last directive.
+        #: mode -> (catalogue, the fast path that served the last directive in it).
         self.last_fast: Bounded[object, object] = Bounded(16)
 
     def clear(self) -> None:
