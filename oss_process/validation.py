@@ -506,28 +506,47 @@ def check_values(directive: Directive, shape: Structure, source: Source | None) 
         values[index] = result.value
 
     for check in shape.checks:
-        known = {key: v for key, i in check.keys.items() if (v := values[i]) is not None}
-
-        def emit(code: str, message: str, key: str | None, hint: str | None = None, check: ActionCheck = check) -> None:
-            span = locate(AT_ACTION, check.action_index) if key is None else locate(AT_PARAM, check.keys[key])
-            diagnostics.append(Diagnostic(code, message, span, hint))
 
         def valid_for_parameter(key: str, value: Value, spec: ActionSpec = check.spec) -> bool:
             return spec.by_key[key].kind.check(str(value)).value is not None
 
-        context = RuleContext(known, check.keys, source, emit, valid_for_parameter)
-        for rule in check.rules:
-            rule.check(context)
+        run_rules(check, values, source, locate, valid_for_parameter, diagnostics)
+    diagnostics.extend(variable_diagnostics(shape, values, [p.key for p in params], locate))
+    diagnostics.sort(key=diagnostic_order)
+    return diagnostics, values
 
+
+def run_rules(
+    check: ActionCheck,
+    values: Sequence[Value | None],
+    source: Source | None,
+    locate: Callable[[int, int], Span],
+    valid_for_parameter: Callable[[str, Value], bool],
+    diagnostics: list[Diagnostic],
+) -> None:
+    """Run an action's value rules on the parameters' typed values; add what they report."""
+    known = {key: v for key, i in check.keys.items() if (v := values[i]) is not None}
+
+    def emit(code: str, message: str, key: str | None, hint: str | None = None) -> None:
+        span = locate(AT_ACTION, check.action_index) if key is None else locate(AT_PARAM, check.keys[key])
+        diagnostics.append(Diagnostic(code, message, span, hint))
+
+    context = RuleContext(known, check.keys, source, emit, valid_for_parameter)
+    for rule in check.rules:
+        rule.check(context)
+
+
+def variable_diagnostics(
+    shape: Structure, values: Sequence[Value | None], keys: Sequence[str | None], locate: Callable[[int, int], Span]
+) -> list[Diagnostic]:
+    """W309 for each per-operation variable a name uses that the action before it does not set."""
+    found = []
     for where in shape.templated:
         value = values[where.parameter]
         if isinstance(value, str) and "{" in value:
             for variable in unset_variables(value, where.variables):
-                diagnostics.append(
-                    unset_variable_diagnostic(params[where.parameter].key, variable, where, locate(AT_VALUE, where.parameter))
-                )
-    diagnostics.sort(key=diagnostic_order)
-    return diagnostics, values
+                found.append(unset_variable_diagnostic(keys[where.parameter], variable, where, locate(AT_VALUE, where.parameter)))
+    return found
 
 
 def diagnostic_order(diagnostic: Diagnostic) -> tuple[int, str]:

@@ -24,7 +24,6 @@ from ..validation import (
     AT_ACTION_NAME,
     AT_CATEGORY,
     AT_KEY,
-    AT_PARAM,
     AT_PIPE,
     AT_STAGE,
     AT_VALUE,
@@ -32,10 +31,10 @@ from ..validation import (
     Structure,
     Templated,
     diagnostic_order,
+    run_rules,
     search_for_unset,
     structure,
-    unset_variable_diagnostic,
-    unset_variables,
+    variable_diagnostics,
 )
 from .cache import CACHE
 
@@ -232,23 +231,7 @@ def run_plan(raw: RawDirective, plan: Plan, source: Source | None) -> Outcome:
         values[index] = result.value
 
     for rule_check in plan.rule_checks:
-        check = rule_check.check
-        known = {key: v for key, i in check.keys.items() if (v := values[i]) is not None}
-
-        def emit(code: str, message: str, key: str | None, hint: str | None = None, check: ActionCheck = check) -> None:
-            span = locate(AT_ACTION, check.action_index) if key is None else locate(AT_PARAM, check.keys[key])
-            diagnostics.append(Diagnostic(code, message, span, hint))
-
-        context = RuleContext(known, check.keys, source, emit, rule_check.valid_for_parameter)
-        for rule in check.rules:
-            rule.check(context)
-
-    for where in shape.templated:
-        value = values[where.parameter]
-        if isinstance(value, str) and "{" in value:
-            for variable in unset_variables(value, where.variables):
-                diagnostics.append(
-                    unset_variable_diagnostic(params[where.parameter][0], variable, where, locate(AT_VALUE, where.parameter))
-                )
+        run_rules(rule_check.check, values, source, locate, rule_check.valid_for_parameter, diagnostics)
+    diagnostics.extend(variable_diagnostics(shape, values, [key for key, _, _, _ in params], locate))
     diagnostics.sort(key=diagnostic_order)
     return Outcome(diagnostics, canonicals)
