@@ -49,10 +49,13 @@ def verdict(text: str, mode: ModeLike = None, source: Source | None = None, cata
         catalogue = coerce_catalogue(catalogue)
     if source is not None and not isinstance(source, Source):
         coerce_source(source, catalogue)  # raises
-    key = (text, mode, source, catalogue)
-    found = _seen(key)
-    if found is not None:
-        return found  # type: ignore[return-value]
+    if len(text) > _accel.CACHED_LENGTH:  # not cached: hashing a long text costs more than it saves
+        key = None
+    else:
+        key = (text, mode, source, catalogue)
+        found = _seen(key)
+        if found is not None:
+            return found  # type: ignore[return-value]
     if source is not None:
         catalogue.check_source(source)
     return _accel.decide(text, mode, source, catalogue, key)

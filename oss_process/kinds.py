@@ -80,7 +80,7 @@ def _short(text: str) -> str:
 
 # More significant digits than this is out of every range, decided without converting:
 # int() refuses strings of over 4300 digits, and long conversions cost quadratic time.
-_MAX_DIGITS = 19
+MAX_DIGITS = 19
 
 
 class Integer(NamedTuple):
@@ -97,7 +97,7 @@ class Integer(NamedTuple):
         if not (digits.isascii() and digits.isdigit()):
             return None, text, (_not_integer(text),)
         stripped = digits.lstrip("0") or "0"
-        if len(stripped) > _MAX_DIGITS:
+        if len(stripped) > MAX_DIGITS:
             return None, text, (Problem("E206", f"{_short(text)} ({len(stripped)} digits) is out of range: {self.describe()}"),)
         canonical = ("-" if negative and stripped != "0" else "") + stripped
         if canonical != text:
@@ -106,7 +106,7 @@ class Integer(NamedTuple):
 
     def check(self, text: str) -> Checked:
         # The common spelling first: plain ASCII digits, no leading zero, short enough.
-        if text.isdigit() and text.isascii() and (text[0] != "0" or text == "0") and len(text) <= _MAX_DIGITS:
+        if text.isdigit() and text.isascii() and (text[0] != "0" or text == "0") and len(text) <= MAX_DIGITS:
             plain = int(text)
             if self.minimum <= plain <= self.maximum:
                 return Checked(plain, text, ())

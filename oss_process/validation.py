@@ -511,7 +511,8 @@ def check_values(directive: Directive, shape: Structure, source: Source | None) 
             return spec.by_key[key].kind.check(str(value)).value is not None
 
         run_rules(check, values, source, locate, valid_for_parameter, diagnostics)
-    diagnostics.extend(variable_diagnostics(shape, values, [p.key for p in params], locate))
+    if shape.templated:
+        diagnostics.extend(variable_diagnostics(shape, values, [p.key for p in params], locate))
     diagnostics.sort(key=diagnostic_order)
     return diagnostics, values
 

@@ -17,7 +17,7 @@ from oss_process._accel.cache import CACHE
 from oss_process.builder import step_class
 from oss_process.cli.decoding import examine
 from oss_process.cli.explain import explanation, explanation_text
-from oss_process.kinds import Choice, Integer
+from oss_process.kinds import Choice, Integer, IntegerChoice
 from oss_process.rules import Exclusive, FailsBelowSource
 from oss_process.source import Source, SourceField
 from oss_process.tables import BUILTIN, SYNC_ONLY, ActionInfo, ActionSpec, Catalogue, ParamSpec
@@ -225,3 +225,22 @@ def test_explain_reads_the_made_up_table() -> None:
     # The built-in catalogue knows nothing of it.
     model, diagnostics = explanation(examine(b"paint/tint,c_red"), None)
     assert [d.code for d in diagnostics] == ["E100"]
+
+
+def test_the_speed_layer_agrees_with_the_reference_on_integers_longer_than_any_check_converts() -> None:
+    wide = ActionSpec(
+        "Wide integers (made up).",
+        (
+            ParamSpec("n", Integer(0, 10**30), "A huge count.", required=True),
+            ParamSpec("k", IntegerChoice((-1, 10**25)), "A choice with a sign and a long one."),
+        ),
+    )
+    mine = BUILTIN.with_actions("paint", [ActionInfo("wide", SYNC_ONLY, spec=wide)])
+    texts = [f"paint/wide,n_{'9' * digits}" for digits in (1, 5, 19, 20, 25, 31)] + ["paint/wide,n_1,k_-1", f"paint/wide,n_1,k_1{'0' * 25}"]
+    for _ in range(_accel.FAST_PATH_AFTER + 2):
+        for text in texts:
+            CACHE.verdicts.clear()
+            reference = _pipeline.run(text, None, None, mine)
+            assert [d.code for d in oss_process.lint(text, catalogue=mine)] == [d.code for d in reference.diagnostics], text
+    assert [d.code for d in oss_process.lint(f"paint/wide,n_{'9' * 25}", catalogue=mine)] == ["E206"]
+    assert oss_process.lint("paint/wide,n_1,k_-1", catalogue=mine) == []

@@ -113,7 +113,6 @@ def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
 
 
 _verdicts = CACHE.verdicts
-_drop_oldest = _verdicts.popitem
 #: The verdict cached for (text, mode, source, catalogue), or None.
 seen = _verdicts.get
 
@@ -127,12 +126,7 @@ def decide(text: str, mode: Mode | None, source: Source | None, catalogue: Catal
         message = f"internal error ({type(error).__name__}: {error}); please report it with this directive"
         found = Verdict(None, (Diagnostic("E999", message[:300], Span(0, len(text))),), True)
     if len(text) <= CACHED_LENGTH:
-        if len(_verdicts) >= CACHE_SIZE:
-            try:  # noqa: SIM105 - on every new text once full: no context manager's cost
-                _drop_oldest(False)
-            except KeyError:  # another thread emptied it meanwhile
-                pass
-        _verdicts[key or (text, mode, source, catalogue)] = found
+        _verdicts.put(key or (text, mode, source, catalogue), found)
     return found
 
 

@@ -232,6 +232,7 @@ def run_plan(raw: RawDirective, plan: Plan, source: Source | None) -> Outcome:
 
     for rule_check in plan.rule_checks:
         run_rules(rule_check.check, values, source, locate, rule_check.valid_for_parameter, diagnostics)
-    diagnostics.extend(variable_diagnostics(shape, values, [key for key, _, _, _ in params], locate))
+    if shape.templated:
+        diagnostics.extend(variable_diagnostics(shape, values, [key for key, _, _, _ in params], locate))
     diagnostics.sort(key=diagnostic_order)
     return Outcome(diagnostics, canonicals)

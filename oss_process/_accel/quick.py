@@ -77,10 +77,12 @@ def lexical(kind: Kind) -> str:
     """A regular expression (no groups) matched by every text ``kind.check`` finds clean
     as written; each text it matches is a VALUE of the grammar."""
     if isinstance(kind, Integer):
-        # No sign and no leading zero: no table has a negative minimum (tests hold this to check).
-        return f"0|[1-9][0-9]{{0,{len(str(kind.maximum)) - 1}}}"
+        # No sign and no leading zero: no table has a negative minimum (tests hold this to
+        # check); never more digits than check converts.
+        return f"0|[1-9][0-9]{{0,{min(len(str(kind.maximum)), kinds.MAX_DIGITS) - 1}}}"
     if isinstance(kind, IntegerChoice):
-        return _covering(map(str, kind.choices))
+        spellings = [str(choice) for choice in kind.choices if len(str(abs(choice))) <= kinds.MAX_DIGITS]
+        return _covering(spellings) if spellings else "(?!)"
     if isinstance(kind, Choice):
         return _covering(kind.choices)
     if isinstance(kind, Base64Name):
