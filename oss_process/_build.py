@@ -18,12 +18,13 @@ import re
 import sys
 import textwrap
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, TypeVar, Union, cast
 
+from ._accel.cache import CACHE
 from .ast import Action, Directive, Parameter, Stage, Value
 from .diagnostics import Diagnostic
 from .errors import ArgumentError, DirectiveError, InvalidDirectiveError
@@ -373,6 +374,7 @@ class StepClasses(NamedTuple):
     by_info: Mapping[ActionInfo, type[StepBase]]
     chain: type[ChainBase]
     covered: str  # the labels, for messages
+    module_name: str | None = None  # in sys.modules, for a catalogue other than the built-in one
 
 
 class _Row(NamedTuple):
@@ -615,33 +617,50 @@ def _run(catalogue: Catalogue) -> ModuleType:
     )
     sys.modules[module.__name__] = module
     exec(compile(text, module.__file__, "exec"), vars(module))  # source written by this module from the tables
+    # A chaining method of the built-in catalogue that this one has no table for says so,
+    # instead of building a step of the built-in catalogue.
+    own = module.BuiltDirective
+    for name, member in vars(_steps.BuiltDirective).items():
+        if callable(member) and not name.startswith("_") and name not in vars(own):
+            setattr(own, name, _no_such_step(name, catalogue))
     return module
 
 
-# The classes of each catalogue, made once and kept like an imported module.
-_MADE: dict[Catalogue, StepClasses] = {}
+def _no_such_step(method: str, catalogue: Catalogue) -> Callable[..., Any]:
+    def missing(self: object, **keywords: object) -> Any:
+        raise UnsupportedDirectiveError((), "", f".{method}(): {catalogue!r} has no table for the step it adds")
+
+    missing.__name__ = method
+    return missing
+
+
+# The classes of each catalogue, made once and kept like an imported module (a bounded
+# region of the one cache; the built-in catalogue's are the checked-in module).
+_MADE = CACHE.builders
 _MAKING = threading.Lock()
 
 
 def step_classes(catalogue: Catalogue) -> StepClasses:
     """The builder classes of ``catalogue``: the checked-in ones for the built-in catalogue,
     made from the same generated source for any other, on first use."""
-    found = _MADE.get(catalogue)
+    found: StepClasses | None = _MADE.get(catalogue)  # type: ignore[assignment]
     if found is not None:
         return found
     with _MAKING:
-        found = _MADE.get(catalogue)
+        found = _MADE.get(catalogue)  # type: ignore[assignment]
         if found is None:
             if catalogue is BUILTIN:
                 from . import _steps as module
             else:
                 module = _run(catalogue)
-            found = _MADE[catalogue] = _classes(vars(module))
+            found = _classes(vars(module), module.__name__ if catalogue is not BUILTIN else None)
+            _MADE.put(catalogue, found)
     return found
 
 
-def _classes(namespace: Mapping[str, object]) -> StepClasses:
+def _classes(namespace: Mapping[str, object], module_name: str | None) -> StepClasses:
     steps = cast("tuple[type[StepBase], ...]", namespace["STEPS"])
     labels = [step.ACTION[1] if step.ACTION[0] is None else "/".join(cast("tuple[str, str]", step.ACTION)) for step in steps]
     covered = " and ".join(filter(None, [", ".join(labels[:-1]), *labels[-1:]])) or "none"
-    return StepClasses(namespace, {step.info(): step for step in steps}, cast("type[ChainBase]", namespace["_Chain"]), covered)
+    chain = cast("type[ChainBase]", namespace["_Chain"])
+    return StepClasses(namespace, {step.info(): step for step in steps}, chain, covered, module_name)

@@ -77,4 +77,16 @@ def test_clearing_the_cache_empties_every_region() -> None:
     oss_process.lint("audio/convert, f_aac")
     assert any(CACHE.sizes().values())
     CACHE.clear()
-    assert not any(CACHE.sizes().values())
+    # Generated sources and builders stay: objects in use still refer to them.
+    assert not any(size for name, size in CACHE.sizes().items() if name not in ("sources", "builders"))
+
+
+def test_generated_sources_leave_linecache_with_their_region() -> None:
+    before = set(linecache.cache)
+    quicks = [compile_quick(Integer(0, n)) for n in range(1, CACHE.sources.limit + 50)]
+    added = set(linecache.cache) - before
+    assert len(added) <= CACHE.sources.limit
+    # The newest are still shown; the oldest were forgotten.
+    assert quicks[-1].__code__.co_filename in linecache.cache
+    assert quicks[0].__code__.co_filename not in linecache.cache
+    assert quicks[0]("1") == 1  # a forgotten source does not stop the function

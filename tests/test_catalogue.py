@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from types import MappingProxyType
 
 import pytest
 from hypothesis import given
@@ -14,13 +15,13 @@ from hypothesis import strategies as st
 import oss_process
 from oss_process import _accel, _pipeline, strategies
 from oss_process._accel.cache import CACHE
-from oss_process.builder import step_class
+from oss_process.builder import UnsupportedDirectiveError, step_class
 from oss_process.cli.decoding import examine
 from oss_process.cli.explain import explanation, explanation_text
 from oss_process.kinds import Choice, Integer, IntegerChoice
 from oss_process.rules import Exclusive, FailsBelowSource
 from oss_process.source import Source, SourceField
-from oss_process.tables import BUILTIN, SYNC_ONLY, ActionInfo, ActionSpec, Catalogue, ParamSpec
+from oss_process.tables import BUILTIN, SYNC_ONLY, ActionInfo, ActionSpec, Catalogue, CategoryInfo, ParamSpec
 from tests.property.settings import per_table
 
 PROPERTY_PER_TABLE = per_table()
@@ -244,3 +245,12 @@ def test_the_speed_layer_agrees_with_the_reference_on_integers_longer_than_any_c
             assert [d.code for d in oss_process.lint(text, catalogue=mine)] == [d.code for d in reference.diagnostics], text
     assert [d.code for d in oss_process.lint(f"paint/wide,n_{'9' * 25}", catalogue=mine)] == ["E206"]
     assert oss_process.lint("paint/wide,n_1,k_-1", catalogue=mine) == []
+
+
+def test_a_catalogue_without_a_save_step_has_no_save_as() -> None:
+    alone = Catalogue([CategoryInfo("paint", "Made-up painting.", MappingProxyType({"tint": ActionInfo("tint", SYNC_ONLY, spec=TINT)}))])
+    tint = step_class("paint", "tint", catalogue=alone)
+    built = tint(colour="red")
+    assert str(built) == "paint/tint,c_red"
+    with pytest.raises(UnsupportedDirectiveError, match=r"\.save_as\(\): .* has no table for the step it adds"):
+        built.save_as(object="out")

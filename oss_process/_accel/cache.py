@@ -9,7 +9,10 @@ name the catalogue wherever the answer depends on the tables, so catalogues neve
 
 from __future__ import annotations
 
+import linecache
+import sys
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 __all__ = ["CACHE", "CACHE_SIZE", "Bounded", "Cache"]
@@ -28,18 +31,23 @@ class Bounded(OrderedDict[K, V], Generic[K, V]):
     (a plain dict's first entry is found past the holes its deleted ones leave).
     """
 
-    __slots__ = ("limit",)
+    __slots__ = ("forget", "limit")
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, forget: Callable[[K, V], object] | None = None) -> None:
         super().__init__()
         self.limit = limit
+        #: Called with each entry dropped to make room, to release what it holds elsewhere.
+        self.forget = forget
 
     def put(self, key: K, value: V) -> V:
         if len(self) >= self.limit:
-            try:  # noqa: SIM105 - on every put once full: no context manager's cost
-                self.popitem(last=False)
+            try:
+                dropped = self.popitem(last=False)
             except KeyError:  # another thread emptied it meanwhile
                 pass
+            else:
+                if self.forget is not None:
+                    self.forget(*dropped)
         self[key] = value
         return value
 
@@ -47,7 +55,7 @@ class Bounded(OrderedDict[K, V], Generic[K, V]):
 class Cache:
     """Every memo of the speed layer; :meth:`clear` empties them all."""
 
-    __slots__ = ("accepts", "last_fast", "plans", "rules", "values", "verdicts")
+    __slots__ = ("accepts", "builders", "last_fast", "plans", "rules", "sources", "values", "verdicts")
 
     def __init__(self) -> None:
         #: (text, mode, source, catalogue) -> the verdict; texts up to CACHED_LENGTH only.
@@ -62,13 +70,30 @@ class Cache:
         self.accepts: Bounded[object, object] = Bounded(1024)
         #: mode -> (catalogue, the fast path that served the last directive in it).
         self.last_fast: Bounded[object, object] = Bounded(16)
+        #: file name -> None: the generated sources linecache shows (more than plans hold).
+        self.sources: Bounded[str, None] = Bounded(1024, _forget_source)
+        #: catalogue -> the builder's classes generated for it (a module in sys.modules).
+        self.builders: Bounded[object, object] = Bounded(64, _forget_module)
 
     def clear(self) -> None:
+        """Empty every region but the generated sources and builders, which objects in use
+        still refer to (they are bounded all the same)."""
         for region in (self.verdicts, self.plans, self.values, self.rules, self.accepts, self.last_fast):
             region.clear()
 
     def sizes(self) -> dict[str, int]:
         return {name: len(getattr(self, name)) for name in self.__slots__}
+
+
+def _forget_source(filename: str, _: None) -> None:
+    linecache.cache.pop(filename, None)
+
+
+def _forget_module(_: object, classes: object) -> None:
+    name = getattr(classes, "module_name", None)
+    if isinstance(name, str):
+        module = sys.modules.pop(name, None)
+        linecache.cache.pop(getattr(module, "__file__", None) or "", None)
 
 
 CACHE = Cache()

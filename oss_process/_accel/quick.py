@@ -20,6 +20,7 @@ from .. import kinds
 from .._grammar import terminal_patterns
 from ..ast import Value
 from ..kinds import Base64Name, BucketName, Choice, Integer, IntegerChoice, Kind, NameRule, ObjectName, TopicName
+from .cache import CACHE
 
 __all__ = ["Namespace", "compile_quick", "define", "lexical", "quick_source"]
 
@@ -58,6 +59,7 @@ def define(signature: str, body: str, namespace: Namespace, about: str) -> Calla
     source = f"# {about}\ndef {signature}:\n" + "".join(f"    {line}\n" for line in body.splitlines())
     filename = f"<oss_process generated {next(_serial)}: {about}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    CACHE.sources.put(filename, None)
     scope: dict[str, object] = dict(namespace.values)
     exec(compile(source, filename, "exec"), scope)  # source built by this package from the tables
     function = scope[signature.partition("(")[0]]
