@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
+from ._frozen import Frozen
 from .errors import ArgumentError
 
 __all__ = ["Source", "SourceAudio", "SourceField"]
@@ -30,7 +31,7 @@ class SourceField(NamedTuple):
     unit: str | None = None
 
 
-class Source:
+class Source(Frozen):
     """Known facts about the source object, by field name: ``Source(width=1920)``.
 
     Immutable, hashable and comparable: two sources with the same facts are equal. A
@@ -38,6 +39,9 @@ class Source:
     """
 
     __slots__ = ("_facts", "_hash")
+
+    _facts: Mapping[str, int]
+    _hash: int
 
     def __init__(self, **facts: int | None) -> None:
         known: dict[str, int] = {}
@@ -47,8 +51,8 @@ class Source:
             if type(value) is not int or value <= 0:
                 raise ArgumentError((), message=f"{type(self).__name__}.{name} must be a positive int or None, not {value!r}")
             known[name] = value
-        self._facts: Mapping[str, int] = MappingProxyType(dict(sorted(known.items())))
-        self._hash = hash(tuple(self._facts.items()))
+        object.__setattr__(self, "_facts", MappingProxyType(dict(sorted(known.items()))))
+        object.__setattr__(self, "_hash", hash(tuple(self._facts.items())))
 
     @property
     def facts(self) -> Mapping[str, int]:
@@ -85,6 +89,9 @@ class SourceAudio(Source):
     """The source audio: the original, compatible spelling of :class:`Source`."""
 
     __slots__ = ()
+
+    #: Its fields, in the order of its arguments.
+    FIELDS: ClassVar[tuple[str, ...]] = ("sample_rate", "channels", "bitrate")
 
     def __init__(self, sample_rate: int | None = None, channels: int | None = None, bitrate: int | None = None) -> None:
         super().__init__(sample_rate=sample_rate, channels=channels, bitrate=bitrate)

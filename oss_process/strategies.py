@@ -93,7 +93,7 @@ from .ast import Action, Directive, Parameter, Stage, Value
 from .builder import BuiltDirective
 from .kinds import Base64Name, BucketName, Choice, Integer, IntegerChoice, ObjectName, TopicName
 from .rules import AllowedPerChoice, Exclusive, FailsBelowSource, Needs, OnlyWith, RuleContext
-from .source import Source
+from .source import Source, SourceAudio
 from .tables import BUILTIN, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
 from .tables.variables import ALL as ALL_VARIABLES
 from .tables.variables import PUBLIC
@@ -673,7 +673,7 @@ def _break_per_choice(rule: AllowedPerChoice, step: _Step) -> Mapping[str, Break
             step.drop(rule.key)
             step.forced.add(rule.key)  # stays out
             change = f"{rule.key} omitted, {rule.selector}_{choice}, source {rule.source_field} {value}"
-            return change, Source(**{rule.source_field: value})
+            return change, _source(**{rule.source_field: value})
 
         found["E212"] = from_source
     return found
@@ -707,7 +707,7 @@ def _break_below_source(rule: FailsBelowSource, step: _Step) -> Mapping[str, Bre
         assert isinstance(target, int)
         step.put(rule.key, target, force=True)
         step.put_text(rule.when[0], rule.when[1], force=True)
-        source = Source(**{rule.source_field: draw(st.integers(1, target - 1))})
+        source = _source(**{rule.source_field: draw(st.integers(1, target - 1))})
         return f"{rule.when[0]}_{rule.when[1]} with a source {rule.source_field} below {rule.key}", source
 
     return {"E215": spoil}
@@ -717,6 +717,11 @@ register_rule(FailsBelowSource, RuleExamples(violations=_break_below_source))
 
 
 # --- The catalogue: which steps a directive of a table has -----------------------------
+
+
+def _source(**facts: int) -> Source:
+    """A source of these facts: a ``SourceAudio`` when they are all about audio, as before."""
+    return SourceAudio(**facts) if set(facts) <= set(SourceAudio.FIELDS) else Source(**facts)
 
 
 def _label(category: str | None, name: str) -> str:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple, Protocol
 
+from ._frozen import Frozen
 from ._suggest import did_you_mean
 from ._syntax import from_ast, to_ast
 from .ast import Action, Directive, Parameter, Span, Stage, Value
@@ -36,12 +37,17 @@ __all__ = ["ModeLike", "Result", "SourceAudio", "Validation", "validate"]
 ModeLike = Mode | str | None
 
 
-class Result:
+class Result(Frozen):
     """What checking a text gave: the tree with typed values (None when the text did not
     parse: the diagnostics say why), every diagnostic, and the canonical text when there
     is no error. The one result object of the pipeline: ``oss_process.check`` returns it."""
 
     __slots__ = ("_directive", "canonical", "diagnostics", "text")
+
+    _directive: Directive | None
+    diagnostics: tuple[Diagnostic, ...]
+    canonical: str | None
+    text: str | None
 
     def __init__(
         self,
@@ -50,10 +56,10 @@ class Result:
         canonical: str | None = None,
         text: str | None = None,
     ) -> None:
-        self._directive = directive
-        self.diagnostics = diagnostics
-        self.canonical = canonical
-        self.text = text
+        object.__setattr__(self, "_directive", directive)
+        object.__setattr__(self, "diagnostics", diagnostics)
+        object.__setattr__(self, "canonical", canonical)
+        object.__setattr__(self, "text", text)
 
     @property
     def directive(self) -> Directive | None:
@@ -72,14 +78,15 @@ class Result:
         """True when there is no error (warnings allowed)."""
         return not any(d.is_error for d in self.diagnostics)
 
+    # The canonical text and the input follow from the tree and the tables: compared by
+    # what was found, as the frozen dataclass Validation once was.
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Result):
             return NotImplemented
-        mine = (self._directive, self.diagnostics, self.canonical, self.text)
-        return mine == (other._directive, other.diagnostics, other.canonical, other.text)
+        return (self._directive, self.diagnostics) == (other._directive, other.diagnostics)
 
     def __hash__(self) -> int:
-        return hash((self._directive, self.diagnostics, self.canonical))
+        return hash((self._directive, self.diagnostics))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._directive!r}, {self.diagnostics!r}, canonical={self.canonical!r})"

@@ -254,3 +254,24 @@ def test_a_catalogue_without_a_save_step_has_no_save_as() -> None:
     assert str(built) == "paint/tint,c_red"
     with pytest.raises(UnsupportedDirectiveError, match=r"\.save_as\(\): .* has no table for the step it adds"):
         built.save_as(object="out")
+
+
+def test_tables_catalogues_sources_and_results_are_values() -> None:
+    info = BUILTIN.lookup("audio", "convert")
+    assert info is not None
+    assert info.spec is not None
+    result = oss_process.validate(oss_process.parse("audio/convert,f_aac"))
+    for thing, name in [
+        (info, "modes"),
+        (info.spec, "parameters"),
+        (info.spec.parameters[0], "default"),
+        (BUILTIN, "categories"),
+        (Source(width=1), "_facts"),
+        (result, "diagnostics"),
+    ]:
+        with pytest.raises(AttributeError, match="is immutable"):
+            setattr(thing, name, None)
+        with pytest.raises(AttributeError, match="is immutable"):
+            delattr(thing, name)
+    # Equal by what was found, as the frozen dataclass it was.
+    assert result == oss_process.Validation(result.directive, ())

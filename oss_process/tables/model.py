@@ -7,6 +7,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
+from .._frozen import Frozen
 from ..errors import ArgumentError
 from ..source import Source, SourceField
 
@@ -56,7 +57,7 @@ class Role(Enum):
     NOTIFY = "notify"  # announces completion (notify)
 
 
-class ParamSpec:
+class ParamSpec(Frozen):
     """One row of a parameter table, as the OSS documentation states it.
 
     ``keyword`` is the row's name in the builder (``AudioConvert(start_ms=...)`` fills
@@ -64,6 +65,17 @@ class ParamSpec:
     """
 
     __slots__ = ("default", "key", "keyword", "kind", "meaning", "required", "unit", "when_omitted")
+
+    key: str
+    kind: Kind
+    meaning: str
+    keyword: str
+    unit: str | None
+    required: bool
+    #: The documented default, spelled canonically; a parameter equal to it is not printed.
+    default: str | None
+    #: What leaving the parameter out means, in words.
+    when_omitted: str | None
 
     def __init__(
         self,
@@ -77,22 +89,22 @@ class ParamSpec:
         default: str | None = None,
         when_omitted: str | None = None,
     ) -> None:
-        self.key = key
-        self.kind = kind
-        self.meaning = meaning
-        self.keyword = keyword or key
-        self.unit = unit
-        self.required = required
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "meaning", meaning)
+        object.__setattr__(self, "keyword", keyword or key)
+        object.__setattr__(self, "unit", unit)
+        object.__setattr__(self, "required", required)
         #: The documented default, spelled canonically; a parameter equal to it is not printed.
-        self.default = default
+        object.__setattr__(self, "default", default)
         #: What leaving the parameter out means, in words.
-        self.when_omitted = when_omitted
+        object.__setattr__(self, "when_omitted", when_omitted)
 
     def __repr__(self) -> str:
         return f"ParamSpec({self.key!r}, {self.kind!r})"
 
 
-class ActionSpec:
+class ActionSpec(Frozen):
     """The table of one action: its parameters in documented (and canonical) order.
 
     ``builder_name`` names the action's builder class (default: the camel-cased label,
@@ -100,6 +112,16 @@ class ActionSpec:
     """
 
     __slots__ = ("builder_name", "by_key", "order", "output_variables", "parameters", "reference", "rules", "summary")
+
+    summary: str
+    parameters: tuple[ParamSpec, ...]
+    rules: tuple[Rule, ...]
+    #: Per-operation template variables ({autoext}, ...) this action's output defines.
+    output_variables: frozenset[str] | None
+    reference: str
+    builder_name: str | None
+    by_key: Mapping[str, ParamSpec]
+    order: Mapping[str, int]
 
     def __init__(
         self,
@@ -111,21 +133,21 @@ class ActionSpec:
         *,
         builder_name: str | None = None,
     ) -> None:
-        self.summary = summary
-        self.parameters = parameters
-        self.rules = rules
+        object.__setattr__(self, "summary", summary)
+        object.__setattr__(self, "parameters", parameters)
+        object.__setattr__(self, "rules", rules)
         #: Per-operation template variables ({autoext}, ...) this action's output defines.
-        self.output_variables = output_variables
-        self.reference = reference
-        self.builder_name = builder_name
-        self.by_key: Mapping[str, ParamSpec] = MappingProxyType({p.key: p for p in parameters})
-        self.order: Mapping[str, int] = MappingProxyType({p.key: i for i, p in enumerate(parameters)})
+        object.__setattr__(self, "output_variables", output_variables)
+        object.__setattr__(self, "reference", reference)
+        object.__setattr__(self, "builder_name", builder_name)
+        object.__setattr__(self, "by_key", MappingProxyType({p.key: p for p in parameters}))
+        object.__setattr__(self, "order", MappingProxyType({p.key: i for i, p in enumerate(parameters)}))
 
     def __repr__(self) -> str:
         return f"ActionSpec({self.summary!r})"
 
 
-class ActionInfo:
+class ActionInfo(Frozen):
     """What the catalogue knows of an action, with or without a parameter table.
 
     ``spec`` is the table, or where to import it from (``"module:NAME"``, relative to
@@ -135,11 +157,16 @@ class ActionInfo:
 
     __slots__ = ("_spec", "modes", "name", "role")
 
+    name: str
+    modes: frozenset[Mode]
+    role: Role
+    _spec: ActionSpec | str | None
+
     def __init__(self, name: str, modes: frozenset[Mode] = BOTH, role: Role = Role.PROCESS, spec: ActionSpec | str | None = None) -> None:
-        self.name = name
-        self.modes = modes
-        self.role = role
-        self._spec = spec
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "modes", modes)
+        object.__setattr__(self, "role", role)
+        object.__setattr__(self, "_spec", spec)
 
     @property
     def has_table(self) -> bool:
@@ -156,7 +183,7 @@ class ActionInfo:
             spec = getattr(import_module(module, __package__), attribute)
             if not isinstance(spec, ActionSpec):
                 raise TypeError(f"{self._spec} is not an ActionSpec")
-            self._spec = spec
+            object.__setattr__(self, "_spec", spec)
         return spec
 
     def __repr__(self) -> str:
@@ -180,7 +207,7 @@ def _label(category: str | None, name: str) -> str:
     return name if category is None else f"{category}/{name}"
 
 
-class Catalogue:
+class Catalogue(Frozen):
     """Every category and action a check knows, their modes and roles, their tables, and
     the facts about the source their rules may read.
 
@@ -194,6 +221,11 @@ class Catalogue:
 
     __slots__ = ("categories", "source_fields", "standalone")
 
+    categories: Mapping[str, CategoryInfo]
+    #: Actions that may stand as a stage of their own, without a category ("|notify,...").
+    standalone: Mapping[str, ActionInfo]
+    source_fields: Mapping[str, SourceField]
+
     def __init__(
         self,
         categories: Iterable[CategoryInfo],
@@ -201,10 +233,10 @@ class Catalogue:
         standalone: Iterable[ActionInfo] = (),
         source_fields: Iterable[SourceField] = (),
     ) -> None:
-        self.categories: Mapping[str, CategoryInfo] = MappingProxyType({c.name: c for c in categories})
+        object.__setattr__(self, "categories", MappingProxyType({c.name: c for c in categories}))
         #: Actions that may stand as a stage of their own, without a category ("|notify,...").
-        self.standalone: Mapping[str, ActionInfo] = MappingProxyType({a.name: a for a in standalone})
-        self.source_fields: Mapping[str, SourceField] = MappingProxyType({f.name: f for f in source_fields})
+        object.__setattr__(self, "standalone", MappingProxyType({a.name: a for a in standalone}))
+        object.__setattr__(self, "source_fields", MappingProxyType({f.name: f for f in source_fields}))
 
     def lookup(self, category: str | None, action: str) -> ActionInfo | None:
         """The entry of ``category/action`` (category None: a standalone stage)."""
