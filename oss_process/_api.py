@@ -7,8 +7,8 @@ from . import _accel
 from ._accel.cache import CACHE_SIZE
 from ._pipeline import run, syntax
 from ._syntax import to_ast
-from .ast import Directive, Span
-from .diagnostics import Diagnostic
+from .ast import Directive
+from .diagnostics import Diagnostic, internal_error
 from .errors import ArgumentError, InvalidDirectiveError, ParseError
 from .source import Source
 from .tables import BUILTIN, Catalogue, Mode
@@ -90,5 +90,4 @@ def check(text: str, *, mode: ModeLike = None, source: Source | None = None, cat
     try:
         return run(text, coerce_mode(mode), known, tables)
     except Exception as error:  # noqa: BLE001 - as lint: never raises for a str
-        message = f"internal error ({type(error).__name__}: {error}); please report it with this directive"
-        return Result(None, (Diagnostic("E999", message[:300], Span(0, len(text))),), None, text)
+        return Result(None, (internal_error(error, text),), None, text)

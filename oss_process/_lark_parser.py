@@ -19,7 +19,6 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ._accel.cache import CACHE
@@ -355,8 +354,16 @@ def _before(text: str, pos: int) -> str:
     return f" after {word!r}" if (" " < word[-1] <= "~") else f" after {_describe(word[-1])}"
 
 
-@lru_cache(maxsize=256)
 def _words(expected: frozenset[str]) -> str:
+    """The expected terminals in words; remembered in the one cache, by the set."""
+    key = ("words", expected)
+    found: str | None = CACHE.accepts.get(key)  # type: ignore[assignment]
+    if found is None:
+        found = CACHE.accepts.put(key, _phrase(expected))  # type: ignore[assignment]
+    return found  # type: ignore[return-value]
+
+
+def _phrase(expected: frozenset[str]) -> str:
     if {"KEY", "BARE"} <= expected:
         expected = (expected - {"KEY", "BARE"}) | {"PARAMETER"}
     phrases = sorted({_EXPECTED_WORDS.get(name, name) for name in expected}, key=lambda w: (w.startswith("the end"), w))

@@ -10,7 +10,7 @@ to build than frozen dataclasses, and all that validation and printing need.
 
 The scanner accepts exactly the language of ``grammar/oss_process.lark``: it composes
 the grammar's own terminal patterns into one regular expression, and
-``tests/test_differential.py`` holds it to Lark's verdict and tree on generated input.
+``tests/property/test_differential.py`` holds it to Lark's verdict and tree on generated input.
 """
 
 from __future__ import annotations

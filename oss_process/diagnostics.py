@@ -145,6 +145,12 @@ class Diagnostic(Generic[_Place]):
         return render(self, text)
 
 
+def internal_error(error: BaseException, text: str) -> Diagnostic:
+    """E999: what a bug inside the library becomes, so that linting never raises."""
+    message = f"internal error ({type(error).__name__}: {error}); please report it with this directive"
+    return Diagnostic("E999", message[:300], Span(0, len(text)))
+
+
 class OffsetMap(NamedTuple):
     """Where the offsets of a directive fall in the line it was taken from.
 

@@ -131,7 +131,7 @@ class RequestVerdict:
             return bool(self.diagnostics)
         return not self.ok
 
-    # Parsed lazily: a tree costs ten times a (cached) lint, and most callers want a yes or no.
+    # Parsed lazily: a tree costs far more than a (cached) lint, and most callers want a yes or no.
     @cached_property
     def directive(self) -> Directive | None:
         """The syntax tree of the directive; None without one or on a syntax error."""
@@ -363,7 +363,7 @@ def _second(found: ProcessParameter) -> AnyDiagnostic:
 
 # sys/saveas as an action of a sys stage: "sys/" and maybe other actions, then "saveas"
 # ending the action name. Values hold no "/" or "|", so this finds what the parser would,
-# in a tenth of the time, and also in a directive that does not parse.
+# without a parse, and also in a directive that does not parse.
 _SAVEAS = re.compile(r"(?:^|\|)sys/(?:[^|/]*/)*?(saveas)(?=[,/|]|$)")
 _ACTION_END = re.compile(r"[/|]")
 

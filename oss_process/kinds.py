@@ -27,8 +27,10 @@ __all__ = [
     "NameRule",
     "ObjectName",
     "Problem",
+    "Templates",
     "TopicName",
     "template_variables",
+    "templated",
 ]
 
 
@@ -269,7 +271,7 @@ def template_variables(name: str) -> tuple[list[str], str | None]:
     return found, None
 
 
-class _Templated:
+class Templates:
     """Checks the {variables} of a name against the documented ones."""
 
     __slots__ = ("fine", "prefixes", "shortest", "variables")
@@ -311,7 +313,7 @@ _BUCKET_CHARS = re.compile(r"[a-z0-9-]*").fullmatch
 class BucketName(NamedTuple):
     """3-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit."""
 
-    templates: _Templated
+    templates: Templates
 
     @property
     def allows_templates(self) -> bool:
@@ -343,7 +345,7 @@ class BucketName(NamedTuple):
 class ObjectName(NamedTuple):
     """UTF-8, 1-1023 bytes, not starting with '/' or '\\'."""
 
-    templates: _Templated
+    templates: Templates
 
     @property
     def allows_templates(self) -> bool:
@@ -422,5 +424,7 @@ class TopicName(NamedTuple):
         ]
 
 
-def templated(variables: Mapping[str, str], prefixes: tuple[str, ...], shortest: Mapping[str, int]) -> _Templated:
-    return _Templated(variables, prefixes, shortest)
+def templated(variables: Mapping[str, str], prefixes: tuple[str, ...], shortest: Mapping[str, int]) -> Templates:
+    """The template variables a ``BucketName`` or ``ObjectName`` may use: the documented
+    ones are ``oss_process.tables.variables`` (``ALL``, ``PREFIXES``, ``SHORTEST``)."""
+    return Templates(variables, prefixes, shortest)

@@ -39,6 +39,10 @@ def unparse(directive: Directive) -> str:
 def print_canonical(directive: Directive, *, catalogue: Catalogue | None = None) -> str:
     """The canonical string of a directive. Meant for valid directives; for an invalid one
     it normalises what it can and keeps the rest as written (``canonicalize`` raises)."""
+    if catalogue is not None and not isinstance(catalogue, Catalogue):
+        from .errors import ArgumentError
+
+        raise ArgumentError((), message=f"catalogue must be a Catalogue or None, not {type(catalogue).__name__}")
     tables = catalogue if catalogue is not None else BUILTIN
     out: list[str] = []
     after_save = False

@@ -210,7 +210,7 @@ def _label(category: str | None, name: str) -> str:
     return name if category is None else f"{category}/{name}"
 
 
-_MODE_WORDS = {Mode.SYNC: "synchronous processing (x-oss-process)", Mode.ASYNC: "asynchronous processing (x-oss-async-process)"}
+_MODE_WORDS = {mode: f"{'a' if mode is Mode.ASYNC else ''}synchronous processing ({mode.parameter})" for mode in Mode}
 
 # (stage index, action index in stage, category, name, catalogue entry), every action
 _Flat = list[tuple[int, int, str | None, str, ActionInfo | None]]

@@ -21,8 +21,7 @@ from typing import NamedTuple
 
 from .._grammar import terminal_patterns
 from .._pipeline import syntax
-from ..ast import Span
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, internal_error
 from ..source import Source
 from ..tables import MAX_LENGTH, Catalogue, Mode
 from .cache import CACHE, CACHE_SIZE
@@ -31,11 +30,12 @@ from .plan import Plan, compile_plan, render_program, run_plan
 
 __all__ = ["CACHED_LENGTH", "CACHE_SIZE", "FAST_PATH_AFTER", "Verdict", "decide", "seen", "verdict"]
 
-#: Only inputs of at most this many characters are cached: memory stays under ~10 MB.
+#: Only inputs of at most this many characters are cached: the cache's memory stays bounded
+#: however long the inputs (README, Reliability).
 CACHED_LENGTH = 2048
 
 #: A shape's first directives take the plan's full path this many times; the next makes
-#: its fast path (which costs some 30 full runs: a shape earns one by recurring).
+#: its fast path (which costs far more than a full run: a shape earns one by recurring).
 FAST_PATH_AFTER = 16
 
 
@@ -123,8 +123,7 @@ def decide(text: str, mode: Mode | None, source: Source | None, catalogue: Catal
     try:
         found = _fast(text, mode, source, catalogue) or _full(text, mode, source, catalogue)
     except Exception as error:  # noqa: BLE001 - the gateway promise: lint never raises
-        message = f"internal error ({type(error).__name__}: {error}); please report it with this directive"
-        found = Verdict(None, (Diagnostic("E999", message[:300], Span(0, len(text))),), True)
+        found = Verdict(None, (internal_error(error, text),), True)
     if len(text) <= CACHED_LENGTH:
         _verdicts.put(key or (text, mode, source, catalogue), found)
     return found

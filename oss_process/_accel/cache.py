@@ -66,7 +66,7 @@ class Cache:
         self.values: Bounded[object, object] = Bounded(8192)
         #: (action check, values read[, source]) -> whether its rules report nothing.
         self.rules: Bounded[object, object] = Bounded(4096)
-        #: parser state stack -> the terminals it accepts (syntax errors).
+        #: parser state stack -> the terminals it accepts, and those terminals in words (syntax errors).
         self.accepts: Bounded[object, object] = Bounded(1024)
         #: mode -> (catalogue, the fast path that served the last directive in it).
         self.last_fast: Bounded[object, object] = Bounded(16)

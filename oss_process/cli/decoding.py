@@ -15,7 +15,7 @@ __all__ = ["Entry", "examine", "percent_decode"]
 
 # The form fields a directive is sent in; the name says the mode. A leading '?' allows
 # the query-string form.
-_FORM_FIELD = re.compile(r"\??(x-oss-async-process|x-oss-process)=")
+_FORM_FIELD = re.compile(r"\??(" + "|".join(sorted((re.escape(m.parameter) for m in Mode), key=len, reverse=True)) + ")=")
 _PERCENT_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 
 # Characters of an over-long line kept to show where the limit falls.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from oss_process import Diagnostic, Mode, Span, canonicalize, lint
+from oss_process import Diagnostic, Mode, canonicalize, lint
+from oss_process.diagnostics import internal_error
 
 __all__ = ["canonical", "safe_lint", "verdict"]
 
@@ -15,8 +16,7 @@ def safe_lint(text: str, mode: Mode | None) -> list[Diagnostic]:
     try:
         return lint(text, mode=mode)
     except Exception as error:  # noqa: BLE001 - one line's trouble must not end the batch
-        message = f"internal error ({type(error).__name__}: {error}); please report it with this directive"
-        return [Diagnostic("E999", message[:300], Span(0, len(text)))]
+        return [internal_error(error, text)]
 
 
 def canonical(text: str, mode: Mode | None, failed: bool) -> str | None:

@@ -6,18 +6,11 @@ the grammar, the fast paths): ``PROPERTY_EXAMPLES`` examples each.
 
 The properties that run once per table of the catalogue (valid directives, trees,
 spellings, canonical texts, near misses) take :func:`per_table`, so that their cost grows
-with the number of tables: one table costs the same whatever the catalogue. Each table gets
-``EXAMPLES_PER_TABLE`` examples per property, and its near misses code by code share one
-such budget (each code at least ``MIN_EXAMPLES``). Per table that is 5 properties of 50
-examples and about 24 codes of 2 examples: some 300 examples at about 8 ms each (a draw,
-a lint, a canonicalize), about 2.5 s. The built-in catalogue has 3 tables (about 8 s); at
-tenfold, 30 tables, about 75 s, and with the rest of the suite (about 90 s) under 3
-minutes, well under 5.
-
-The quick checks of the speed layer run once per distinct kind of the tables' rows
-(:func:`per_kind`): ``EXAMPLES_PER_KIND`` examples, about 0.15 s a kind and property
-here; even if every row of 30 tables had a kind of its own (150), about 45 s, and with
-the above still under 4 minutes.
+with the number of tables and one table costs the same whatever the catalogue: each table
+gets ``EXAMPLES_PER_TABLE`` examples per property, and its near misses, code by code,
+share one such budget (each code at least ``MIN_EXAMPLES``). The quick checks of the
+speed layer run once per distinct kind of the tables' rows (:func:`per_kind`). The
+README's Development section gives what this costs now and at ten times the tables.
 """
 
 from hypothesis import HealthCheck, settings
