@@ -83,7 +83,7 @@ def canonicalize(text: str, *, mode: ModeLike = None, source: Source | None = No
 def check(text: str, *, mode: ModeLike = None, source: Source | None = None, catalogue: Catalogue | None = None) -> Result:
     """Everything about ``text`` in one result: the typed tree (None on a syntax error),
     every diagnostic, and the canonical text (None when there is an error). Never raises
-    for a ``str``; the reference pipeline, without the speed layer's caches."""
+    for a ``str``. The reference pipeline: no verdict cache, plans or fast paths."""
     _require_str(text)
     tables = coerce_catalogue(catalogue)
     known = coerce_source(source, tables)

@@ -15,7 +15,6 @@ It runs in two phases, and nothing in either names an action: both walk the tabl
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple, Protocol
 
@@ -580,9 +579,3 @@ def with_values(directive: Directive, values: Sequence[Value | None]) -> Directi
         ),
         directive.span,
     )
-
-
-def search_for_unset(variables: frozenset[str]) -> Callable[[str], object] | None:
-    """A search for the per-operation variables not in ``variables`` (None: there are none)."""
-    unset = sorted(set(PER_OPERATION) - variables)
-    return re.compile("\\{(?:" + "|".join(unset) + ")\\}").search if unset else None

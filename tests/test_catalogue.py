@@ -194,6 +194,18 @@ def test_every_face_serves_a_made_up_action_with_no_other_change(data: st.DataOb
         built = method(**{info.spec.by_key[k].keyword: v for k, v in step.values.items()})
     assert str(built) == canonical
 
+    # explain reads the same table.
+    model, _ = explanation(examine(canonical.encode()), meaning.mode, MINE)
+    assert model["canonical"] == canonical
+    stages = model["stages"]
+    assert isinstance(stages, list)
+    tint_action = stages[0]["actions"][0]
+    assert (tint_action["label"], tint_action["checked"], tint_action["summary"]) == ("paint/tint", True, TINT.summary)
+    explained = {item["key"]: item["value"] for item in tint_action["parameters"] if item["given"]}
+    assert explained == {
+        key: value for key, value in values.items() if TINT.by_key[key].default is None or str(value) != TINT.by_key[key].default
+    }
+
     # The fast path, once the shape recurs, gives what the reference pipeline gives.
     for _ in range(_accel.FAST_PATH_AFTER + 1):
         CACHE.verdicts.clear()

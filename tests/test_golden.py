@@ -13,13 +13,14 @@ from typing import NamedTuple
 import pytest
 
 import oss_process
+from oss_process.tables import BUILTIN
 from tests.corpus import tabled_folders
 
 CORPUS = Path(__file__).parent / "corpus"
 DIRECTIVE_FOLDER = "_directive"  # findings about the whole directive, not one action
 SAME = "="  # in the canonical column: the input is already canonical
 NONE = "-"  # an empty codes or options column
-SOURCE_FIELDS = ("sample_rate", "channels", "bitrate")
+SOURCE_FIELDS = tuple(BUILTIN.source_fields)
 
 _ESCAPE = re.compile(r"\\(?:\{([^}]*)\}\*([0-9]+)|x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|([tn\\]))|\\")
 _SIMPLE = {"t": "\t", "n": "\n", "\\": "\\"}

@@ -1,9 +1,10 @@
 """The speed layer: the reference pipeline's verdicts, faster, and nothing else.
 
-:func:`verdict` gives what :func:`oss_process._pipeline.run` gives for a text (the
-diagnostics with their spans, and the canonical text), through, in order:
+A verdict is what :func:`oss_process._pipeline.run` gives for a text (the diagnostics
+with their spans, and the canonical text). ``oss_process._api`` asks, in order:
 
-1. the cache of verdicts (:mod:`.cache`, one object with one bounded policy);
+1. the cache of verdicts (:func:`seen`; :mod:`.cache`, one object with one bounded policy);
+   then :func:`decide`, which tries
 2. the fast path of the shape used last in this mode and catalogue, then of the text's
    own shape (:mod:`.fast`): a regular expression and a generated function;
 3. the plan of the text's shape (:mod:`.plan`): the reference validation's structure,
@@ -28,7 +29,7 @@ from .cache import CACHE, CACHE_SIZE
 from .fast import FastPath, compile_fast
 from .plan import Plan, compile_plan, render_program, run_plan
 
-__all__ = ["CACHED_LENGTH", "CACHE_SIZE", "FAST_PATH_AFTER", "Verdict", "decide", "seen", "verdict"]
+__all__ = ["CACHED_LENGTH", "CACHE_SIZE", "FAST_PATH_AFTER", "Verdict", "decide", "seen"]
 
 #: Only inputs of at most this many characters are cached: the cache's memory stays bounded
 #: however long the inputs (README, Reliability).
@@ -127,9 +128,3 @@ def decide(text: str, mode: Mode | None, source: Source | None, catalogue: Catal
     if len(text) <= CACHED_LENGTH:
         _verdicts.put(key or (text, mode, source, catalogue), found)
     return found
-
-
-def verdict(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict:
-    """The verdict on ``text``, from the cache or decided; the arguments are already checked."""
-    found: Verdict | None = seen((text, mode, source, catalogue))  # type: ignore[assignment]
-    return found if found is not None else decide(text, mode, source, catalogue)

@@ -9,6 +9,7 @@ table order. ``tests/property/test_differential.py`` holds it to the reference p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -19,6 +20,7 @@ from ..kinds import Checked
 from ..rules import RuleContext
 from ..source import Source
 from ..tables import Catalogue, Mode, ParamSpec, Role
+from ..tables.variables import PER_OPERATION
 from ..validation import (
     AT_ACTION,
     AT_ACTION_NAME,
@@ -32,7 +34,6 @@ from ..validation import (
     Templated,
     diagnostic_order,
     run_rules,
-    search_for_unset,
     structure,
     variable_diagnostics,
 )
@@ -42,6 +43,12 @@ __all__ = ["Outcome", "Plan", "RuleCheck", "check_value", "compile_plan", "rende
 
 # A print program: literal text, or (parameter index, text before it, default to drop).
 PrintItem = str | tuple[int, str, str | None]
+
+
+def search_for_unset(variables: frozenset[str]) -> Callable[[str], object] | None:
+    """A search for the per-operation variables not in ``variables`` (None: there are none)."""
+    unset = sorted(set(PER_OPERATION) - variables)
+    return re.compile("\\{(?:" + "|".join(unset) + ")\\}").search if unset else None
 
 
 def check_value(row: ParamSpec, text: str) -> Checked:
