@@ -26,6 +26,7 @@ from urllib.parse import quote, unquote_to_bytes
 
 from . import MAX_LENGTH, Diagnostic, Directive, DirectiveError, Mode, Span, canonicalize, lint, parse
 from .diagnostics import CODES, render
+from .tables import Catalogue
 
 __all__ = [
     "ASYNC_PARAMETER",
@@ -101,6 +102,7 @@ class RequestVerdict:
     mode: Mode | None
     diagnostics: tuple[AnyDiagnostic, ...]
     others: tuple[ProcessParameter, ...] = ()
+    catalogue: Catalogue | None = None  # what the directive was checked against (None: the built-in one)
 
     @property
     def text(self) -> str | None:
@@ -149,7 +151,7 @@ class RequestVerdict:
         if self.parameter is None or any(d.is_error and d.code not in GATEWAY_CODES for d in self.diagnostics):
             return None
         try:
-            return canonicalize(self.parameter.text, mode=self.mode)
+            return canonicalize(self.parameter.text, mode=self.mode, catalogue=self.catalogue)
         except DirectiveError:
             return None
 
@@ -240,6 +242,7 @@ def check_request(
     *,
     mode: ModeOption = "auto",
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    catalogue: Catalogue | None = None,
 ) -> RequestVerdict | None:
     """Find and check the process parameter of a request as OSS would; None without one.
 
@@ -249,7 +252,8 @@ def check_request(
     SDKs send it or form-encoded as ali-oss does. Values are percent-decoded as OSS reads
     them; a "+" stays a "+" (so the core names the standard-Base64 mistake, E013) except in
     an ``application/x-www-form-urlencoded`` body, where it means a space. A body longer
-    than ``max_body_bytes`` is not parsed (G006).
+    than ``max_body_bytes`` is not parsed (G006). ``catalogue`` holds the tables the
+    directive is checked against (the built-in ones by default).
     """
     method = method.upper()
     if method not in GUARDED_METHODS or not mentions_process(query):
@@ -285,8 +289,8 @@ def check_request(
     lint_mode = Mode.from_parameter(effective.name) if mode == "auto" else None if mode is None else Mode(mode)
     if method != "POST":
         findings.extend(_saveas_in_get(effective.text))
-    diagnostics: tuple[AnyDiagnostic, ...] = (*findings, *lint(effective.text, mode=lint_mode))
-    return RequestVerdict(effective, lint_mode, diagnostics, tuple(others))
+    diagnostics: tuple[AnyDiagnostic, ...] = (*findings, *lint(effective.text, mode=lint_mode, catalogue=catalogue))
+    return RequestVerdict(effective, lint_mode, diagnostics, tuple(others), catalogue)
 
 
 def _from_post(

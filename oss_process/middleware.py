@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Generic, Literal, NamedTuple, T
 
 from . import gateway
 from .gateway import DEFAULT_MAX_BODY_BYTES, GUARDED_METHODS, ErrorResponse, ModeOption, Reject, RequestVerdict
+from .tables import Catalogue
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -59,6 +60,7 @@ class GuardOptions:
     on_verdict: VerdictHook | None = None
     rewrite: bool = False
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    catalogue: Catalogue | None = None  # the tables to check against; the built-in ones by default
 
     def __post_init__(self) -> None:
         if self.mode not in (None, "auto", "sync", "async"):
@@ -69,6 +71,8 @@ class GuardOptions:
             raise TypeError("on_verdict must be callable")
         if type(self.max_body_bytes) is not int or self.max_body_bytes < 0:
             raise ValueError(f"max_body_bytes must be a non-negative int, not {self.max_body_bytes!r}")
+        if self.catalogue is not None and not isinstance(self.catalogue, Catalogue):
+            raise TypeError(f"catalogue must be a Catalogue or None, not {type(self.catalogue).__name__}")
 
 
 class _Decision(NamedTuple):
@@ -100,7 +104,9 @@ def _decide(options: GuardOptions, verdict: RequestVerdict, query: bytes, body: 
 
 def _check(options: GuardOptions, method: str, query: bytes, body: bytes | None, content_type: str | None) -> RequestVerdict | None:
     # Looked up on the module at each call, so a test can make it fail.
-    return gateway.check_request(method, query, body, content_type, mode=options.mode, max_body_bytes=options.max_body_bytes)
+    return gateway.check_request(
+        method, query, body, content_type, mode=options.mode, max_body_bytes=options.max_body_bytes, catalogue=options.catalogue
+    )
 
 
 # --- ASGI -----------------------------------------------------------------------------------
@@ -121,9 +127,10 @@ class _Guard(Generic[App]):
         on_verdict: VerdictHook | None = None,
         rewrite: bool = False,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        catalogue: Catalogue | None = None,
     ) -> None:
         self.app = app
-        self.options = GuardOptions(mode, reject, on_verdict, rewrite, max_body_bytes)
+        self.options = GuardOptions(mode, reject, on_verdict, rewrite, max_body_bytes, catalogue)
 
 
 class ASGIMiddleware(_Guard[ASGIApp]):

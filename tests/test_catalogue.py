@@ -287,3 +287,19 @@ def test_tables_catalogues_sources_and_results_are_values() -> None:
             delattr(thing, name)
     # Equal by what was found, as the frozen dataclass it was.
     assert result == oss_process.Validation(result.directive, ())
+
+
+def test_the_gateway_checks_against_a_catalogue_of_its_own() -> None:
+    from oss_process.gateway import check_request
+    from oss_process.middleware import GuardOptions
+
+    verdict = check_request("GET", "x-oss-process=paint/tint,n_050,c_red", catalogue=MINE)
+    assert verdict is not None
+    assert verdict.codes == ("W208",)
+    assert verdict.canonical == "paint/tint,c_red"
+    builtin = check_request("GET", "x-oss-process=paint/tint,c_red")
+    assert builtin is not None
+    assert builtin.codes == ("E100",)
+    assert builtin.canonical is None
+    with pytest.raises(TypeError, match="catalogue must be a Catalogue"):
+        GuardOptions(catalogue={})  # type: ignore[arg-type]
