@@ -32,6 +32,7 @@ from oss_process.cli import explain as cli_explain
 from oss_process.cli import reading, verdicts
 from oss_process.tables import lookup
 from oss_process.tables.variables import PER_OPERATION, PUBLIC
+from tests.corpus import untabled
 from tests.helpers import b64
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -296,9 +297,17 @@ def test_json_is_one_document_with_a_summary(run: Runner) -> None:
 GITHUB = re.compile(r"::(error|warning) ((?:[a-zA-Z]+=[^,:]*,?)+)::(.*)")
 
 
-def test_github_annotations(run: Runner, tmp_path: Path) -> None:
-    path = tmp_path / "directives.txt"
-    path.write_text(f"# header\n{CLEAN}\n{SEED_SECOND}\nimage/resize,w_1\n")
+def unchecked_sync() -> str:
+    """A sync-only action without a parameter table, picked from the catalogue: lint takes
+    any parameters on it and warns W102 (not checked). Skips the test when none is left."""
+    entries = untabled(modes=frozenset({"sync"}))
+    if not entries:
+        pytest.skip("every sync-only action has a parameter table: none is left that lint reports as W102")
+    return entries[0].name
+
+
+def github_annotations(run: Runner, path: Path) -> list[tuple[str, dict[str, str], str]]:
+    """``lint --format github`` of the file: each line's (severity, properties, message)."""
     result = run("lint", "--format", "github", "--files", str(path))
     assert result.status == 1
     annotations = []
@@ -307,7 +316,13 @@ def test_github_annotations(run: Runner, tmp_path: Path) -> None:
         assert match is not None, line
         properties = dict(item.split("=", 1) for item in match.group(2).split(","))
         annotations.append((match.group(1), properties, match.group(3)))
-    (error, warning) = annotations
+    return annotations
+
+
+def test_github_annotations(run: Runner, tmp_path: Path) -> None:
+    path = tmp_path / "directives.txt"
+    path.write_text(f"# header\n{CLEAN}\n{SEED_SECOND}\n")
+    (error,) = github_annotations(run, path)
     at = SEED_SECOND.index(" ") + 1
     assert error[0] == "error"
     assert error[1] == {
@@ -319,6 +334,13 @@ def test_github_annotations(run: Runner, tmp_path: Path) -> None:
         "title": "E012 " + oss_process.CODES["E012"].title,
     }
     assert error[2] == "unexpected space after ','%0Ahint: remove it: a directive contains no whitespace"
+
+
+def test_github_annotations_escape_a_colon_in_the_title(run: Runner, tmp_path: Path) -> None:
+    path = tmp_path / "directives.txt"
+    path.write_text(f"# header\n{CLEAN}\n{SEED_SECOND}\n{unchecked_sync()},w_1\n")
+    (error, warning) = github_annotations(run, path)
+    assert (error[0], error[1]["line"]) == ("error", "3")
     # A title with ':' in it is escaped, as the workflow-command syntax requires.
     assert warning[0] == "warning"
     assert warning[1]["title"] == "W102 " + oss_process.CODES["W102"].title.replace(":", "%3A")
@@ -693,9 +715,9 @@ def test_explain_form_field_and_stdin(run: Runner) -> None:
 
 
 def test_explain_unchecked_and_unknown_actions(run: Runner) -> None:
-    model = json.loads(run("explain", "--format", "json", "image/resize,w_100|style/panda").out)
-    resize = model["stages"][0]["actions"][0]
-    assert (resize["known"], resize["checked"], resize["parameters"][0]["value"]) == (True, False, None)
+    model = json.loads(run("explain", "--format", "json", f"{unchecked_sync()},w_100|style/panda").out)
+    unchecked = model["stages"][0]["actions"][0]
+    assert (unchecked["known"], unchecked["checked"], unchecked["parameters"][0]["value"]) == (True, False, None)
     assert model["stages"][1]["category"] == "style"
     style = model["stages"][1]["actions"][0]
     assert (style["known"], style["open_ended"]) == (False, True)
