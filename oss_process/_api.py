@@ -35,6 +35,7 @@ def parse(text: str) -> Directive:
 
 
 _seen = _accel.seen
+_CACHED_LENGTH = _accel.CACHED_LENGTH
 
 
 def verdict(text: str, mode: ModeLike = None, source: Source | None = None, catalogue: Catalogue | None = None) -> _accel.Verdict:
@@ -49,7 +50,7 @@ def verdict(text: str, mode: ModeLike = None, source: Source | None = None, cata
         catalogue = coerce_catalogue(catalogue)
     if source is not None and not isinstance(source, Source):
         coerce_source(source, catalogue)  # raises
-    if len(text) > _accel.CACHED_LENGTH:  # not cached: hashing a long text costs more than it saves
+    if len(text) > _CACHED_LENGTH:  # not cached: hashing a long text costs more than it saves
         key = None
     else:
         key = (text, mode, source, catalogue)

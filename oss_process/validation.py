@@ -16,6 +16,7 @@ It runs in two phases, and nothing in either names an action: both walk the tabl
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import NamedTuple, Protocol
 
 from ._frozen import Frozen
@@ -538,9 +539,13 @@ def run_rules(
         span = locate(AT_ACTION, check.action_index) if key is None else locate(AT_PARAM, check.keys[key])
         diagnostics.append(Diagnostic(code, message, span, hint))
 
-    context = RuleContext(known, check.keys, source, emit, valid_for_parameter)
+    context = _new_context((known, check.keys, source, emit, valid_for_parameter))
     for rule in check.rules:
         rule.check(context)
+
+
+# A RuleContext without NamedTuple's __new__ in Python: one per action on every full check.
+_new_context = partial(tuple.__new__, RuleContext)
 
 
 def variable_diagnostics(

@@ -68,10 +68,18 @@ def shape_of(text: str) -> str | None:
 _last_fast = CACHE.last_fast
 
 
-def _fast(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict | None:
+class _Miss(NamedTuple):
+    """What a fast attempt that failed found on the way, for the full path."""
+
+    shape: str | None
+    plan: Plan | None
+
+
+def _try_fast(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict | _Miss | None:
     """The verdict from the fast path of the text's shape, when nothing at all would be
-    reported; else None. The fast path used last (per mode and catalogue) is tried
-    first: a directive shaped like the one before needs no shape of its own."""
+    reported; else None, or what it found of the shape and plan. The fast path used last
+    (per mode and catalogue) is tried first: a directive shaped like the one before needs
+    no shape of its own."""
     if len(text) > MAX_LENGTH:
         return None
     last: tuple[Catalogue, FastPath] | None = _last_fast.get(mode)  # type: ignore[assignment]
@@ -81,25 +89,34 @@ def _fast(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
         shape = shape_of(text)
         plan: Plan | None = CACHE.plans.get((shape, mode, catalogue)) if shape is not None else None  # type: ignore[assignment]
         if plan is None or plan.fast_path is None:
-            return None
+            return _Miss(shape, plan)
         fast = plan.fast_path  # type: ignore[assignment]
         found = fast.match(text)  # type: ignore[union-attr]
         if found is None:
-            return None
+            return _Miss(shape, plan)
         _last_fast.put(mode, (catalogue, fast))
     canonical = fast.run(found.groups(), source)  # type: ignore[union-attr]
     return None if canonical is None else _clean_verdict((canonical, _CLEAN, True))
 
 
-def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict:
+def _fast(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict | None:
+    """The verdict from the fast path, when nothing at all would be reported; else None."""
+    found = _try_fast(text, mode, source, catalogue)
+    return found if found.__class__ is Verdict else None
+
+
+def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue, miss: _Miss | None = None) -> Verdict:
     """Every diagnostic, with spans, through the plan of the text's shape (made and kept
-    when the shape may be shared)."""
+    when the shape may be shared); ``miss``: the shape and plan a fast attempt found."""
     raw = syntax(text)
     if isinstance(raw, Diagnostic):
         return Verdict(None, (raw,), False)
-    shape = shape_of(text)
+    if miss is not None:
+        shape, plan = miss
+    else:
+        shape = shape_of(text)
+        plan = CACHE.plans.get((shape, mode, catalogue)) if shape is not None else None  # type: ignore[assignment]
     key = (shape, mode, catalogue)
-    plan: Plan | None = CACHE.plans.get(key) if shape is not None else None  # type: ignore[assignment]
     if plan is None:
         plan = compile_plan(raw, mode, catalogue)
         if shape is not None and plan.shared:
@@ -114,6 +131,7 @@ def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
 
 
 _verdicts = CACHE.verdicts
+_drop_oldest = _verdicts.popitem
 #: The verdict cached for (text, mode, source, catalogue), or None.
 seen = _verdicts.get
 
@@ -122,9 +140,17 @@ def decide(text: str, mode: Mode | None, source: Source | None, catalogue: Catal
     """The verdict on a text not in the cache (``seen``), remembered under ``key`` (the
     arguments as a tuple, if the caller has it); the arguments are already checked."""
     try:
-        found = _fast(text, mode, source, catalogue) or _full(text, mode, source, catalogue)
+        found = _try_fast(text, mode, source, catalogue)
+        if found.__class__ is not Verdict:
+            found = _full(text, mode, source, catalogue, found)  # type: ignore[arg-type]
     except Exception as error:  # noqa: BLE001 - the gateway promise: lint never raises
         found = Verdict(None, (internal_error(error, text),), True)
     if len(text) <= CACHED_LENGTH:
-        _verdicts.put(key or (text, mode, source, catalogue), found)
+        # Bounded.put, inlined: the one policy, without a method call on the hot path.
+        if len(_verdicts) >= CACHE_SIZE:
+            try:  # noqa: SIM105 - on every new text once full: no context manager's cost
+                _drop_oldest(False)
+            except KeyError:  # another thread emptied it meanwhile
+                pass
+        _verdicts[key or (text, mode, source, catalogue)] = found
     return found
