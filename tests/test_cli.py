@@ -32,7 +32,7 @@ from oss_process.cli import explain as cli_explain
 from oss_process.cli import reading, verdicts
 from oss_process.tables import lookup
 from oss_process.tables.variables import PER_OPERATION, PUBLIC
-from tests.corpus import untabled
+from tests.corpus import unchecked_sync_action
 from tests.helpers import b64
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -298,12 +298,7 @@ GITHUB = re.compile(r"::(error|warning) ((?:[a-zA-Z]+=[^,:]*,?)+)::(.*)")
 
 
 def unchecked_sync() -> str:
-    """A sync-only action without a parameter table, picked from the catalogue: lint takes
-    any parameters on it and warns W102 (not checked). Skips the test when none is left."""
-    entries = untabled(modes=frozenset({"sync"}))
-    if not entries:
-        pytest.skip("every sync-only action has a parameter table: none is left that lint reports as W102")
-    return entries[0].name
+    return unchecked_sync_action()
 
 
 def github_annotations(run: Runner, path: Path) -> list[tuple[str, dict[str, str], str]]:

@@ -25,7 +25,7 @@ from oss_process.gateway import (
     with_canonical,
 )
 
-from .corpus import untabled
+from .corpus import unchecked_sync_action
 from .helpers import b64
 
 GOOD_ASYNC = f"audio/convert,f_aac,ab_96000|sys/saveas,o_{b64('out.aac')}"
@@ -45,12 +45,7 @@ def get(query: str, **options: object) -> RequestVerdict:
 
 
 def unchecked() -> str:
-    """A sync-only action without a parameter table, picked from the catalogue: lint takes
-    any parameters on it and warns W102 (not checked). Skips the test when none is left."""
-    entries = untabled(modes=frozenset({"sync"}))
-    if not entries:
-        pytest.skip("every sync-only action has a parameter table: none is left that lint reports as W102")
-    return entries[0].name
+    return unchecked_sync_action()
 
 
 # --- Finding the parameter ------------------------------------------------------------------

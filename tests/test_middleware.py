@@ -30,7 +30,7 @@ from oss_process import gateway
 from oss_process.gateway import RequestVerdict
 from oss_process.middleware import ASGIMiddleware, GuardAction, Message, Receive, Scope, Send, WSGIMiddleware
 
-from .corpus import untabled
+from .corpus import unchecked_sync_action
 from .helpers import b64
 
 GOOD_ASYNC = f"audio/convert,f_aac,ss_0,ab_96000|sys/saveas,o_{b64('out/{barename}.aac')}"  # ss_0: not canonical
@@ -196,12 +196,7 @@ def serve(protocol: str) -> Iterator[Callable[..., Server]]:
 
 
 def unchecked() -> str:
-    """A sync-only action without a parameter table, picked from the catalogue: lint takes
-    any parameters on it and warns W102 (not checked). Skips the test when none is left."""
-    entries = untabled(modes=frozenset({"sync"}))
-    if not entries:
-        pytest.skip("every sync-only action has a parameter table: none is left that lint reports as W102")
-    return entries[0].name
+    return unchecked_sync_action()
 
 
 def error_of(body: bytes) -> dict[str, str]:
