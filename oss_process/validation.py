@@ -141,8 +141,7 @@ def validate(
     """
     from .printer import print_canonical
 
-    if not isinstance(directive, Directive):
-        raise ArgumentError((), message=f"validate takes a Directive, not {type(directive).__name__}")
+    _check_tree(directive)
     tables = coerce_catalogue(catalogue)
     known = coerce_source(source, tables)
     if not directive.span.end:  # built, not parsed: give it the spans of its printed form
@@ -153,6 +152,39 @@ def validate(
     typed = with_values(directive, values)
     failed = any(d.is_error for d in diagnostics)
     return Validation(typed, tuple(diagnostics), None if failed else print_canonical(typed, catalogue=tables))
+
+
+def _check_tree(directive: object) -> None:
+    """Raise ArgumentError when ``directive`` is not a tree of the documented node types."""
+
+    def wrong(where: str, wanted: str, found: object) -> ArgumentError:
+        return ArgumentError((), message=f"validate: {where} must be {wanted}, not {type(found).__name__} ({found!r:.60})")
+
+    if not isinstance(directive, Directive):
+        raise ArgumentError((), message=f"validate takes a Directive, not {type(directive).__name__}")
+    if not isinstance(directive.stages, tuple):
+        raise wrong("Directive.stages", "a tuple of Stage", directive.stages)
+    for s, stage in enumerate(directive.stages):
+        if not isinstance(stage, Stage):
+            raise wrong(f"stage {s}", "a Stage", stage)
+        if stage.category is not None and not isinstance(stage.category, str):
+            raise wrong(f"stage {s}: category", "a str or None", stage.category)
+        if not isinstance(stage.actions, tuple):
+            raise wrong(f"stage {s}: actions", "a tuple of Action", stage.actions)
+        for a, action in enumerate(stage.actions):
+            if not isinstance(action, Action):
+                raise wrong(f"stage {s}, action {a}", "an Action", action)
+            if not isinstance(action.name, str):
+                raise wrong(f"stage {s}, action {a}: name", "a str", action.name)
+            if not isinstance(action.parameters, tuple):
+                raise wrong(f"stage {s}, action {a}: parameters", "a tuple of Parameter", action.parameters)
+            for p, parameter in enumerate(action.parameters):
+                if not isinstance(parameter, Parameter):
+                    raise wrong(f"{action.name}, parameter {p}", "a Parameter", parameter)
+                if parameter.key is not None and not isinstance(parameter.key, str):
+                    raise wrong(f"{action.name}, parameter {p}: key", "a str or None", parameter.key)
+                if not isinstance(parameter.text, str):
+                    raise wrong(f"{action.name}, parameter {p}: text", "a str", parameter.text)
 
 
 # --- Phase 1: the structure of a shape ----------------------------------------------------

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pickle
 import random
+import re
 import threading
 
 import pytest
 
 import oss_process
 from oss_process._accel.cache import CACHE
+from oss_process.ast import Action, Directive, Parameter, Stage
 from oss_process.tables import BUILTIN
 from tests.helpers import b64
 
@@ -164,3 +166,22 @@ def test_public_names() -> None:
         assert getattr(oss_process, name) is not None
     with pytest.raises(AttributeError):
         oss_process.no_such_name  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    ("tree", "message"),
+    [
+        ("audio/convert,f_aac", "validate takes a Directive, not str"),
+        (Directive([]), "Directive.stages must be a tuple of Stage, not list"),  # type: ignore[arg-type]
+        (
+            Directive((Stage("audio", (Action("convert", (Parameter(1, "aac"),)),)),)),  # type: ignore[arg-type]
+            "convert, parameter 0: key must be a str or None, not int",
+        ),
+        (Directive((Stage("audio", (Action("convert", (Parameter("f", 5),)),)),)), "convert, parameter 0: text must be a str, not int"),  # type: ignore[arg-type]
+        (Directive((Stage(7, ()),)), "stage 0: category must be a str or None, not int"),  # type: ignore[arg-type]
+        (Directive((Stage("audio", ("convert",)),)), "stage 0, action 0 must be an Action, not str"),  # type: ignore[arg-type]
+    ],
+)
+def test_validate_refuses_what_is_not_a_tree_with_argument_error(tree: object, message: str) -> None:
+    with pytest.raises(oss_process.ArgumentError, match=re.escape(message)):
+        oss_process.validate(tree)  # type: ignore[arg-type]

@@ -953,3 +953,27 @@ def test_interrupt_stops_without_a_traceback(jobs: str) -> None:
         errors = process.stderr.read()
     assert b"Traceback" not in errors
     assert b"interrupted" in errors
+
+
+def test_a_utf8_byte_order_mark_at_the_start_of_a_file_is_skipped(run: Runner, tmp_path: Path) -> None:
+    path = tmp_path / "saved-by-an-editor.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + CLEAN.encode() + b"\n\xef\xbb\xbf" + CLEAN.encode() + b"\n")
+    result = run("lint", "--files", str(path))
+    # Only at the start of the file: on a later line it is a stray character.
+    assert result.status == 1
+    assert result.out.startswith(f"{path}:2:1: error[E017]: unexpected character U+FEFF ZERO WIDTH NO-BREAK SPACE")
+    assert f"{path}:1:" not in result.out
+    assert result.out.endswith("2 directives checked: 1 error and 0 warnings, 1 invalid.\n")
+
+
+def test_a_lone_unreadable_file_reports_only_that(run: Runner, tmp_path: Path) -> None:
+    result = run("lint", "--files", str(tmp_path / "missing.txt"))
+    assert (result.status, result.out) == (2, "")
+    assert result.err == f"oss-process: cannot read {tmp_path / 'missing.txt'}: No such file or directory\n"
+
+
+def test_a_stray_argument_gets_the_usage_of_its_command(run: Runner) -> None:
+    result = run("explain", "a", "b")
+    assert result.status == 2
+    assert result.err.startswith("usage: oss-process explain ")
+    assert result.err.endswith("oss-process explain: error: unrecognized arguments: b\n")

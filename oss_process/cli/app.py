@@ -3,6 +3,7 @@ usage error, Ctrl-C, a closed pipe, a bug) into an exit status and one line."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Sequence
@@ -28,7 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extras = parser.parse_known_args(argv)
+        if extras:  # said by the command's own parser, with its own usage line
+            _parser_of(parser, args.command).error(f"unrecognized arguments: {' '.join(extras)}")
         if args.command is None:
             parser.print_usage(sys.stderr)
             sys.stderr.write(f"{PROG}: error: a command is required: lint, canon or explain\n")
@@ -60,6 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
         err.write(f"{PROG}: internal error ({type(error).__name__}: {error}) at {where}; please report it\n")
         return 3
+
+
+def _parser_of(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:
+    """The parser of ``command`` (the main one when there is none)."""
+    for action in parser._actions:  # argparse keeps its subcommands among the actions
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return action.choices[command]  # type: ignore[no-any-return]
+    return parser
 
 
 def _silence(stream: TextIO) -> None:

@@ -52,6 +52,9 @@ def sources(args: argparse.Namespace) -> list[Source]:
     return found
 
 
+_BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark
+
+
 def _interactive(stream: IO[bytes]) -> bool:
     """True for a terminal or a pipe: a line may arrive long after the one before."""
     try:
@@ -67,6 +70,8 @@ def _stream_chunks(stream: IO[bytes], source: Source, jobs: int, spools: Spools 
     lines: list[tuple[int, RawLine]] = []
     held = 0
     for number, raw in enumerate(read_lines(stream, spools), start=1):
+        if number == 1 and isinstance(raw, bytes) and raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]  # editors write one; it is no part of the first directive
         lines.append((number, raw))
         held += len(raw) if isinstance(raw, bytes) else len(raw.head)
         if len(lines) >= size or held >= _CHUNK_BYTES:

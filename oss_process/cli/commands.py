@@ -24,7 +24,8 @@ def _mode(args: argparse.Namespace) -> Mode | None:
 def command_lint(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[bytes]) -> int:
     job = Job("lint", args.format, _mode(args), args.fix, use_color(args.color, out), use_color(args.color, err))
     tally, unreadable = run_batch(args, job, out, err, stdin)
-    if args.format == "text":
+    # Nothing read at all (only unreadable files): the errors said what happened.
+    if args.format == "text" and not (unreadable and tally.directives == 0):
         stream, color = (err, job.color_err) if args.fix else (out, job.color_out)
         stream.write(lint_summary(tally, args.fix, color))
     failed = tally.errors > 0 or (args.strict and tally.warnings > 0)
