@@ -382,6 +382,16 @@ def _diagnostic(text: str, pos: int, expected: frozenset[str]) -> Diagnostic:
     after = _before(text, pos)
     span = Span(pos, pos + 1)
     if text[:24].lower().startswith(_FIELD_NAMES):
+        if not text.startswith(_FIELD_NAMES):
+            end = text.index("=")
+            name = text[:end].lstrip("?")
+            return Diagnostic(
+                "E015",
+                f"the directive starts with the form field name {name!r}: OSS reads only {name.lower()!r}, "
+                "in lower case, and ignores this parameter",
+                Span(end - len(name), end),
+                f"write the name as {name.lower()}, or pass only the value after '='",
+            )
         return Diagnostic(
             "E015",
             f"the directive starts with a form field name; unexpected {_describe(char)}",
@@ -390,6 +400,8 @@ def _diagnostic(text: str, pos: int, expected: frozenset[str]) -> Diagnostic:
         )
     if char.isspace():
         return Diagnostic("E012", f"unexpected {_describe(char)}{after}", span, "remove it: a directive contains no whitespace")
+    if char == "+" and text[pos - 1 : pos] == "_" and text[pos + 1 : pos + 2].isdigit():
+        return Diagnostic("E010", f"unexpected '+'{after}: a number takes no sign", span, "drop the '+'")
     if char == "+":
         return Diagnostic(
             "E013",

@@ -97,6 +97,9 @@ class Integer(NamedTuple):
         negative = text[:1] == "-" and self.minimum < 0
         digits = text[1:] if negative else text
         if not (digits.isascii() and digits.isdigit()):
+            if text[:1] == "-" and text[1:].isascii() and text[1:].isdigit() and text[1:].strip("0"):
+                # A negative number where none is allowed: below the minimum, not "not an integer".
+                return None, text, (Problem("E206", f"{_short(text)} is below the minimum, {self.minimum}"),)
             return None, text, (_not_integer(text),)
         stripped = digits.lstrip("0") or "0"
         if len(stripped) > MAX_DIGITS:
@@ -335,6 +338,8 @@ class BucketName(NamedTuple):
             elif len(literal) + sum(self.templates.shortest.get(v, 0) for v in template_variables(name)[0]) > 63:
                 problems.append(Problem("E303", f"the bucket name {name[:70]!r} is longer than 63 characters whatever it expands to"))
             return problems
+        if problems:  # a brace that pairs with nothing, or an unknown variable: say that
+            return problems
         control = _control_problem(name, "bucket name")
         hint = control.hint if control else ("bucket names are lower-case" if name.lower() != name else None)
         return [
@@ -414,6 +419,8 @@ class TopicName(NamedTuple):
     def check(self, name: str) -> list[Problem]:
         if _TOPIC(name):
             return []
+        if len(name) > 255:
+            return [Problem("E310", f"the topic name is {len(name)} characters long; the limit is 255")]
         control = _control_problem(name, "topic name")
         return [
             Problem(

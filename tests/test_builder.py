@@ -186,7 +186,7 @@ BAD_BUILDS: list[tuple[str, Any, list[str]]] = [
     ("a rate opus lacks", lambda: AudioConvert(format="opus", sample_rate=44_100), ["E210"]),
     ("channels amr lacks", lambda: AudioConvert(format="amr", sample_rate=8_000, channels=2), ["E210"]),
     ("bitrate too low", lambda: AudioConvert(format="aac", bitrate=500), ["E206"]),
-    ("negative start", lambda: AudioConvert(format="aac", start_ms=-1), ["E205"]),
+    ("negative start", lambda: AudioConvert(format="aac", start_ms=-1), ["E206"]),
     ("start too late", lambda: AudioConvert(format="aac", start_ms=2**31), ["E206"]),
     ("unknown format", lambda: AudioConvert(format="wav"), ["E207"]),  # type: ignore[arg-type]
     ("unknown rate", lambda: AudioConvert(format="aac", sample_rate=44_000), ["E207"]),  # type: ignore[arg-type]

@@ -750,7 +750,6 @@ def test_seed_topic() -> None:
 @pytest.mark.parametrize(
     ("name", "hint"),
     [
-        ("a" * 256, None),
         ("-x", None),
         ("a_b", None),
         ("Audio Convert", None),
@@ -767,6 +766,15 @@ def test_invalid_topics_are_e310(name: str, hint: str | None) -> None:
     assert d.code == "E310"
     assert d.message == f"topic: {name[:70]!r} is not a topic name: 1-255 letters, digits and '-', starting with a letter or digit"
     assert d.hint == hint
+    assert_invalid(text)
+
+
+@pytest.mark.parametrize("length", [256, 300, 1000])
+def test_an_over_long_topic_says_its_length_and_the_limit(length: int) -> None:
+    value = b64("a" * length)
+    text = with_topic(value)
+    d = only(text, "topic", value, mode="async")
+    assert (d.code, d.message) == ("E310", f"topic: the topic name is {length} characters long; the limit is 255")
     assert_invalid(text)
 
 

@@ -223,3 +223,30 @@ def test_the_alphabet_is_what_the_grammar_allows() -> None:
         contexts = [f"a/b,c_d{char}", f"a/b,{char}", f"a/b{char}c", f"{char}a/b", f"style/a{char}", f"a/b{char}c/d"]
         parses = any(not isinstance(parse_raw(text, whole=True), oss_process.Diagnostic) for text in contexts)
         assert bool(allowed(char)) == parses, repr(char)
+
+
+def test_a_sign_before_a_number_says_so_not_base64() -> None:
+    text = "audio/convert,f_aac,ss_+1"
+    (diagnostic,) = oss_process.lint(text)
+    assert diagnostic.render(text) == (
+        "error[E010]: unexpected '+' after 'ss_': a number takes no sign\n"
+        "    audio/convert,f_aac,ss_+1\n"
+        "                           ^\n"
+        "    hint: drop the '+'"
+    )
+
+
+def test_a_form_field_name_in_another_case_says_oss_ignores_it() -> None:
+    text = "X-Oss-Async-Process=audio/convert,f_aac"
+    (diagnostic,) = oss_process.lint(text)
+    assert diagnostic.render(text) == (
+        "error[E015]: the directive starts with the form field name 'X-Oss-Async-Process': OSS reads only "
+        "'x-oss-async-process', in lower case, and ignores this parameter\n"
+        "    X-Oss-Async-Process=audio/convert,f_aac\n"
+        "    ^^^^^^^^^^^^^^^^^^^\n"
+        "    hint: write the name as x-oss-async-process, or pass only the value after '='"
+    )
+    # In the right case, the field name is only to be left out.
+    assert oss_process.lint("x-oss-async-process=audio/convert,f_aac")[0].hint == (
+        "pass only the value after '=': the field name says the mode (mode='sync' or mode='async')"
+    )
