@@ -12,7 +12,8 @@ from .diagnostics import Diagnostic, internal_error
 from .errors import ArgumentError, InvalidDirectiveError, ParseError
 from .source import Source
 from .tables import BUILTIN, Catalogue, Mode
-from .validation import ModeLike, Result, coerce_catalogue, coerce_mode, coerce_source
+from .tables.catalogue import coerce_catalogue
+from .validation import ModeLike, Result, coerce_mode, coerce_source
 
 __all__ = ["CACHE_SIZE", "canonicalize", "check", "lint", "parse"]
 

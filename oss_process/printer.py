@@ -17,7 +17,8 @@ nothing else: it runs no validation.
 from __future__ import annotations
 
 from .ast import Action, Directive
-from .tables import BUILTIN, ActionInfo, Catalogue, Role
+from .tables import ActionInfo, Catalogue, Role
+from .tables.catalogue import coerce_catalogue
 
 __all__ = ["print_canonical", "unparse"]
 
@@ -39,11 +40,7 @@ def unparse(directive: Directive) -> str:
 def print_canonical(directive: Directive, *, catalogue: Catalogue | None = None) -> str:
     """The canonical string of a directive. Meant for valid directives; for an invalid one
     it normalises what it can and keeps the rest as written (``canonicalize`` raises)."""
-    if catalogue is not None and not isinstance(catalogue, Catalogue):
-        from .errors import ArgumentError
-
-        raise ArgumentError((), message=f"catalogue must be a Catalogue or None, not {type(catalogue).__name__}")
-    tables = catalogue if catalogue is not None else BUILTIN
+    tables = coerce_catalogue(catalogue)
     out: list[str] = []
     after_save = False
     for stage in directive.stages:

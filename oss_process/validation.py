@@ -28,7 +28,8 @@ from .errors import ArgumentError
 from .kinds import Base64Name, template_variables
 from .rules import Rule, RuleContext
 from .source import Source, SourceAudio
-from .tables import BUILTIN, MAX_PIPES, MAX_STYLE_NAME, OLDER_MAX_PIPES, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
+from .tables import MAX_PIPES, MAX_STYLE_NAME, OLDER_MAX_PIPES, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
+from .tables.catalogue import coerce_catalogue
 from .tables.variables import PER_OPERATION
 
 __all__ = ["ModeLike", "Result", "SourceAudio", "Validation", "validate"]
@@ -123,14 +124,6 @@ def coerce_source(source: object, catalogue: Catalogue) -> Source | None:
     return source
 
 
-def coerce_catalogue(catalogue: object) -> Catalogue:
-    if catalogue is None:
-        return BUILTIN
-    if not isinstance(catalogue, Catalogue):
-        raise ArgumentError((), message=f"catalogue must be a Catalogue or None, not {type(catalogue).__name__}")
-    return catalogue
-
-
 def validate(
     directive: Directive, *, mode: ModeLike = None, source: Source | None = None, catalogue: Catalogue | None = None
 ) -> Validation:
@@ -154,37 +147,38 @@ def validate(
     return Validation(typed, tuple(diagnostics), None if failed else print_canonical(typed, catalogue=tables))
 
 
+# Each node's fields: a str (str), a str or None (None), or a tuple of child nodes (their type).
+_FIELDS: dict[type, tuple[tuple[str, type | None], ...]] = {
+    Directive: (("stages", Stage),),
+    Stage: (("category", None), ("actions", Action)),
+    Action: (("name", str), ("parameters", Parameter)),
+    Parameter: (("key", None), ("text", str)),
+}
+
+
 def _check_tree(directive: object) -> None:
     """Raise ArgumentError when ``directive`` is not a tree of the documented node types."""
-
-    def wrong(where: str, wanted: str, found: object) -> ArgumentError:
-        return ArgumentError((), message=f"validate: {where} must be {wanted}, not {type(found).__name__} ({found!r:.60})")
-
     if not isinstance(directive, Directive):
         raise ArgumentError((), message=f"validate takes a Directive, not {type(directive).__name__}")
-    if not isinstance(directive.stages, tuple):
-        raise wrong("Directive.stages", "a tuple of Stage", directive.stages)
-    for s, stage in enumerate(directive.stages):
-        if not isinstance(stage, Stage):
-            raise wrong(f"stage {s}", "a Stage", stage)
-        if stage.category is not None and not isinstance(stage.category, str):
-            raise wrong(f"stage {s}: category", "a str or None", stage.category)
-        if not isinstance(stage.actions, tuple):
-            raise wrong(f"stage {s}: actions", "a tuple of Action", stage.actions)
-        for a, action in enumerate(stage.actions):
-            if not isinstance(action, Action):
-                raise wrong(f"stage {s}, action {a}", "an Action", action)
-            if not isinstance(action.name, str):
-                raise wrong(f"stage {s}, action {a}: name", "a str", action.name)
-            if not isinstance(action.parameters, tuple):
-                raise wrong(f"stage {s}, action {a}: parameters", "a tuple of Parameter", action.parameters)
-            for p, parameter in enumerate(action.parameters):
-                if not isinstance(parameter, Parameter):
-                    raise wrong(f"{action.name}, parameter {p}", "a Parameter", parameter)
-                if parameter.key is not None and not isinstance(parameter.key, str):
-                    raise wrong(f"{action.name}, parameter {p}: key", "a str or None", parameter.key)
-                if not isinstance(parameter.text, str):
-                    raise wrong(f"{action.name}, parameter {p}: text", "a str", parameter.text)
+    _check_node(directive, "directive")
+
+
+def _check_node(node: object, where: str) -> None:
+    def wrong(place: str, wanted: str, found: object) -> ArgumentError:
+        return ArgumentError((), message=f"validate: {place} must be {wanted}, not {type(found).__name__} ({found!r:.60})")
+
+    for name, kind in _FIELDS[type(node)]:
+        value, place = getattr(node, name), f"{where}.{name}"
+        if kind in _FIELDS:
+            assert kind is not None
+            if not isinstance(value, tuple):
+                raise wrong(place, f"a tuple of {kind.__name__}", value)
+            for index, child in enumerate(value):
+                if type(child) is not kind:
+                    raise wrong(f"{place}[{index}]", kind.__name__, child)
+                _check_node(child, f"{place}[{index}]")
+        elif not isinstance(value, str) and (kind is str or value is not None):
+            raise wrong(place, "a str" if kind is str else "a str or None", value)
 
 
 # --- Phase 1: the structure of a shape ----------------------------------------------------

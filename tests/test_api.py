@@ -172,14 +172,17 @@ def test_public_names() -> None:
     ("tree", "message"),
     [
         ("audio/convert,f_aac", "validate takes a Directive, not str"),
-        (Directive([]), "Directive.stages must be a tuple of Stage, not list"),  # type: ignore[arg-type]
+        (Directive([]), "directive.stages must be a tuple of Stage, not list"),  # type: ignore[arg-type]
         (
             Directive((Stage("audio", (Action("convert", (Parameter(1, "aac"),)),)),)),  # type: ignore[arg-type]
-            "convert, parameter 0: key must be a str or None, not int",
+            "directive.stages[0].actions[0].parameters[0].key must be a str or None, not int",
         ),
-        (Directive((Stage("audio", (Action("convert", (Parameter("f", 5),)),)),)), "convert, parameter 0: text must be a str, not int"),  # type: ignore[arg-type]
-        (Directive((Stage(7, ()),)), "stage 0: category must be a str or None, not int"),  # type: ignore[arg-type]
-        (Directive((Stage("audio", ("convert",)),)), "stage 0, action 0 must be an Action, not str"),  # type: ignore[arg-type]
+        (
+            Directive((Stage("audio", (Action("convert", (Parameter("f", 5),)),)),)),  # type: ignore[arg-type]
+            "directive.stages[0].actions[0].parameters[0].text must be a str, not int",
+        ),
+        (Directive((Stage(7, ()),)), "directive.stages[0].category must be a str or None, not int"),  # type: ignore[arg-type]
+        (Directive((Stage("audio", ("convert",)),)), "directive.stages[0].actions[0] must be Action, not str"),  # type: ignore[arg-type]
     ],
 )
 def test_validate_refuses_what_is_not_a_tree_with_argument_error(tree: object, message: str) -> None:

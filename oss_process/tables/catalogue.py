@@ -84,6 +84,17 @@ SOURCE_FIELDS = (
 BUILTIN = Catalogue(CATEGORIES.values(), standalone=STANDALONE.values(), source_fields=SOURCE_FIELDS)
 
 
+def coerce_catalogue(catalogue: object) -> Catalogue:
+    """``catalogue``, or the built-in one for None; ArgumentError for anything else."""
+    if catalogue is None:
+        return BUILTIN
+    if not isinstance(catalogue, Catalogue):
+        from ..errors import ArgumentError
+
+        raise ArgumentError((), message=f"catalogue must be a Catalogue or None, not {type(catalogue).__name__}")
+    return catalogue
+
+
 def lookup(category: str | None, action: str) -> ActionInfo | None:
     """The built-in catalogue's entry of ``category/action`` (category None: a standalone stage)."""
     return BUILTIN.lookup(category, action)
