@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .._grammar import terminal_patterns
 from .._pipeline import syntax
@@ -26,8 +26,10 @@ from ..diagnostics import Diagnostic, internal_error
 from ..source import Source
 from ..tables import MAX_LENGTH, Catalogue, Mode
 from .cache import CACHE, CACHE_SIZE
-from .fast import FastPath, compile_fast
 from .plan import Plan, compile_plan, render_program, run_plan
+
+if TYPE_CHECKING:
+    from .fast import FastPath
 
 __all__ = ["CACHED_LENGTH", "CACHE_SIZE", "FAST_PATH_AFTER", "Verdict", "decide", "seen"]
 
@@ -124,6 +126,8 @@ def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
     if plan.fast and plan.fast_path is None and shape is not None:
         plan.full_runs += 1
         if plan.full_runs > FAST_PATH_AFTER:
+            from .fast import compile_fast  # a shape that recurs: most one-shot runs never need it
+
             plan.fast_path = compile_fast(plan, shape)
     outcome = run_plan(raw, plan, source)
     failed = any(d.is_error for d in outcome.diagnostics)
