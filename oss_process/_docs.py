@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .diagnostics import CODES
 from .tables import BUILTIN, ActionInfo, Catalogue, variables
+from .tables.policy import POLICY
 
 
 def _cell(text: str) -> str:
@@ -60,7 +61,20 @@ def parameter_reference(catalogue: Catalogue = BUILTIN) -> str:
 
 def code_table() -> str:
     lines = ["| code | severity | meaning |", "|---|---|---|"]
-    lines += [f"| `{code}` | {info.severity.value} | {_cell(info.title)} |" for code, info in CODES.items()]
+    lines += [
+        f"| `{code}` | {info.severity.value} | {_cell(info.title)}{f' (retired: now {_cell(info.retired)})' if info.retired else ''} |"
+        for code, info in CODES.items()
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def policy_table() -> str:
+    """The one table of what each kind of mistake is, for every action."""
+    lines = ["| mistake | code | severity | `strict=True` refuses | why |", "|---|---|---|---|---|"]
+    for mistake, treatment in POLICY.items():
+        info = CODES[treatment.code]
+        refused = "yes" if info.severity.value == "error" or treatment.strict else "no"
+        lines.append(f"| {mistake} | `{treatment.code}` | {info.severity.value} | {refused} | {_cell(treatment.why)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -72,7 +86,7 @@ def variable_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-SECTIONS = {"parameters": parameter_reference, "codes": code_table, "variables": variable_table}
+SECTIONS = {"parameters": parameter_reference, "codes": code_table, "policy": policy_table, "variables": variable_table}
 
 
 def render_readme(readme: str) -> str:

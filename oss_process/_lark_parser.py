@@ -61,6 +61,13 @@ def _raw_transformer() -> Any:
     def end_of(name: Token, params: list[RawParam]) -> int:
         return params[-1][3] if params else name.end_pos  # type: ignore[return-value]
 
+    def parameters(children: list[Any]) -> list[RawParam]:
+        """The parameters after each COMMA; an empty one sits where its comma ends."""
+        params: list[RawParam] = []
+        for comma, param in zip(children[::2], children[1::2], strict=True):
+            params.append((None, "", comma.end_pos, comma.end_pos) if param is None else param)
+        return params
+
     class ToRaw(Transformer[Any, Any]):
         def keyed(self, c: list[Token]) -> RawParam:
             return (c[0][:-1], str(c[1]), c[0].start_pos, c[1].end_pos)  # type: ignore[return-value]
@@ -68,8 +75,11 @@ def _raw_transformer() -> Any:
         def bare(self, c: list[Token]) -> RawParam:
             return (None, str(c[0]), c[0].start_pos, c[0].end_pos)  # type: ignore[return-value]
 
+        def empty(self, c: list[Token]) -> None:
+            return None
+
         def action(self, c: list[Any]) -> RawAction:
-            name, params = c[0], c[1:]
+            name, params = c[0], parameters(c[1:])
             return (str(name), name.start_pos, end_of(name, params), params)
 
         def processing_stage(self, c: list[Any]) -> RawStage:
@@ -82,7 +92,7 @@ def _raw_transformer() -> Any:
             return (str(keyword), keyword.start_pos, name.end_pos, [action])  # type: ignore[return-value]
 
         def notify_stage(self, c: list[Any]) -> RawStage:
-            name, params = c[0], c[1:]
+            name, params = c[0], parameters(c[1:])
             end = end_of(name, params)
             return (None, name.start_pos, end, [(str(name), name.start_pos, end, params)])
 

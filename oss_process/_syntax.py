@@ -36,7 +36,7 @@ STYLE_CATEGORY = "style"
 def _stage_pattern() -> str:
     t = terminal_patterns()
     keywords = "|".join(t[name] for name in ("STYLE", "NOTIFY"))
-    param = f"(?:{t['KEY']}{t['VALUE']}|{t['BARE']})"
+    param = f"(?:{t['KEY']}{t['VALUE']}|{t['BARE']})?"  # empty: "f_aac,,ab_1"
     action = f"{t['ACTION']}(?:,{param})*"
     return f"(?:(?!(?:{keywords})/){t['CATEGORY']}/{action}(?:/{action})*|{t['STYLE']}/{t['STYLE_NAME']}|{t['NOTIFY']}(?:,{param})*)"
 
@@ -64,7 +64,7 @@ def _params(parts: list[str], pos: int) -> tuple[list[RawParam], int]:
     for part in parts:
         end = pos + len(part)
         cut = part.find("_")
-        if cut < 0:
+        if cut < 0:  # a bare value, or an empty parameter ("")
             params.append((None, part, pos, end))
         else:
             params.append((part[:cut], part[cut + 1 :], pos, end))

@@ -47,6 +47,8 @@ class Severity(str, Enum):
 class CodeInfo(NamedTuple):
     severity: Severity
     title: str
+    #: Set when the code is no longer reported: what reports the finding now, and why.
+    retired: str | None = None
 
 
 _E, _W = Severity.ERROR, Severity.WARNING
@@ -57,6 +59,9 @@ CODES: Final = MappingProxyType(
         "E001": CodeInfo(_E, "input longer than the maximum length"),
         "E002": CodeInfo(_E, "more parameters than the maximum"),
         "E003": CodeInfo(_E, "empty directive"),
+        # Bounds on what one directive reports (README, Reliability).
+        "E004": CodeInfo(_E, "more problems than are reported, errors among them"),
+        "W005": CodeInfo(_W, "more warnings than are reported"),
         "E010": CodeInfo(_E, "syntax error"),
         "E011": CodeInfo(_E, "unexpected end of the directive"),
         "E012": CodeInfo(_E, "whitespace in the directive"),
@@ -77,8 +82,9 @@ CODES: Final = MappingProxyType(
         "E108": CodeInfo(_E, "sys/saveas or notify out of place"),
         "E109": CodeInfo(_E, "nothing to process before sys/saveas or notify"),
         "E110": CodeInfo(_E, "invalid style name"),
+        "W111": CodeInfo(_W, "asynchronous job with nowhere to store its output"),
         # Parameters.
-        "E200": CodeInfo(_E, "unknown parameter"),
+        "E200": CodeInfo(_E, "unknown parameter", "W220: OSS ignores a key it does not know (README, choices)"),
         "E201": CodeInfo(_E, "duplicate parameter"),
         "E202": CodeInfo(_E, "missing required parameter"),
         "E203": CodeInfo(_E, "mutually exclusive parameters"),
@@ -93,6 +99,8 @@ CODES: Final = MappingProxyType(
         "W213": CodeInfo(_W, "parameter has no effect with this format"),
         "W214": CodeInfo(_W, "parameter has no effect without another"),
         "E215": CodeInfo(_E, "job fails for this source audio"),
+        "W220": CodeInfo(_W, "unknown parameter: OSS ignores it"),
+        "W221": CodeInfo(_W, "empty parameter: OSS ignores it"),
         # Base64 names: bucket, object, topic.
         "E300": CodeInfo(_E, "invalid URL-safe Base64"),
         "E301": CodeInfo(_E, "Base64 does not decode to UTF-8"),
@@ -105,6 +113,7 @@ CODES: Final = MappingProxyType(
         "E308": CodeInfo(_E, "invalid template variable"),
         "W309": CodeInfo(_W, "template variable this action does not set"),
         "E310": CodeInfo(_E, "invalid notification topic name"),
+        "E311": CodeInfo(_E, "standard Base64 where URL-safe Base64 is required"),
         # The request around the directive, found by the gateway guard (oss_process.gateway).
         # Errors are what OSS refuses (or cannot mean anything); warnings what it ignores.
         "G001": CodeInfo(_E, "sys/saveas in a GET request"),

@@ -6,9 +6,11 @@ The canonical form is one string per meaning, fit for a cache key:
   left out (``ss_0``, ``t_0``, ``abopt_0``);
 - each value as its kind writes it: integers in plain decimal, Base64 URL-safe without
   padding;
-- a ``|notify,...`` stage that follows ``sys/saveas`` chained to it as ``/notify,...``;
+- a ``|notify,...`` (or ``|sys/notify,...``) stage that follows ``sys/saveas`` chained to it
+  as ``/notify,...``, and written ``|notify,...`` elsewhere;
 - stages and actions in the order written; parameters that no row checks (a repeated or
-  unknown key, a bare value, an action without a table) after the others, as written.
+  unknown key, a bare value, an action without a table) after the others, as written;
+  an empty parameter (``,,``) left out.
 
 Printing reads the order, the defaults and the kinds from the catalogue's tables, and
 nothing else: it runs no validation.
@@ -44,9 +46,12 @@ def print_canonical(directive: Directive, *, catalogue: Catalogue | None = None)
     out: list[str] = []
     after_save = False
     for stage in directive.stages:
+        # "|sys/notify,..." (a PHP sample's form) is the notify stage "|notify,...".
+        first = tables.lookup(stage.category, stage.actions[0].name) if stage.actions else None
+        bare = stage.category is None or (first is not None and first.role is Role.NOTIFY)
         if out:
-            out.append("/" if stage.category is None and after_save else "|")
-        if stage.category is not None:
+            out.append("/" if bare and after_save else "|")
+        if not bare:
             out.append(f"{stage.category}/")
         info: ActionInfo | None = None
         for position, action in enumerate(stage.actions):
@@ -67,7 +72,8 @@ def _action(action: Action, info: ActionInfo | None) -> str:
         key = parameter.key
         row = spec.by_key.get(key) if spec is not None and key is not None else None
         if key is None:
-            rest.append(parameter.text)
+            if parameter.text:  # an empty parameter means nothing: dropped
+                rest.append(parameter.text)
         elif row is None or key in seen or spec is None:
             rest.append(f"{key}_{parameter.text}")
         else:

@@ -30,6 +30,7 @@ from .rules import Rule, RuleContext
 from .source import Source, SourceAudio
 from .tables import MAX_PIPES, MAX_STYLE_NAME, OLDER_MAX_PIPES, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
 from .tables.catalogue import coerce_catalogue
+from .tables.policy import POLICY
 from .tables.variables import PER_OPERATION
 
 __all__ = ["ModeLike", "Result", "SourceAudio", "Validation", "validate"]
@@ -184,7 +185,8 @@ def _check_node(node: object, where: str) -> None:
 # --- Phase 1: the structure of a shape ----------------------------------------------------
 
 # Where a finding points, resolved to a span against each directive of the shape.
-AT_STAGE, AT_CATEGORY, AT_ACTION, AT_ACTION_NAME, AT_PARAM, AT_KEY, AT_VALUE, AT_PIPE = range(8)
+# AT_COMMA: the ',' before a parameter.
+AT_STAGE, AT_CATEGORY, AT_ACTION, AT_ACTION_NAME, AT_PARAM, AT_KEY, AT_VALUE, AT_PIPE, AT_COMMA = range(9)
 
 
 class Finding(NamedTuple):
@@ -269,8 +271,11 @@ def structure(directive: Directive, mode: Mode | None, catalogue: Catalogue) -> 
         category_info = categories.get(category) if category is not None else None
         if category is not None and category_info is None:
             hint = did_you_mean(category, categories) or "categories: " + ", ".join(categories)
-            find("E100", f"unknown category {category!r}", AT_CATEGORY, stage_index, hint)
+            find(POLICY["unknown category"].code, f"unknown category {category!r}", AT_CATEGORY, stage_index, hint)
         actions = stage.actions
+        # After an action without a table, a name the category does not list is one of its
+        # sub-steps (audio/concat,.../pre,o_.../sur,o_...): not checked, like the action.
+        after_untabled = False
         for position, action in enumerate(actions):
             name, params = action.name, action.parameters
             info: ActionInfo | None
@@ -284,11 +289,14 @@ def structure(directive: Directive, mode: Mode | None, catalogue: Catalogue) -> 
                         find(
                             "E110", f"the style name is {len(name)} characters long; the limit is {MAX_STYLE_NAME}", AT_ACTION, action_index
                         )
-                elif info is None and category_info.covered:
+                elif info is None and category_info.covered and not after_untabled:
                     hint = did_you_mean(name, category_info.actions) or f"{category} actions: " + ", ".join(category_info.actions)
-                    find("E101", f"unknown action {name!r} in {category}", AT_ACTION_NAME, action_index, hint)
+                    find(POLICY["unknown action"].code, f"unknown action {name!r} in {category}", AT_ACTION_NAME, action_index, hint)
                 elif (info is None or not info.has_table) and category is not None:
                     unchecked.setdefault(category, (stage_index, {}))[1][name] = None
+            after_untabled = after_untabled or (
+                category_info is not None and not category_info.open_ended and (info is None or not info.has_table)
+            )
             shape.infos.append(info)
             flat.append((stage_index, position, category, name, info))
             repeated = None
@@ -303,6 +311,15 @@ def structure(directive: Directive, mode: Mode | None, catalogue: Catalogue) -> 
                     f"chain the next action with '/' alone, or start a new stage with '|{params[-1].text}/'",
                 )
             shape.has_bare = shape.has_bare or any(p.key is None for p in params)
+            for index, parameter in enumerate(params, start=param_index):
+                if parameter.key is None and not parameter.text:
+                    find(
+                        POLICY["empty parameter"].code,
+                        f"empty parameter in {_label(category, name)}: it has no effect",
+                        AT_COMMA,
+                        index,
+                        "remove the extra ','",
+                    )
             spec = info.spec if info is not None else None
             if spec is None:
                 shape.rows.extend([None] * len(params))
@@ -335,25 +352,38 @@ def _parameters(
         key = parameter.key
         row = None
         if key is None:
-            if index != repeated:
+            if index != repeated and parameter.text:  # an empty one is found for every action
                 find(
-                    "E204",
+                    POLICY["bare value"].code,
                     f"{where} takes key_value parameters; {parameter.text!r} has no key",
                     AT_PARAM,
                     index,
                     "parameters: " + ", ".join(spec.by_key),
                 )
         elif key not in spec.by_key:
-            find("E200", f"unknown parameter {key!r} for {where}", AT_KEY, index, did_you_mean(key, spec.by_key))
+            hint = did_you_mean(key, spec.by_key) or "parameters: " + ", ".join(spec.by_key)
+            find(
+                POLICY["unknown key"].code,
+                f"unknown parameter {key!r} for {where}: OSS ignores it, so it has no effect",
+                AT_KEY,
+                index,
+                hint,
+            )
         elif key in keys:
-            find("E201", f"{key} is given twice", AT_PARAM, index, "keep one")
+            find(POLICY["repeated key"].code, f"{key} is given twice: which one OSS uses is not documented", AT_PARAM, index, "keep one")
         else:
             keys[key] = index
             row = spec.by_key[key]
         shape.rows.append(row)
     for row in spec.parameters:
         if row.required and row.key not in keys:
-            find("E202", f"{where} needs {row.key}: {row.meaning}", AT_ACTION, action_index, f"add {row.key}_<{row.kind.describe()}>")
+            find(
+                POLICY["missing value"].code,
+                f"{where} needs {row.key}: {row.meaning}",
+                AT_ACTION,
+                action_index,
+                f"add {row.key}_<{row.kind.describe()}>",
+            )
 
     def emit(code: str, message: str, key: str | None, hint: str | None = None) -> None:
         if key is None:
@@ -413,6 +443,15 @@ def _modes(flat: _Flat, mode: Mode | None, find: _Find, meant_as_stage: set[int]
         for index in chained:
             if _role(flat[index][4]) is Role.PROCESS:
                 find("E104", message, AT_ACTION, index, hint)
+        infos = [info for _, _, _, _, info in flat]
+        if infos and not any(_role(i) is Role.SAVE or (i is not None and i.result_by_notification) for i in infos):
+            find(
+                "W111",
+                "an x-oss-async-process job without sys/saveas: its output is stored nowhere",
+                AT_STAGE,
+                0,
+                "add |sys/saveas,o_<URL-safe Base64 of the object name> (and b_ for another bucket)",
+            )
 
 
 def _role(info: ActionInfo | None) -> Role:
@@ -447,7 +486,7 @@ def _roles(flat: _Flat, find: _Find) -> None:
                 find("E108", f"{label} must be the last step; only notify may follow it", AT_ACTION, index)
         elif any(r is not Role.NOTIFY for r in roles[index + 1 :]):
             find("E108", f"{label} must be the last step", AT_ACTION, index)
-        elif category is not None and (position == 0 or roles[index - 1] is not Role.SAVE):
+        elif category is not None and position > 0 and roles[index - 1] is not Role.SAVE:
             find(
                 "E108",
                 f"{label} inside a stage must follow sys/saveas",
@@ -499,6 +538,8 @@ def locator(directive: Directive) -> Callable[[int, int], Span]:
             return Span(start, start + len(action.name)) if at == AT_ACTION_NAME else Span(start, end)
         parameter = params[index]
         start, end = parameter.span
+        if at == AT_COMMA:
+            return Span(start - 1, start)
         if at == AT_KEY and parameter.key is not None:
             return Span(start, start + len(parameter.key))
         if at == AT_VALUE and parameter.key is not None:

@@ -16,7 +16,8 @@ from oss_process.tables import BUILTIN
 from tests.helpers import b64
 
 GOOD = f"audio/convert,f_aac,ab_96000|sys/saveas,o_{b64('out.aac')}"
-INVALID = "audio/convert,f_wav"
+SAVE = f"|sys/saveas,o_{b64('out.aac')}"
+INVALID = "audio/convert,f_wav" + SAVE
 BROKEN = "audio/convert,f_aac, ab_96000"
 
 
@@ -39,7 +40,7 @@ def test_canonicalize_raises_the_right_error() -> None:
 
 def test_error_text_renders_every_diagnostic() -> None:
     with pytest.raises(oss_process.InvalidDirectiveError) as raised:
-        oss_process.canonicalize("audio/convert,f_wav,aq_5,ab_1000,abopt_1")
+        oss_process.canonicalize("audio/convert,f_wav,aq_5,ab_1000,abopt_1" + SAVE)
     text = str(raised.value)
     assert text.splitlines()[0] == "E207: f: 'wav' is not one of mp3, aac, flac, oga, ac3, opus, amr"
     assert "error[E203]: aq and ab are mutually exclusive" in text
@@ -47,7 +48,7 @@ def test_error_text_renders_every_diagnostic() -> None:
 
 
 def test_errors_list_errors_before_warnings() -> None:
-    text = "audio/convert,f_mp3,aq_5,ab_1000"
+    text = "audio/convert,f_mp3,aq_5,ab_1000" + SAVE
     with pytest.raises(oss_process.InvalidDirectiveError) as raised:
         oss_process.canonicalize(text)
     assert [d.code for d in raised.value.diagnostics] == ["E203", "W211", "W211"]
@@ -115,9 +116,9 @@ def test_every_region_of_the_cache_is_bounded() -> None:
 
 
 def test_mode_and_source_are_part_of_the_cache_key() -> None:
-    assert oss_process.lint("audio/convert,f_aac", mode="async") == []
+    assert [d.code for d in oss_process.lint("audio/convert,f_aac", mode="async")] == ["W111"]
     assert [d.code for d in oss_process.lint("audio/convert,f_aac", mode="sync")] == ["E103"]
-    opus = "audio/convert,f_opus"
+    opus = "audio/convert,f_opus|sys/saveas,o_YQ"
     assert [d.code for d in oss_process.lint(opus)] == ["W211"]
     assert [d.code for d in oss_process.lint(opus, source=oss_process.SourceAudio(sample_rate=44100))] == ["E212"]
     assert oss_process.lint(opus, source=oss_process.SourceAudio(sample_rate=48000)) == []

@@ -66,7 +66,8 @@ def test_validation_attaches_typed_values() -> None:
 
 def test_validate_a_tree_built_without_spans_points_into_its_printed_form() -> None:
     built = Directive((Stage("audio", (Action("convert", (Parameter("f", "aac"), Parameter("ab", "5"))),)),))
-    (diagnostic,) = oss_process.validate(built, mode="async").diagnostics
+    unsaved, diagnostic = oss_process.validate(built, mode="async").diagnostics
+    assert unsaved.code == "W111"
     printed = oss_process.unparse(built)
     assert diagnostic.code == "E206"
     assert printed[slice(*diagnostic.span)] == "5"

@@ -371,7 +371,7 @@ def test_crlf_line_endings(run: Runner) -> None:
 def test_files_locate_each_diagnostic_as_path_line_col(run: Runner, tmp_path: Path) -> None:
     first, second = tmp_path / "a.txt", tmp_path / "b.txt"
     first.write_text(f"# audio jobs\n\n{CLEAN}\n  {SEED_SECOND}\n")
-    second.write_text(f"{SEED_FIRST}\naudio/convert,f_aac,ab_500\n")
+    second.write_text(f"{SEED_FIRST}\naudio/convert,f_aac,ab_500|sys/saveas,o_YQ\n")
     result = run("lint", "--files", str(first), str(second))
     assert result.status == 1
     located = re.findall(r"^(.+?):(\d+):(\d+): (error|warning)\[(\w+)\]", result.out, re.MULTILINE)

@@ -85,7 +85,8 @@ def test_plus_is_a_plus_in_a_raw_body_and_a_space_in_a_form() -> None:
 
 def test_offsets_point_into_the_decoded_directive() -> None:
     directive = "audio/convert,f_aac,ab_abc"
-    [diagnostic] = get("x-oss-process=" + quote(directive, safe=""), mode="async").diagnostics
+    unsaved, diagnostic = get("x-oss-process=" + quote(directive, safe=""), mode="async").diagnostics
+    assert unsaved.code == "W111"
     assert diagnostic.code == "E205"
     assert diagnostic.span is not None
     assert directive[diagnostic.span.start : diagnostic.span.end] == "abc"
@@ -321,7 +322,7 @@ def test_error_response_lists_errors_before_warnings() -> None:
 
 
 def test_error_response_stays_within_what_oss2_reads() -> None:
-    many = "audio/convert,f_aac," + ",".join(f"zz{i}_1" for i in range(200))  # 200 unknown parameters
+    many = "audio/convert,f_aac," + ",".join(f"zz{i}_1" for i in range(200)) + "|sys/saveas,o_YQ"  # 200 unknown parameters
     verdict = post(many)
     assert len(verdict.diagnostics) == 200
     error = _as_oss2_sees_it(verdict)
@@ -330,9 +331,9 @@ def test_error_response_stays_within_what_oss2_reads() -> None:
 
 
 def test_error_response_cuts_one_huge_diagnostic() -> None:
-    verdict = post("audio/convert,f_aac," + "k" * 5000 + "_1")
+    verdict = post("audio/convert,f_aac," + "k" * 5000 + "_1|sys/saveas,o_YQ")
     error = _as_oss2_sees_it(verdict)
-    assert error.message.startswith("The x-oss-async-process is invalid: E200 error")
+    assert error.message.startswith("The x-oss-async-process is invalid: W220 warning")
     assert error.message.endswith("...")
 
 

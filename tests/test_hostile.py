@@ -63,7 +63,7 @@ def test_mutations_of_valid_directives(text: str) -> None:
 
 @pytest.mark.parametrize("digits", [20, 4300, 4301, 5000, 8000])
 def test_huge_numbers_are_diagnostics(digits: int) -> None:
-    text = f"audio/convert,f_aac,ab_{'9' * digits}"
+    text = f"audio/convert,f_aac,ab_{'9' * digits}|sys/saveas,o_YQ"
     if len(text) > oss_process.MAX_LENGTH:
         assert errors(text) == ["E001"]
         return

@@ -120,7 +120,7 @@ def test_async_only_saveas_and_notify_follow_the_processing_action() -> None:
         (f"{CONVERT}|{SAVE}|{SAVE}", ["E108"]),
         (f"{CONVERT}|{SAVE}/{NOTIFY}/{NOTIFY}", ["E108"]),
         (f"{CONVERT}|{NOTIFY}|{SAVE}|{NOTIFY}", ["E108", "E108"]),
-        (f"{CONVERT}|sys/notify,topic_dGVzdA", ["E108"]),
+        (f"{CONVERT}|sys/notify,topic_dGVzdA", []),  # the notify stage, as a PHP sample writes it
         (f"{CONVERT}|sys/notify,topic_dGVzdA/saveas,o_eA", ["E108"]),
         (SAVE, ["E109"]),
         (NOTIFY, ["E109"]),
@@ -148,11 +148,15 @@ def test_a_repeat_is_reported_once() -> None:
     assert repeat.span.start == text.rindex("saveas")
 
 
-def test_notify_inside_a_stage_must_follow_saveas_message() -> None:
+def test_sys_notify_opening_a_stage_is_the_notify_stage() -> None:
+    # The official PHP-v2 deblindwatermark sample writes "...|sys/notify,topic_...".
     text = f"{CONVERT}|sys/notify,topic_dGVzdA"
-    (diagnostic,) = oss_process.lint(text)
-    assert diagnostic.message == "sys/notify inside a stage must follow sys/saveas"
-    assert text[slice(*diagnostic.span)] == "notify,topic_dGVzdA"
+    (unsaved,) = oss_process.lint(text)
+    assert (unsaved.code, unsaved.message) == ("W111", "an x-oss-async-process job without sys/saveas: its output is stored nowhere")
+    assert oss_process.canonicalize(text) == f"{CONVERT}|notify,topic_dGVzdA"
+    assert oss_process.canonicalize(f"{CONVERT}|{SAVE}|sys/notify,topic_dGVzdA") == f"{CONVERT}|{SAVE}/notify,topic_dGVzdA"
+    assert errors("image/deblindwatermark,s_low,t_text|sys/notify,topic_dGVzdA") == []
+    assert "W111" not in codes("image/deblindwatermark,s_low,t_text|sys/notify,topic_dGVzdA")  # its result is the message
 
 
 def test_pipe_limits() -> None:

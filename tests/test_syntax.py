@@ -89,15 +89,15 @@ SYNTAX_ERRORS = [
         "error[E011]: the directive ends too early after '/'; expected an action name such as 'convert'\n    image/\n          ^",
     ),
     (
-        "image/resize,w_100,",
+        "image/resize,w_100|",
         "E011",
-        "error[E011]: the directive ends too early after ','; expected a parameter such as 'f_aac' or '90'\n"
-        "    image/resize,w_100,\n                       ^",
+        "error[E011]: the directive ends too early after '|'; expected 'notify', 'style' or a category such as 'audio'\n"
+        "    image/resize,w_100|\n                       ^",
     ),
     (
-        "image/resize,,w_1",
+        "image/resize//w_1",
         "E010",
-        "error[E010]: unexpected ',' after ','; expected a parameter such as 'f_aac' or '90'\n    image/resize,,w_1\n                 ^",
+        "error[E010]: unexpected '/' after '/'; expected an action name such as 'convert'\n    image/resize//w_1\n                 ^",
     ),
     ("a||b", "E010", "error[E010]: unexpected '|' after 'a'; expected '/'\n    a||b\n     ^"),
     (

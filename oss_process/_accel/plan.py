@@ -25,6 +25,7 @@ from ..validation import (
     AT_ACTION,
     AT_ACTION_NAME,
     AT_CATEGORY,
+    AT_COMMA,
     AT_KEY,
     AT_PIPE,
     AT_STAGE,
@@ -137,9 +138,12 @@ def _program(shape: Structure, raw: RawDirective) -> list[PrintItem]:
     action_index = param_index = 0
     after_save = False
     for category, _, _, actions in raw:
+        # As the printer: "|sys/notify,..." is the notify stage "|notify,...".
+        first = shape.infos[action_index] if actions else None
+        bare = category is None or (first is not None and first.role is Role.NOTIFY)
         if program:
-            program.append("/" if category is None and after_save else "|")
-        if category is not None:
+            program.append("/" if bare and after_save else "|")
+        if not bare:
             program.append(f"{category}/")
         for position, (name, _, _, params) in enumerate(actions):
             info = shape.infos[action_index]
@@ -150,8 +154,8 @@ def _program(shape: Structure, raw: RawDirective) -> list[PrintItem]:
             for index in range(param_index, param_index + len(params)):
                 key = params[index - param_index][0]
                 row = shape.rows[index]
-                if key is None:
-                    extra.append((index, ",", None))
+                if key is None:  # a bare value; "" (an empty parameter) is dropped
+                    extra.append((index, ",", ""))
                 elif spec is None or row is None:
                     extra.append((index, f",{key}_", None))
                 else:
@@ -212,6 +216,8 @@ class Locator:
             name, start, end, _ = self.actions[index]
             return Span(start, start + len(name)) if at == AT_ACTION_NAME else Span(start, end)
         key, _, start, end = self.params[index]
+        if at == AT_COMMA:
+            return Span(start - 1, start)
         if at == AT_KEY and key is not None:
             return Span(start, start + len(key))
         if at == AT_VALUE and key is not None:

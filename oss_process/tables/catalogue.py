@@ -53,7 +53,7 @@ CATEGORIES = MappingProxyType(
                     "sharpen circle rounded-corners indexcrop info average-hue blindwatermark",
                     SYNC_ONLY,
                 ),
-                _each("deblindwatermark", ASYNC_ONLY),
+                [ActionInfo("deblindwatermark", ASYNC_ONLY, result_by_notification=True)],
             ),
             _category(
                 "video",

@@ -155,18 +155,30 @@ class ActionInfo(Frozen):
     one of its actions is first checked, not when ``oss_process`` is imported.
     """
 
-    __slots__ = ("_spec", "modes", "name", "role")
+    __slots__ = ("_spec", "modes", "name", "result_by_notification", "role")
 
     name: str
     modes: frozenset[Mode]
     role: Role
     _spec: ActionSpec | str | None
+    #: The result is a message to the notify topic, not an object: such an asynchronous
+    #: job needs no sys/saveas (image/deblindwatermark: the watermark read from the image).
+    result_by_notification: bool
 
-    def __init__(self, name: str, modes: frozenset[Mode] = BOTH, role: Role = Role.PROCESS, spec: ActionSpec | str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        modes: frozenset[Mode] = BOTH,
+        role: Role = Role.PROCESS,
+        spec: ActionSpec | str | None = None,
+        *,
+        result_by_notification: bool = False,
+    ) -> None:
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "modes", modes)
         object.__setattr__(self, "role", role)
         object.__setattr__(self, "_spec", spec)
+        object.__setattr__(self, "result_by_notification", result_by_notification)
 
     @property
     def has_table(self) -> bool:
