@@ -439,6 +439,66 @@ def test_raw_form_field_columns_count_the_field_name(run: Runner) -> None:
     assert f"<arg>:1:{len(line)}: error[E012]" in result.out
 
 
+URL = "https://bucket.oss-cn-hangzhou.aliyuncs.com/a.mp3"
+SIGNED = "OSSAccessKeyId=LTAI&Expires=1700000000&Signature=ab%2Bc%3D"
+
+
+@pytest.mark.parametrize(
+    ("line", "mode", "directive"),
+    [
+        ("foo.jpg?x-oss-process=image/resize,w_1", "sync", "image/resize,w_1"),
+        (f"{URL}?x-oss-async-process=audio%2Fconvert%2Cf_aac&{SIGNED}", "async", "audio/convert,f_aac"),
+        (f"{URL}?versionId=v1&x-oss-process=image/resize,w_1#top", "sync", "image/resize,w_1"),
+    ],
+)
+def test_a_url_or_key_with_its_query_is_read_as_the_directive_in_it(run: Runner, line: str, mode: str, directive: str) -> None:
+    record = json.loads(run("lint", "--format", "jsonl", line).out)
+    assert (record["input"], record["directive"], record["mode"]) == (line, directive, mode)
+    assert all(d["severity"] == "warning" for d in record["diagnostics"])  # no E010 on '.' or ':'
+    assert run("canon", line).out == oss_process.canonicalize(directive, mode=mode) + "\n"
+
+
+def test_a_url_sets_the_mode_and_columns_count_the_url(run: Runner, tmp_path: Path) -> None:
+    line = f"{URL}?x-oss-process=audio/convert,f_aac&{SIGNED}"
+    path = tmp_path / "urls.txt"
+    path.write_text(f"# pasted from a browser\n{line}\n", encoding="utf-8")
+    result = run("lint", "--files", str(path))
+    column = line.index("convert") + 1  # E103 spans the action
+    assert result.out.startswith(f"{path}:2:{column}: error[E103]: audio/convert runs only in asynchronous processing")
+    assert run("lint", "--mode", "async", line).status == 1  # the parameter's name wins over --mode
+    model = json.loads(run("explain", "--format", "json", line.replace("x-oss-process=", "x-oss-async-process=")).out)
+    assert (model["directive"], model["mode"], model["ok"]) == ("audio/convert,f_aac", "async", True)
+
+
+def test_a_url_oss_would_not_run_is_reported_under_the_line(run: Runner) -> None:
+    line = "a.jpg?x-oss-process=image/resize,w_1&x-oss-process=image/resize,w_2"
+    result = run("lint", line, "a.jpg?X-Oss-Process=image/resize,w_1")
+    assert result.status == 1
+    assert result.out == (
+        "<arg>:1:38: error[G004]: another process parameter, x-oss-process: OSS runs one directive per request\n"
+        "    a.jpg?x-oss-process=image/resize,w_1&x-oss-process=image/resize,w_2\n"
+        "                                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "    hint: send a single x-oss-process or x-oss-async-process\n"
+        "\n"
+        "<arg>:2:7: error[E015]: 'X-Oss-Process' is not x-oss-process: OSS matches the name exactly and ignores this parameter\n"
+        "    a.jpg?X-Oss-Process=image/resize,w_1\n"
+        "          ^^^^^^^^^^^^^\n"
+        "    hint: write the name in lower case: x-oss-process\n"
+        "\n"
+        "2 directives checked: 2 errors and 0 warnings, 2 invalid.\n"
+    )
+
+
+def test_fix_rewrites_the_directive_inside_the_url_but_never_a_signed_one(run: Runner) -> None:
+    unsigned = f"{URL}?versionId=v1&x-oss-async-process=audio%2Fconvert%2Cab_96000%2Cf_aac&x=1#top"
+    signed = f"{URL}?x-oss-async-process=audio/convert,ab_96000,%20f_aac&{SIGNED}"
+    result = run("lint", "--fix", unsigned, signed)
+    fixed = f"{URL}?versionId=v1&x-oss-async-process=audio%2Fconvert%2Cf_aac%2Cab_96000&x=1#top"
+    assert result.out == f"{fixed}\n{signed}\n"  # a changed directive would break the signature
+    assert result.status == 1  # the signed line keeps its error
+    assert "fixed 1 directive" in result.err
+
+
 # --- --fix ---------------------------------------------------------------------------------
 
 
