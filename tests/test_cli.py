@@ -433,6 +433,33 @@ def test_percent_encoded_columns_point_into_the_line_as_written(run: Runner) -> 
     assert (record["directive"], space["start"]) == (value, value.index(" "))
 
 
+def test_the_caret_stands_under_the_line_as_written_where_the_column_counts(run: Runner) -> None:
+    line = "x-oss-process=audio/convert,f_aac,%20ab_1"
+    column = line.index("%20") + 1  # 35
+    block = (
+        f"<arg>:1:{column}: error[E012]: unexpected space after ','\n"
+        "    x-oss-process=audio/convert,f_aac,%20ab_1\n"
+        "                                      ^^^\n"  # all of '%20', under the column
+        "    hint: remove it: a directive contains no whitespace\n"
+        "\n"
+    )
+    assert run("lint", line).out.startswith(block)
+    assert run("canon", line).err.startswith(block)
+    assert f"diagnostics:\n\n{block}" in run("explain", line).out
+    github = run("lint", "--format", "github", line).out
+    assert f"col={column},endColumn={column + 2}," in github  # the same extent: '%20'
+
+
+def test_the_caret_stands_under_a_url_as_written(run: Runner) -> None:
+    line = "a.mp3?x-oss-async-process=audio%2Fconvert%2Cf_aac%2Cab_1&Expires=1"
+    at = line.index("ab_1") + 3  # E206 spans the value
+    assert run("lint", line).out.startswith(
+        f"<arg>:1:{at + 1}: error[E206]: ab: 1 is below the minimum, 1000\n"
+        "    a.mp3?x-oss-async-process=audio%2Fconvert%2Cf_aac%2Cab_1&Expires=1\n"
+        f"    {' ' * at}^\n"
+    )
+
+
 def test_raw_form_field_columns_count_the_field_name(run: Runner) -> None:
     line = "x-oss-process=image/resize,w_100 "
     result = run("lint", line)

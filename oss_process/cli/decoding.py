@@ -5,6 +5,7 @@ with the map back to the line's columns."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from oss_process import MAX_LENGTH, Diagnostic, DirectiveError, Mode, Span
@@ -13,7 +14,7 @@ from oss_process.urls import from_url, percent_decode
 
 from .reading import Overlong, RawLine
 
-__all__ = ["Entry", "examine", "percent_decode"]
+__all__ = ["Entry", "examine", "in_line", "percent_decode"]
 
 _NAMES = "|".join(sorted((re.escape(m.parameter) for m in Mode), key=len, reverse=True))
 # The form fields a directive is sent in; the name says the mode.
@@ -85,3 +86,11 @@ def _from_url(line: str) -> Entry:
         return Entry(line, line, None, problem=error.diagnostics[0])  # no process parameter OSS runs
     start, end = found.span
     return Entry(line, found.text, found.mode, line[:start], found.offsets, line[end:], found.signed)
+
+
+def in_line(entry: Entry, diagnostics: Sequence[Diagnostic]) -> tuple[Sequence[Diagnostic], str]:
+    """The diagnostics placed in the line as written, and that line, to render them: the
+    caret then stands under what was written (all of '%20'), where the column counts."""
+    if entry.offsets is None:
+        return diagnostics, entry.text
+    return entry.offsets.relocate(diagnostics), entry.line

@@ -13,7 +13,7 @@ from oss_process.kinds import Base64Name, template_variables
 from oss_process.tables import BUILTIN, Catalogue, ParamSpec
 from oss_process.tables.variables import PER_OPERATION, PREFIXES, PUBLIC
 
-from .decoding import Entry, examine
+from .decoding import Entry, examine, in_line
 from .output import use_color
 from .reading import RawLine, is_comment_or_blank, read_lines
 
@@ -37,7 +37,8 @@ def command_explain(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: I
         if diagnostics:
             color = use_color(args.color, out)
             out.write("\ndiagnostics:\n\n")
-            out.write(render(diagnostics, entry.text, origin=origin, offsets=entry.offsets, color=color, spaced=True))
+            shown, line = in_line(entry, diagnostics)
+            out.write(render(shown, line, origin=origin, color=color, spaced=True))
     return int(any(d.is_error for d in diagnostics))
 
 
