@@ -413,6 +413,41 @@ def test_form_fields_raw_or_percent_encoded(run: Runner, line: str, mode: str) -
     assert all(d["severity"] == "warning" for d in record["diagnostics"])
 
 
+def test_json_gives_the_mode_lint_assumed_and_where_it_came_from(run: Runner) -> None:
+    sync_only = f"{unchecked_sync_action()},w_1"
+    lines = ["audio/convert,f_aac", sync_only, "sys/saveas,o_ZGVzdC5hYWM", "audio/convert, f_aac", "x-oss-process=audio/convert,f_aac"]
+    records = [json.loads(line) for line in run("lint", "--format", "jsonl", *lines).out.splitlines()]
+    assert [(r["mode"], r["mode_from"]) for r in records] == [
+        ("async", "actions"),  # audio/convert runs only in x-oss-async-process: lint checked it there
+        ("sync", "actions"),
+        (None, None),  # runs in both: no check depended on a mode
+        (None, None),  # a syntax error: no tree was checked
+        ("sync", "input"),
+    ]
+    document = json.loads(run("lint", "--format", "json", "--mode", "sync", "audio/convert,f_aac").out)
+    assert [(r["mode"], r["mode_from"]) for r in document["results"]] == [("sync", "option")]
+    # What lint assumed is what it checked: async-only rules (E104) apply.
+    chained = json.loads(run("lint", "--format", "jsonl", "audio/convert,f_aac|audio/convert,f_mp3").out)
+    assert (chained["mode"], [d["code"] for d in chained["diagnostics"]][:1]) == ("async", ["E104"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "audio/convert,f_aac|audio/convert,f_mp3",
+        SEED_FIRST,
+        CLEAN,
+        "<sync-only>,w_1|sys/saveas,o_ZGVzdC5qcGc",
+        "audio/convert,f_aac|sys/saveas,o_ZGVzdC5hYWM|notify,topic_QXVkaW9Db252ZXJ0",
+    ],
+)
+def test_the_assumed_mode_is_the_one_lint_checks_in(text: str) -> None:
+    text = text.replace("<sync-only>", unchecked_sync_action()) if "<sync-only>" in text else text
+    assumed = verdicts.assumed_mode(oss_process.parse(text))
+    assert assumed is not None
+    assert oss_process.lint(text) == oss_process.lint(text, mode=assumed)
+
+
 def test_form_field_name_sets_the_mode(run: Runner) -> None:
     convert = "audio/convert,f_aac"
     assert run("lint", f"x-oss-async-process={convert}").status == 0
@@ -747,9 +782,41 @@ def test_explain_text_breaks_the_seed_example_down(run: Runner) -> None:
     assert 'value     "outobjprefix.{autoext}\\n" (decoded from URL-safe Base64)' in text
     assert f"variable  {{autoext}}: {PER_OPERATION['autoext']}" in text
     assert 'value     "AudioConvert" (decoded from URL-safe Base64)' in text
-    assert "runs in    x-oss-async-process (async)" in text
+    assert text.startswith(f"directive  {SEED_FIRST}\nmode       async (x-oss-async-process): the only one its actions run in\ncanonical  ")
     assert f"canonical  {SEED_FIRST}" in text
     assert "warning[W305]" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (("x-oss-async-process=audio/convert,f_aac",), "mode       async (x-oss-async-process)"),
+        (("--mode", "sync", "audio/convert,f_aac"), "mode       sync (x-oss-process)"),
+        (("audio/convert,f_aac",), "mode       async (x-oss-async-process): the only one its actions run in"),
+        (("sys/saveas,o_ZGVzdC5hYWM",), "mode       either: x-oss-async-process (async) or x-oss-process (sync)"),
+        (
+            ("audio/convert,f_aac|<sync-only>,w_1",),
+            "mode       none: no one request runs every action; checked as async, see the diagnostics",
+        ),
+    ],
+)
+def test_explain_says_the_mode_once(run: Runner, argv: tuple[str, ...], line: str) -> None:
+    argv = tuple(a.replace("<sync-only>", unchecked_sync_action()) if "<sync-only>" in a else a for a in argv)
+    head = run("explain", *argv).out.split("\ncanonical  ")[0]
+    assert head.splitlines()[1:] == [line]  # one line, right after the directive
+    assert "runs in    x-" not in head
+
+
+def test_explain_json_gives_the_mode_and_where_it_came_from(run: Runner) -> None:
+    def mode(*argv: str) -> tuple[object, object, object]:
+        model = json.loads(run("explain", "--format", "json", *argv).out)
+        return model["mode"], model["mode_from"], model["runs_in"]
+
+    assert mode("audio/convert,f_aac") == ("async", "actions", ["async"])
+    assert mode("x-oss-process=audio/convert,f_aac") == ("sync", "input", ["async"])
+    assert mode("--mode", "sync", "audio/convert,f_aac") == ("sync", "option", ["async"])
+    assert mode("sys/saveas,o_ZGVzdC5hYWM") == (None, None, ["async", "sync"])
+    assert mode("audio/convert, f_aac") == (None, None, None)  # not parsed: nothing was assumed
 
 
 def test_explain_json_gives_the_same_as_data(run: Runner) -> None:

@@ -11,7 +11,7 @@ from oss_process import Diagnostic, Mode, render
 from oss_process.diagnostics import Origin
 
 from .decoding import Entry, in_line
-from .verdicts import canonical, verdict
+from .verdicts import canonical, mode_used, verdict
 from .work import JSON_RECORD, STDERR, STDOUT, Job, Pieces, Tally
 
 __all__ = ["PROG", "canon_summary", "emit", "lint_summary", "plural", "use_color"]
@@ -23,12 +23,15 @@ def emit(job: Job, origin: Origin, entry: Entry, mode: Mode | None, diagnostics:
     """What one directive prints, by command and format."""
     output_format = job.output_format
     if output_format in ("json", "jsonl"):
+        # The mode the line was checked in, also when lint assumed it from the actions.
+        used, mode_from = mode_used(entry.text, entry.mode, job.mode, None if entry.problem else diagnostics)
         record: dict[str, object] = {
             "source": origin.source,
             "line": origin.line,
             "input": entry.line,
             "directive": entry.text,
-            "mode": mode,
+            "mode": used,
+            "mode_from": mode_from,
             "verdict": verdict(diagnostics),
             "canonical": canonical(entry.text, mode, failed),
             "diagnostics": None,  # the renderer's list goes here
