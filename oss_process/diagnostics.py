@@ -113,6 +113,7 @@ CODES: Final = MappingProxyType(
         "G004": CodeInfo(_E, "more than one process parameter in one request"),
         "G005": CodeInfo(_E, "POST body without the directive its query names"),
         "G006": CodeInfo(_E, "POST body longer than the guard reads"),
+        "G007": CodeInfo(_E, "POST body ends with a newline after the directive"),
         # The library itself.
         "E999": CodeInfo(_E, "internal error in oss_process"),
     }
