@@ -45,6 +45,8 @@ _DEFINED_IN = {
     "Result": "validation",
     "Validation": "validation",
     "validate": "validation",
+    "URLDirective": "urls",
+    "from_url": "urls",
 }
 
 __all__ = [
@@ -71,12 +73,14 @@ __all__ = [
     "SourceField",
     "Span",
     "Stage",
+    "URLDirective",
     "UnsupportedDirectiveError",
     "Validation",
     "Value",
     "__version__",
     "canonicalize",
     "check",
+    "from_url",
     "lint",
     "parse",
     "print_canonical",
@@ -95,6 +99,7 @@ if TYPE_CHECKING:
     from .printer import print_canonical, unparse
     from .source import Source, SourceAudio, SourceField
     from .tables import MAX_LENGTH, MAX_PARAMETERS, Catalogue, Mode
+    from .urls import URLDirective, from_url
     from .validation import Result, Validation, validate
 
 

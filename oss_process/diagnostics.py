@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Final, Generic, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, Generic, NamedTuple, overload
 
 from .ast import Span
 
@@ -122,6 +122,7 @@ CODES: Final = MappingProxyType(
         "G004": CodeInfo(_E, "more than one process parameter in one request"),
         "G005": CodeInfo(_E, "POST body without the directive its query names"),
         "G006": CodeInfo(_E, "POST body longer than the guard reads"),
+        "G007": CodeInfo(_E, "POST body ends with a newline after the directive"),
         # The library itself.
         "E999": CodeInfo(_E, "internal error in oss_process"),
     }
@@ -163,19 +164,37 @@ def internal_error(error: BaseException, text: str) -> Diagnostic:
 class OffsetMap(NamedTuple):
     """Where the offsets of a directive fall in the line it was taken from.
 
-    ``shift`` characters came before it (a form field name and ``=``); ``table``, when the
-    value was percent-decoded, gives for each character of the directive, and for its
-    end, its offset in the encoded value.
+    ``shift`` characters came before it (a form field name and ``=``, or the URL up to the
+    process parameter's value); ``table``, when the value was percent-decoded, gives for
+    each character of the directive, and for its end, its offset in the encoded value.
     """
 
     shift: int = 0
     table: tuple[int, ...] | None = None
 
+    def offset(self, offset: int) -> int:
+        """The 0-based offset in the original line of ``offset`` in the directive."""
+        if self.table is not None:
+            offset = self.table[max(0, min(offset, len(self.table) - 1))]
+        return self.shift + offset
+
     def column(self, offset: int) -> int:
         """The 1-based column in the original line of ``offset`` in the directive."""
-        if self.table is not None:
-            offset = self.table[min(offset, len(self.table) - 1)]
-        return self.shift + offset + 1
+        return self.offset(offset) + 1
+
+    def span(self, span: Span) -> Span:
+        """``span`` of the directive as the extent it was written over in the line: a
+        decoded character covers its whole escape (``%20``)."""
+        return Span(self.offset(span.start), self.offset(span.end))
+
+    @overload
+    def relocate(self, diagnostics: Iterable[Diagnostic[Span]]) -> list[Diagnostic[Span]]: ...
+    @overload
+    def relocate(self, diagnostics: Iterable[Diagnostic[Span | None]]) -> list[Diagnostic[Span | None]]: ...
+    def relocate(self, diagnostics: Iterable[Diagnostic[Any]]) -> list[Diagnostic[Any]]:
+        """``diagnostics`` with their spans moved into the original line, to render them
+        under the line as written: ``render(offsets.relocate(found), line)``."""
+        return [d if d.span is None else Diagnostic(d.code, d.message, self.span(d.span), d.hint) for d in diagnostics]
 
 
 class Origin(NamedTuple):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from types import MappingProxyType
 from typing import Final, Literal, NamedTuple
@@ -83,7 +83,7 @@ class ProcessParameter:
     """One process parameter as found in the request."""
 
     name: str  # percent-decoded, case as written
-    text: str  # the value as OSS reads it: percent-decoded
+    text: str  # the value as OSS reads it: percent-decoded; without a body's final newline (G007)
     location: Literal["query", "body"]
     index: int  # its place among the "&"-separated pairs there, for with_canonical
     encoded: bool  # the value was percent-encoded in the request
@@ -252,7 +252,8 @@ def check_request(
     SDKs send it or form-encoded as ali-oss does. Values are percent-decoded as OSS reads
     them; a "+" stays a "+" (so the core names the standard-Base64 mistake, E013) except in
     an ``application/x-www-form-urlencoded`` body, where it means a space. A body longer
-    than ``max_body_bytes`` is not parsed (G006). ``catalogue`` holds the tables the
+    than ``max_body_bytes`` is not parsed (G006); a line break ending the body after the
+    directive is G007, and the directive is checked without it. ``catalogue`` holds the tables the
     directive is checked against (the built-in ones by default).
     """
     method = method.upper()
@@ -343,7 +344,29 @@ def _from_post(
         if found is not effective:
             findings.append(_second(found))
             others.append(found)
-    return effective
+    return _without_final_newline(effective, body, findings)
+
+
+def _without_final_newline(effective: ProcessParameter, body: bytes, findings: list[AnyDiagnostic]) -> ProcessParameter:
+    """The directive without the line break that ends the body, if it ends it (G007)."""
+    # Only a raw line break ending the body: the last pair, as a file sent whole leaves it.
+    if effective.location != "body" or not body.endswith(b"\n") or effective.index != body.count(b"&"):
+        return effective
+    newline = "\r\n" if body.endswith(b"\r\n") and effective.text.endswith("\r\n") else "\n"
+    if not effective.text.endswith(newline):
+        return effective
+    shown = newline.encode("unicode_escape").decode()
+    findings.append(
+        Diagnostic(
+            "G007",
+            f"the body ends with a newline ('{shown}') after the directive; OSS does not document that it strips one",
+            None,
+            "the body was probably sent from a file, and curl --data-binary @file keeps the file's final newline: "
+            "write the file with printf '%s', not echo, or strip the newline before sending",
+        )
+    )
+    # The directive itself is checked without it, so no E012 repeats the finding.
+    return replace(effective, text=effective.text[: -len(newline)])
 
 
 def _wrong_case(found: ProcessParameter) -> AnyDiagnostic:

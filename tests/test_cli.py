@@ -413,6 +413,41 @@ def test_form_fields_raw_or_percent_encoded(run: Runner, line: str, mode: str) -
     assert all(d["severity"] == "warning" for d in record["diagnostics"])
 
 
+def test_json_gives_the_mode_lint_assumed_and_where_it_came_from(run: Runner) -> None:
+    sync_only = f"{unchecked_sync_action()},w_1"
+    lines = ["audio/convert,f_aac", sync_only, "sys/saveas,o_ZGVzdC5hYWM", "audio/convert, f_aac", "x-oss-process=audio/convert,f_aac"]
+    records = [json.loads(line) for line in run("lint", "--format", "jsonl", *lines).out.splitlines()]
+    assert [(r["mode"], r["mode_from"]) for r in records] == [
+        ("async", "actions"),  # audio/convert runs only in x-oss-async-process: lint checked it there
+        ("sync", "actions"),
+        (None, None),  # runs in both: no check depended on a mode
+        (None, None),  # a syntax error: no tree was checked
+        ("sync", "input"),
+    ]
+    document = json.loads(run("lint", "--format", "json", "--mode", "sync", "audio/convert,f_aac").out)
+    assert [(r["mode"], r["mode_from"]) for r in document["results"]] == [("sync", "option")]
+    # What lint assumed is what it checked: async-only rules (E104) apply.
+    chained = json.loads(run("lint", "--format", "jsonl", "audio/convert,f_aac|audio/convert,f_mp3").out)
+    assert (chained["mode"], [d["code"] for d in chained["diagnostics"]][:1]) == ("async", ["E104"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "audio/convert,f_aac|audio/convert,f_mp3",
+        SEED_FIRST,
+        CLEAN,
+        "<sync-only>,w_1|sys/saveas,o_ZGVzdC5qcGc",
+        "audio/convert,f_aac|sys/saveas,o_ZGVzdC5hYWM|notify,topic_QXVkaW9Db252ZXJ0",
+    ],
+)
+def test_the_assumed_mode_is_the_one_lint_checks_in(text: str) -> None:
+    text = text.replace("<sync-only>", unchecked_sync_action()) if "<sync-only>" in text else text
+    assumed = verdicts.assumed_mode(oss_process.parse(text))
+    assert assumed is not None
+    assert oss_process.lint(text) == oss_process.lint(text, mode=assumed)
+
+
 def test_form_field_name_sets_the_mode(run: Runner) -> None:
     convert = "audio/convert,f_aac"
     assert run("lint", f"x-oss-async-process={convert}").status == 0
@@ -433,10 +468,97 @@ def test_percent_encoded_columns_point_into_the_line_as_written(run: Runner) -> 
     assert (record["directive"], space["start"]) == (value, value.index(" "))
 
 
+def test_the_caret_stands_under_the_line_as_written_where_the_column_counts(run: Runner) -> None:
+    line = "x-oss-process=audio/convert,f_aac,%20ab_1"
+    column = line.index("%20") + 1  # 35
+    block = (
+        f"<arg>:1:{column}: error[E012]: unexpected space after ','\n"
+        "    x-oss-process=audio/convert,f_aac,%20ab_1\n"
+        "                                      ^^^\n"  # all of '%20', under the column
+        "    hint: remove it: a directive contains no whitespace\n"
+        "\n"
+    )
+    assert run("lint", line).out.startswith(block)
+    assert run("canon", line).err.startswith(block)
+    assert f"diagnostics:\n\n{block}" in run("explain", line).out
+    github = run("lint", "--format", "github", line).out
+    assert f"col={column},endColumn={column + 2}," in github  # the same extent: '%20'
+
+
+def test_the_caret_stands_under_a_url_as_written(run: Runner) -> None:
+    line = "a.mp3?x-oss-async-process=audio%2Fconvert%2Cf_aac%2Cab_1&Expires=1"
+    at = line.index("ab_1") + 3  # E206 spans the value
+    assert run("lint", line).out.startswith(
+        f"<arg>:1:{at + 1}: error[E206]: ab: 1 is below the minimum, 1000\n"
+        "    a.mp3?x-oss-async-process=audio%2Fconvert%2Cf_aac%2Cab_1&Expires=1\n"
+        f"    {' ' * at}^\n"
+    )
+
+
 def test_raw_form_field_columns_count_the_field_name(run: Runner) -> None:
     line = "x-oss-process=image/resize,w_100 "
     result = run("lint", line)
     assert f"<arg>:1:{len(line)}: error[E012]" in result.out
+
+
+URL = "https://bucket.oss-cn-hangzhou.aliyuncs.com/a.mp3"
+SIGNED = "OSSAccessKeyId=LTAI&Expires=1700000000&Signature=ab%2Bc%3D"
+
+
+@pytest.mark.parametrize(
+    ("line", "mode", "directive"),
+    [
+        ("foo.jpg?x-oss-process=image/resize,w_1", "sync", "image/resize,w_1"),
+        (f"{URL}?x-oss-async-process=audio%2Fconvert%2Cf_aac&{SIGNED}", "async", "audio/convert,f_aac"),
+        (f"{URL}?versionId=v1&x-oss-process=image/resize,w_1#top", "sync", "image/resize,w_1"),
+    ],
+)
+def test_a_url_or_key_with_its_query_is_read_as_the_directive_in_it(run: Runner, line: str, mode: str, directive: str) -> None:
+    record = json.loads(run("lint", "--format", "jsonl", line).out)
+    assert (record["input"], record["directive"], record["mode"]) == (line, directive, mode)
+    assert all(d["severity"] == "warning" for d in record["diagnostics"])  # no E010 on '.' or ':'
+    assert run("canon", line).out == oss_process.canonicalize(directive, mode=mode) + "\n"
+
+
+def test_a_url_sets_the_mode_and_columns_count_the_url(run: Runner, tmp_path: Path) -> None:
+    line = f"{URL}?x-oss-process=audio/convert,f_aac&{SIGNED}"
+    path = tmp_path / "urls.txt"
+    path.write_text(f"# pasted from a browser\n{line}\n", encoding="utf-8")
+    result = run("lint", "--files", str(path))
+    column = line.index("convert") + 1  # E103 spans the action
+    assert result.out.startswith(f"{path}:2:{column}: error[E103]: audio/convert runs only in asynchronous processing")
+    assert run("lint", "--mode", "async", line).status == 1  # the parameter's name wins over --mode
+    model = json.loads(run("explain", "--format", "json", line.replace("x-oss-process=", "x-oss-async-process=")).out)
+    assert (model["directive"], model["mode"], model["ok"]) == ("audio/convert,f_aac", "async", True)
+
+
+def test_a_url_oss_would_not_run_is_reported_under_the_line(run: Runner) -> None:
+    line = "a.jpg?x-oss-process=image/resize,w_1&x-oss-process=image/resize,w_2"
+    result = run("lint", line, "a.jpg?X-Oss-Process=image/resize,w_1")
+    assert result.status == 1
+    assert result.out == (
+        "<arg>:1:38: error[G004]: another process parameter, x-oss-process: OSS runs one directive per request\n"
+        "    a.jpg?x-oss-process=image/resize,w_1&x-oss-process=image/resize,w_2\n"
+        "                                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "    hint: send a single x-oss-process or x-oss-async-process\n"
+        "\n"
+        "<arg>:2:7: error[E015]: 'X-Oss-Process' is not x-oss-process: OSS matches the name exactly and ignores this parameter\n"
+        "    a.jpg?X-Oss-Process=image/resize,w_1\n"
+        "          ^^^^^^^^^^^^^\n"
+        "    hint: write the name in lower case: x-oss-process\n"
+        "\n"
+        "2 directives checked: 2 errors and 0 warnings, 2 invalid.\n"
+    )
+
+
+def test_fix_rewrites_the_directive_inside_the_url_but_never_a_signed_one(run: Runner) -> None:
+    unsigned = f"{URL}?versionId=v1&x-oss-async-process=audio%2Fconvert%2Cab_96000%2Cf_aac&x=1#top"
+    signed = f"{URL}?x-oss-async-process=audio/convert,ab_96000,%20f_aac&{SIGNED}"
+    result = run("lint", "--fix", unsigned, signed)
+    fixed = f"{URL}?versionId=v1&x-oss-async-process=audio%2Fconvert%2Cf_aac%2Cab_96000&x=1#top"
+    assert result.out == f"{fixed}\n{signed}\n"  # a changed directive would break the signature
+    assert result.status == 1  # the signed line keeps its error
+    assert "fixed 1 directive" in result.err
 
 
 # --- --fix ---------------------------------------------------------------------------------
@@ -660,9 +782,41 @@ def test_explain_text_breaks_the_seed_example_down(run: Runner) -> None:
     assert 'value     "outobjprefix.{autoext}\\n" (decoded from URL-safe Base64)' in text
     assert f"variable  {{autoext}}: {PER_OPERATION['autoext']}" in text
     assert 'value     "AudioConvert" (decoded from URL-safe Base64)' in text
-    assert "runs in    x-oss-async-process (async)" in text
+    assert text.startswith(f"directive  {SEED_FIRST}\nmode       async (x-oss-async-process): the only one its actions run in\ncanonical  ")
     assert f"canonical  {SEED_FIRST}" in text
     assert "warning[W305]" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (("x-oss-async-process=audio/convert,f_aac",), "mode       async (x-oss-async-process)"),
+        (("--mode", "sync", "audio/convert,f_aac"), "mode       sync (x-oss-process)"),
+        (("audio/convert,f_aac",), "mode       async (x-oss-async-process): the only one its actions run in"),
+        (("sys/saveas,o_ZGVzdC5hYWM",), "mode       either: x-oss-async-process (async) or x-oss-process (sync)"),
+        (
+            ("audio/convert,f_aac|<sync-only>,w_1",),
+            "mode       none: no one request runs every action; checked as async, see the diagnostics",
+        ),
+    ],
+)
+def test_explain_says_the_mode_once(run: Runner, argv: tuple[str, ...], line: str) -> None:
+    argv = tuple(a.replace("<sync-only>", unchecked_sync_action()) if "<sync-only>" in a else a for a in argv)
+    head = run("explain", *argv).out.split("\ncanonical  ")[0]
+    assert head.splitlines()[1:] == [line]  # one line, right after the directive
+    assert "runs in    x-" not in head
+
+
+def test_explain_json_gives_the_mode_and_where_it_came_from(run: Runner) -> None:
+    def mode(*argv: str) -> tuple[object, object, object]:
+        model = json.loads(run("explain", "--format", "json", *argv).out)
+        return model["mode"], model["mode_from"], model["runs_in"]
+
+    assert mode("audio/convert,f_aac") == ("async", "actions", ["async"])
+    assert mode("x-oss-process=audio/convert,f_aac") == ("sync", "input", ["async"])
+    assert mode("--mode", "sync", "audio/convert,f_aac") == ("sync", "option", ["async"])
+    assert mode("sys/saveas,o_ZGVzdC5hYWM") == (None, None, ["async", "sync"])
+    assert mode("audio/convert, f_aac") == (None, None, None)  # not parsed: nothing was assumed
 
 
 def test_explain_json_gives_the_same_as_data(run: Runner) -> None:

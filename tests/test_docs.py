@@ -45,6 +45,7 @@ def test_gateway_codes_keep_their_severities() -> None:
         "G004": "error",
         "G005": "error",
         "G006": "error",
+        "G007": "error",
     }
     assert all(oss_process.CODES[code] is info for code, info in GATEWAY_CODES.items())
 
@@ -55,6 +56,28 @@ def test_readme_quick_start_commands() -> None:
     assert "pip install '.[test]' && python -m pytest" in text
     ci = (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install '.[test]' && python -m pytest" in ci
+
+
+def test_readme_quick_start_says_what_the_commands_really_do() -> None:
+    quick = README.read_text(encoding="utf-8").split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    prose = " ".join(quick.split())
+
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "NO_COLOR": "1"}
+        return subprocess.run([sys.executable, "-m", "oss_process", *argv], cwd=README.parent, env=env, capture_output=True, text=True)
+
+    # The bundled file holds broken directives on purpose, and the quick start says so.
+    assert run("lint", "--files", "examples/directives.txt").returncode == 1
+    assert "exits with status 1 on purpose" in prose
+    # canon does not remove the seed example's stray space: it refuses the example.
+    spaced = re.search(r"^\$ oss-process lint '([^']+)'", quick, re.MULTILINE)
+    assert spaced is not None
+    assert " " in spaced.group(1)
+    refused = run("canon", spaced.group(1))
+    assert (refused.returncode, refused.stdout) == (1, "\n")
+    assert "error[E012]" in refused.stderr
+    assert "`canon` refuses that example as it stands: it prints an empty line, reports the same E012" in prose
+    assert "space removed)" not in prose
 
 
 def console_examples() -> list[tuple[str, str, str]]:

@@ -228,6 +228,43 @@ def test_g006_body_longer_than_the_guard_reads() -> None:
     assert check_request("POST", "x-oss-async-process", body, max_body_bytes=len(body)) is not None
 
 
+G007_HINT = (
+    "the body was probably sent from a file, and curl --data-binary @file keeps the file's final newline: "
+    "write the file with printf '%s', not echo, or strip the newline before sending"
+)
+
+
+@pytest.mark.parametrize(("newline", "shown"), [(b"\n", "'\\n'"), (b"\r\n", "'\\r\\n'")])
+@pytest.mark.parametrize("content_type", [None, "application/x-www-form-urlencoded"])
+def test_g007_a_final_newline_in_the_body_is_named_and_the_directive_checked_without_it(
+    newline: bytes, shown: str, content_type: str | None
+) -> None:
+    body = f"x-oss-async-process={GOOD_ASYNC}".encode() + newline  # as curl --data-binary @file sends a file
+    verdict = check_request("POST", "x-oss-async-process", body, content_type)
+    assert verdict is not None
+    [finding] = verdict.diagnostics  # no E012 for the newline: the directive is checked without it
+    assert finding.code == "G007"
+    assert finding.message == f"the body ends with a newline ({shown}) after the directive; OSS does not document that it strips one"
+    assert (finding.span, finding.hint) == (None, G007_HINT)
+    assert (verdict.text, verdict.ok, verdict.canonical) == (GOOD_ASYNC, False, GOOD_ASYNC)
+    assert verdict.blocks()  # a refusal: whether OSS strips it is not documented
+
+
+def test_g007_only_for_a_line_break_ending_the_directive() -> None:
+    # A second newline is the directive's own whitespace; one after another pair is not in it.
+    doubled = check_request("POST", "x-oss-async-process", f"x-oss-async-process={GOOD_ASYNC}\n\n".encode())
+    assert doubled is not None
+    assert doubled.codes == ("G007", "E012")
+    later = check_request("POST", "x-oss-async-process", f"x-oss-async-process={GOOD_ASYNC}&a=1\n".encode())
+    assert later is not None
+    assert later.codes == ()
+    encoded = check_request("POST", "x-oss-async-process", f"x-oss-async-process={GOOD_ASYNC}%0A".encode())
+    assert encoded is not None
+    assert encoded.codes == ("E012",)  # percent-encoded: not a file's final newline
+    in_query = get("x-oss-process=" + quote(f"{unchecked()},w_1\n", safe=""))
+    assert "G007" not in in_query.codes
+
+
 def test_empty_directive_is_the_core_e003() -> None:
     assert get("x-oss-process").codes == ("E003",)
     assert post("").codes == ("E003",)

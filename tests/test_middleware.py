@@ -349,6 +349,18 @@ def test_post_without_directive_in_body_is_refused(serve: Callable[..., Server])
     assert "without x-oss-async-process=<directive> in the body" in error_of(body)["Message"]
 
 
+def test_body_with_a_final_newline_is_refused_with_g007(serve: Callable[..., Server]) -> None:
+    server = serve()
+    body = b"x-oss-async-process=" + GOOD_ASYNC.encode() + b"\n"  # curl --data-binary @file
+    status, headers, answer = server.request("POST", "/bucket/a.mp3?x-oss-async-process", body)
+    assert (status, headers["x-oss-ec"]) == (400, "G007")
+    message = error_of(answer)["Message"]
+    assert "G007 error: the body ends with a newline ('\\n') after the directive" in message
+    assert "E012" not in message
+    assert server.upstream.received == []
+    assert server.verdicts == [(("G007",), "rejected")]
+
+
 # --- What the guard leaves alone, and how it hands bodies on ------------------------------
 
 

@@ -32,10 +32,10 @@ def test_gateway_findings_are_diagnostics_of_the_one_registry() -> None:
     assert GET_ASYNC.span is None
     assert (GET_ASYNC.severity, GET_ASYNC.is_error) == ("error", True)
     assert Diagnostic("G003", "case", None).severity == "warning"
-    assert set(GATEWAY_CODES) == {"G001", "G002", "G003", "G004", "G005", "G006"}
+    assert set(GATEWAY_CODES) == {"G001", "G002", "G003", "G004", "G005", "G006", "G007"}
     assert all(CODES[code] == info for code, info in GATEWAY_CODES.items())
     with pytest.raises(TypeError):
-        GATEWAY_CODES["G007"] = CODES["G001"]  # type: ignore[index]
+        GATEWAY_CODES["G008"] = CODES["G001"]  # type: ignore[index]
     assert pickle.loads(pickle.dumps(GET_ASYNC)) == GET_ASYNC
 
 

@@ -1,22 +1,27 @@
 """From an input line to the directive the library sees: the text decoded as UTF-8, a form
-field name taken off, percent-decoding undone, with the map back to the line's columns."""
+field name or the URL around the process parameter taken off, percent-decoding undone,
+with the map back to the line's columns."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
-from oss_process import MAX_LENGTH, Diagnostic, Mode, Span
+from oss_process import MAX_LENGTH, Diagnostic, DirectiveError, Mode, Span
 from oss_process.diagnostics import OffsetMap
+from oss_process.urls import from_url, percent_decode
 
 from .reading import Overlong, RawLine
 
-__all__ = ["Entry", "examine", "percent_decode"]
+__all__ = ["Entry", "examine", "in_line", "percent_decode"]
 
-# The form fields a directive is sent in; the name says the mode. A leading '?' allows
-# the query-string form.
-_FORM_FIELD = re.compile(r"\??(" + "|".join(sorted((re.escape(m.parameter) for m in Mode), key=len, reverse=True)) + ")=")
-_PERCENT_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_NAMES = "|".join(sorted((re.escape(m.parameter) for m in Mode), key=len, reverse=True))
+# The form fields a directive is sent in; the name says the mode.
+_FORM_FIELD = re.compile(f"({_NAMES})=")
+# A process parameter (in any case: from_url says OSS ignores another) in a query: the
+# line is a URL, an object key with its query, or the query alone ('?x-oss-process=...').
+_IN_QUERY = re.compile(f"[?&](?:{_NAMES})(?=[=&#]|$)", re.IGNORECASE)
 
 # Characters of an over-long line kept to show where the limit falls.
 _OVERLONG_SHOWN = MAX_LENGTH + 20
@@ -26,44 +31,18 @@ class Entry(NamedTuple):
     """One input line and the directive in it."""
 
     line: str  # as read; undecodable bytes kept as surrogates (errors="surrogateescape")
-    text: str  # the directive: the line less a form field name, percent-decoded
-    mode: Mode | None  # from the form field name, if any
-    prefix: str = ""  # the form field name and '=', if any
+    text: str  # the directive: the line less a form field name or the URL, percent-decoded
+    mode: Mode | None  # from the form field's or the URL parameter's name, if any
+    prefix: str = ""  # what comes before the directive: the form field name and '=', or the URL
     offsets: OffsetMap | None = None  # where text's offsets are in line; None: the same
+    suffix: str = ""  # what follows it in a URL: the other query parameters, the fragment
+    signed: bool = False  # a signed URL: the signature covers the directive
     problem: Diagnostic | None = None  # found before the library could look: not UTF-8, too long
     truncated: bool = False  # line holds only the start of an over-long line
 
     @property
     def percent_encoded(self) -> bool:
         return self.offsets is not None and self.offsets.table is not None
-
-
-def percent_decode(value: str) -> tuple[str, tuple[int, ...]]:
-    """The decoded value and, for each of its characters and its end, the offset in ``value``."""
-    data = bytearray()
-    byte_offsets: list[int] = []
-
-    def literal(start: int, end: int) -> None:
-        for index in range(start, end):
-            encoded = value[index].encode("utf-8", "surrogateescape")
-            data.extend(encoded)
-            byte_offsets.extend([index] * len(encoded))
-
-    position = 0
-    for escape in _PERCENT_ESCAPE.finditer(value):
-        literal(position, escape.start())
-        data.append(int(escape.group(1), 16))
-        byte_offsets.append(escape.start())
-        position = escape.end()
-    literal(position, len(value))
-    text = data.decode("utf-8", "surrogateescape")
-    offsets: list[int] = []
-    index = 0
-    for char in text:
-        offsets.append(byte_offsets[index])
-        index += len(char.encode("utf-8", "surrogateescape"))
-    offsets.append(len(value))
-    return text, tuple(offsets)
 
 
 def examine(raw: RawLine) -> Entry:
@@ -86,6 +65,9 @@ def examine(raw: RawLine) -> Entry:
         return Entry(line, line, None, problem=problem)
     field = _FORM_FIELD.match(line)
     if field is None:
+        mark = line.find("?")
+        if mark >= 0 and _IN_QUERY.search(line, mark) is not None:
+            return _from_url(line)
         return Entry(line, line, None)
     prefix, value = line[: field.end()], line[field.end() :]
     mode = Mode.from_parameter(field.group(1))
@@ -93,3 +75,22 @@ def examine(raw: RawLine) -> Entry:
         return Entry(line, value, mode, prefix, OffsetMap(len(prefix)))
     text, table = percent_decode(value)
     return Entry(line, text, mode, prefix, OffsetMap(len(prefix), table))
+
+
+def _from_url(line: str) -> Entry:
+    try:
+        found = from_url(line)
+    except DirectiveError as error:
+        if not error.diagnostics:  # the name was past a '#': not in the query; the core judges the line
+            return Entry(line, line, None)
+        return Entry(line, line, None, problem=error.diagnostics[0])  # no process parameter OSS runs
+    start, end = found.span
+    return Entry(line, found.text, found.mode, line[:start], found.offsets, line[end:], found.signed)
+
+
+def in_line(entry: Entry, diagnostics: Sequence[Diagnostic]) -> tuple[Sequence[Diagnostic], str]:
+    """The diagnostics placed in the line as written, and that line, to render them: the
+    caret then stands under what was written (all of '%20'), where the column counts."""
+    if entry.offsets is None:
+        return diagnostics, entry.text
+    return entry.offsets.relocate(diagnostics), entry.line

@@ -13,9 +13,10 @@ from oss_process.kinds import Base64Name, template_variables
 from oss_process.tables import BUILTIN, Catalogue, ParamSpec
 from oss_process.tables.variables import PER_OPERATION, PREFIXES, PUBLIC
 
-from .decoding import Entry, examine
+from .decoding import Entry, examine, in_line
 from .output import use_color
 from .reading import RawLine, is_comment_or_blank, read_lines
+from .verdicts import assumed_mode
 
 __all__ = ["command_explain", "explanation", "explanation_text"]
 
@@ -28,8 +29,7 @@ def command_explain(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: I
     else:
         raw, origin = args.directive.encode("utf-8", "surrogateescape"), Origin("<arg>", 1, is_file=False)
     entry = examine(raw)
-    mode = entry.mode or (Mode(args.mode) if args.mode else None)
-    model, diagnostics = explanation(entry, mode)
+    model, diagnostics = explanation(entry, Mode(args.mode) if args.mode else None)
     if args.format == "json":
         out.write(render(diagnostics, entry.text, format="json", fields=model, offsets=entry.offsets, indent=2) + "\n")
     else:
@@ -37,7 +37,8 @@ def command_explain(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: I
         if diagnostics:
             color = use_color(args.color, out)
             out.write("\ndiagnostics:\n\n")
-            out.write(render(diagnostics, entry.text, origin=origin, offsets=entry.offsets, color=color, spaced=True))
+            shown, line = in_line(entry, diagnostics)
+            out.write(render(shown, line, origin=origin, color=color, spaced=True))
     return int(any(d.is_error for d in diagnostics))
 
 
@@ -67,16 +68,26 @@ def _variables(name: str) -> list[dict[str, object]]:
     return named
 
 
-def explanation(entry: Entry, mode: Mode | None, catalogue: Catalogue = BUILTIN) -> tuple[dict[str, object], list[Diagnostic]]:
+def explanation(entry: Entry, option: Mode | None, catalogue: Catalogue = BUILTIN) -> tuple[dict[str, object], list[Diagnostic]]:
     """The breakdown of a directive as plain data (the JSON of --format json, which adds
     the diagnostics to it), and its diagnostics: one check of the text, read against the
-    catalogue's tables."""
-    model: dict[str, object] = {"input": entry.line, "directive": entry.text, "mode": mode, "runs_in": None, "canonical": None}
+    catalogue's tables. The line's own mode (a form field's or URL parameter's name) wins
+    over ``option`` (--mode); without either, ``mode`` is the one lint assumed."""
+    given = entry.mode or option
+    mode_from = None if given is None else "input" if entry.mode is not None else "option"
+    model: dict[str, object] = {
+        "input": entry.line,
+        "directive": entry.text,
+        "mode": given,
+        "mode_from": mode_from,
+        "runs_in": None,
+        "canonical": None,
+    }
     if entry.problem is not None:
         diagnostics = [entry.problem]
         model["stages"] = None
     else:
-        result = check(entry.text, mode=mode, catalogue=catalogue)
+        result = check(entry.text, mode=given, catalogue=catalogue)
         diagnostics = list(result.diagnostics)
         if result.directive is None:
             model["stages"] = None
@@ -84,6 +95,9 @@ def explanation(entry: Entry, mode: Mode | None, catalogue: Catalogue = BUILTIN)
             model["stages"] = [_stage(stage, catalogue) for stage in result.directive.stages]
             model["runs_in"] = _runs_in(model["stages"])
             model["canonical"] = result.canonical
+            if given is None:
+                assumed = assumed_mode(result.directive, catalogue)
+                model["mode"], model["mode_from"] = assumed, None if assumed is None else "actions"
     model["ok"] = not any(d.is_error for d in diagnostics)
     return model, diagnostics
 
@@ -163,12 +177,9 @@ def _omitted_text(item: dict[str, object]) -> tuple[str, str]:
 def explanation_text(model: dict[str, object]) -> str:
     """The breakdown for a person: stages, actions, parameters given and not."""
     lines = [f"directive  {model['directive']}"]
-    runs_in = model["runs_in"]
-    if isinstance(runs_in, list):
-        fields = ", ".join(f"{Mode(m).parameter} ({m})" for m in runs_in) or "no single request: see the diagnostics"
-        lines.append(f"runs in    {fields}")
-    if model["mode"]:
-        lines.append(f"mode       {model['mode']} ({Mode(model['mode']).parameter})")
+    mode = _mode_text(model)
+    if mode:
+        lines.append(f"mode       {mode}")
     lines.append(f"canonical  {model['canonical'] or 'none: the directive has errors'}")
     stages = model["stages"]
     for number, stage in enumerate(stages if isinstance(stages, list) else (), start=1):
@@ -177,6 +188,21 @@ def explanation_text(model: dict[str, object]) -> str:
         for action in stage["actions"]:
             lines += _action_lines(action)
     return "\n".join(lines) + "\n"
+
+
+def _mode_text(model: dict[str, object]) -> str | None:
+    """The mode, said once: given, assumed from the actions, either, or none that runs them all."""
+    mode, runs_in = model["mode"], model["runs_in"]
+    shown = f"{mode} ({Mode(mode).parameter})" if isinstance(mode, str) else ""
+    if model["mode_from"] in ("input", "option"):
+        return shown
+    if not isinstance(runs_in, list):  # not parsed, and none given
+        return None
+    if not runs_in:
+        return f"none: no one request runs every action; checked as {mode}, see the diagnostics"
+    if len(runs_in) > 1:
+        return "either: " + " or ".join(f"{Mode(m).parameter} ({m})" for m in runs_in)
+    return f"{shown}: the only one its actions run in"
 
 
 def _action_lines(action: dict[str, object]) -> list[str]:

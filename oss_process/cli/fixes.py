@@ -37,12 +37,14 @@ def fixed_directive(text: str, mode: Mode | None) -> str | None:
 
 def fixed_line(entry: Entry, mode: Mode | None) -> str | None:
     """The input line with its directive fixed, in the line's own form (the form field
-    name kept, percent-encoded if it was); None when there is nothing to fix."""
-    fixed = None if entry.problem else fixed_directive(entry.text, mode)
+    name or the rest of the URL kept, percent-encoded if it was); None when there is
+    nothing to fix, or when the line is a signed URL: the process parameter is a signed
+    sub-resource, so a changed directive would break the signature."""
+    fixed = None if entry.problem or entry.signed else fixed_directive(entry.text, mode)
     if fixed is None:
         return None
     if entry.percent_encoded:
         from urllib.parse import quote
 
         fixed = quote(fixed, safe="")
-    return entry.prefix + fixed
+    return entry.prefix + fixed + entry.suffix

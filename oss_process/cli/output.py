@@ -10,8 +10,8 @@ from typing import TextIO
 from oss_process import Diagnostic, Mode, render
 from oss_process.diagnostics import Origin
 
-from .decoding import Entry
-from .verdicts import canonical, verdict
+from .decoding import Entry, in_line
+from .verdicts import canonical, mode_used, verdict
 from .work import JSON_RECORD, STDERR, STDOUT, Job, Pieces, Tally
 
 __all__ = ["PROG", "canon_summary", "emit", "lint_summary", "plural", "use_color"]
@@ -23,12 +23,15 @@ def emit(job: Job, origin: Origin, entry: Entry, mode: Mode | None, diagnostics:
     """What one directive prints, by command and format."""
     output_format = job.output_format
     if output_format in ("json", "jsonl"):
+        # The mode the line was checked in, also when lint assumed it from the actions.
+        used, mode_from = mode_used(entry.text, entry.mode, job.mode, None if entry.problem else diagnostics)
         record: dict[str, object] = {
             "source": origin.source,
             "line": origin.line,
             "input": entry.line,
             "directive": entry.text,
-            "mode": mode,
+            "mode": used,
+            "mode_from": mode_from,
             "verdict": verdict(diagnostics),
             "canonical": canonical(entry.text, mode, failed),
             "diagnostics": None,  # the renderer's list goes here
@@ -40,16 +43,19 @@ def emit(job: Job, origin: Origin, entry: Entry, mode: Mode | None, diagnostics:
             out.add(JSON_RECORD, document)  # the writer puts them in one array
         else:
             out.add(STDOUT, document + "\n")
-    elif output_format == "github":
+        return
+    # Shown under the line as written, so that the caret stands where the column counts.
+    shown, line = in_line(entry, diagnostics)
+    if output_format == "github":
         if diagnostics:
-            out.add(STDOUT, render(diagnostics, entry.text, format="github", origin=origin, offsets=entry.offsets))
+            out.add(STDOUT, render(shown, line, format="github", origin=origin))
     elif job.command == "canon":
         out.add(STDOUT, (canonical(entry.text, mode, failed) or "") + "\n")
         if failed:
-            out.add(STDERR, render(diagnostics, entry.text, origin=origin, offsets=entry.offsets, color=job.color_err, spaced=True))
+            out.add(STDERR, render(shown, line, origin=origin, color=job.color_err, spaced=True))
     elif diagnostics:
         stream, color = (STDERR, job.color_err) if job.fix else (STDOUT, job.color_out)
-        out.add(stream, render(diagnostics, entry.text, origin=origin, offsets=entry.offsets, color=color, spaced=True))
+        out.add(stream, render(shown, line, origin=origin, color=color, spaced=True))
 
 
 # --- Summaries ----------------------------------------------------------------------------

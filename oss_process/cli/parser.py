@@ -25,8 +25,9 @@ examples:
   {PROG} lint --fix --files directives.txt > fixed.txt
   {PROG} lint --jobs 2 --format jsonl --files big.txt > verdicts.jsonl
 
-Input lines may be form fields as sent to OSS, raw or percent-encoded:
+Input lines may be form fields as sent to OSS, raw or percent-encoded, or URLs:
   x-oss-async-process=audio%2Fconvert%2Cf_aac   (the field name sets the mode)
+  a.jpg?x-oss-process=image/resize,w_100&Expires=1700000000
 Standard input and --files skip blank lines and lines starting with '#'.
 
 exit status: 0 no errors (warnings allowed unless --strict), 1 errors, 2 usage or unreadable file
@@ -104,7 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
         "explain", help="break a directive down, parameter by parameter", epilog=_EXPLAIN_EXAMPLES, formatter_class=raw
     )
     explain_parser.description = "Break a directive down: stages, actions, each parameter's meaning, value and default."
-    explain_parser.add_argument("directive", metavar="DIRECTIVE", help="a directive or form field; '-': the first line of standard input")
+    explain_parser.add_argument(
+        "directive", metavar="DIRECTIVE", help="a directive, form field or URL; '-': the first line of standard input"
+    )
     explain_parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     explain_parser.add_argument("--mode", choices=("async", "sync"), help="check for x-oss-async-process or x-oss-process")
     explain_parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour diagnostics")

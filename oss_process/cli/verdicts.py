@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from oss_process import Diagnostic, Mode, canonicalize, lint
+from oss_process import Diagnostic, Directive, Mode, canonicalize, lint, parse
 from oss_process.diagnostics import internal_error
+from oss_process.tables import BUILTIN, Catalogue
 
-__all__ = ["canonical", "safe_lint", "verdict"]
+__all__ = ["assumed_mode", "canonical", "mode_used", "safe_lint", "verdict"]
 
 
 def safe_lint(text: str, mode: Mode | None) -> list[Diagnostic]:
@@ -33,3 +34,41 @@ def verdict(diagnostics: Sequence[Diagnostic]) -> str:
     if any(d.is_error for d in diagnostics):
         return "error"
     return "warning" if diagnostics else "ok"
+
+
+def assumed_mode(directive: Directive, catalogue: Catalogue = BUILTIN) -> Mode | None:
+    """The mode lint checks a directive in when given none: async when one of its
+    actions runs only there, else sync when one runs only there (both: async, beside the
+    E103 that says so); None when every action runs in both, and no check depends on it.
+
+    The rule of ``validation._modes``, which does not expose its choice.
+    """
+    only = {
+        frozenset(info.modes)
+        for stage in directive.stages
+        for action in stage.actions
+        if (info := catalogue.lookup(stage.category, action.name)) is not None
+    }
+    for mode in (Mode.ASYNC, Mode.SYNC):
+        if frozenset({mode}) in only:
+            return mode
+    return None
+
+
+def mode_used(
+    text: str, line_mode: Mode | None, option: Mode | None, linted: Sequence[Diagnostic] | None
+) -> tuple[Mode | None, str | None]:
+    """The mode a line was checked in and where it came from: "input" (the form field's
+    or URL parameter's name), "option" (--mode), "actions" (assumed from them), or None.
+    ``linted`` is what lint found (None: the line never reached it)."""
+    if line_mode is not None:
+        return line_mode, "input"
+    if option is not None:
+        return option, "option"
+    if linted is None or any(d.code < "E100" for d in linted):  # no tree was checked
+        return None, None
+    try:
+        assumed = assumed_mode(parse(text))
+    except Exception:  # noqa: BLE001 - lint parsed it already; only a library bug lands here
+        return None, None
+    return assumed, None if assumed is None else "actions"
