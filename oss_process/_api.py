@@ -13,7 +13,7 @@ from .errors import ArgumentError, InvalidDirectiveError, ParseError
 from .source import Source
 from .tables import BUILTIN, Catalogue, Mode
 from .tables.catalogue import coerce_catalogue
-from .validation import ModeLike, Result, coerce_mode, coerce_source
+from .validation import ModeLike, Result, coerce_mode, coerce_source, strictly_refused
 
 __all__ = ["CACHE_SIZE", "canonicalize", "check", "lint", "parse"]
 
@@ -73,23 +73,30 @@ def lint(text: str, *, mode: ModeLike = None, source: Source | None = None, cata
     return list(verdict(text, mode, source, catalogue)[1])
 
 
-def canonicalize(text: str, *, mode: ModeLike = None, source: Source | None = None, catalogue: Catalogue | None = None) -> str:
+def canonicalize(
+    text: str, *, mode: ModeLike = None, source: Source | None = None, catalogue: Catalogue | None = None, strict: bool = False
+) -> str:
     """The canonical string of ``text``. Raises :class:`ParseError` on a syntax error and
-    :class:`InvalidDirectiveError` when validation finds an error (warnings pass)."""
+    :class:`InvalidDirectiveError` when validation finds an error (warnings pass; with
+    ``strict``, not those ``tables/policy.py`` marks: an unknown key, an empty parameter)."""
     canonical, diagnostics, parsed = verdict(text, mode, source, catalogue)
-    if canonical is not None:
+    if canonical is not None and not (strict and strictly_refused(diagnostics)):
         return canonical
     raise (InvalidDirectiveError if parsed else ParseError)(diagnostics, text)
 
 
-def check(text: str, *, mode: ModeLike = None, source: Source | None = None, catalogue: Catalogue | None = None) -> Result:
+def check(
+    text: str, *, mode: ModeLike = None, source: Source | None = None, catalogue: Catalogue | None = None, strict: bool = False
+) -> Result:
     """Everything about ``text`` in one result: the typed tree (None on a syntax error),
-    every diagnostic, and the canonical text (None when there is an error). Never raises
-    for a ``str``. The reference pipeline: no verdict cache, plans or fast paths."""
+    every diagnostic, and the canonical text (None when there is an error, or with
+    ``strict`` a warning it refuses). Never raises for a ``str``. The reference pipeline:
+    no verdict cache, plans or fast paths."""
     _require_str(text)
     tables = coerce_catalogue(catalogue)
     known = coerce_source(source, tables)
     try:
-        return run(text, coerce_mode(mode), known, tables)
+        found = run(text, coerce_mode(mode), known, tables)
     except Exception as error:  # noqa: BLE001 - as lint: never raises for a str
         return Result(None, (internal_error(error, text),), None, text)
+    return Result(found.directive, found.diagnostics, found.canonical, text, strict=True) if strict else found

@@ -384,14 +384,37 @@ def _phrase(expected: frozenset[str]) -> str:
     return ", ".join(phrases[:-1]) + " or " + phrases[-1]
 
 
+# An object key and its query pasted whole: "photo.jpg?x-oss-process=image/...".
+_KEY_AND_QUERY = re.compile(r"[^?,|]*\?(?:[^=&]*=[^&]*&)*?(x-oss-(?:async-)?process)=", re.IGNORECASE)
+
+
+def ends_early(text: str, at: int, expected: frozenset[str]) -> Diagnostic:
+    """E011: the directive (as read up to ``at``) stops where more is needed."""
+    return Diagnostic("E011", f"the directive ends too early{_before(text, at)}; expected {_words(expected)}", Span(at, at))
+
+
 def _diagnostic(text: str, pos: int, expected: frozenset[str]) -> Diagnostic:
-    wanted = _words(expected)
+    """The diagnostic of the first place the automaton stops in ``text``."""
     if pos >= len(text):
-        return Diagnostic("E011", f"the directive ends too early{_before(text, len(text))}; expected {wanted}", Span(len(text), len(text)))
+        return ends_early(text, len(text), expected)
+    return diagnose(text, pos, expected)
+
+
+def diagnose(text: str, pos: int, expected: frozenset[str]) -> Diagnostic:
+    """What is wrong at ``pos`` (before the end), where the parser wanted ``expected``."""
+    wanted = _words(expected)
     char = text[pos]
     after = _before(text, pos)
     span = Span(pos, pos + 1)
-    if text[:24].lower().startswith(_FIELD_NAMES):
+    query = _KEY_AND_QUERY.match(text) if "?" in text else None
+    if query is not None and pos < query.end() and not text[:24].lower().startswith(_FIELD_NAMES):
+        return Diagnostic(
+            "E015",
+            f"this is an object key and its query, not a directive: the directive is the value of {query.group(1)}",
+            Span(0, query.end()),
+            f"pass only what follows '{query.group(1)}=' (percent-decoded), or read the URL with oss_process.from_url()",
+        )
+    if text[:24].lower().startswith(_FIELD_NAMES) and pos <= text.find("="):
         if not text.startswith(_FIELD_NAMES):
             end = text.index("=")
             name = text[:end].lstrip("?")
@@ -404,8 +427,8 @@ def _diagnostic(text: str, pos: int, expected: frozenset[str]) -> Diagnostic:
             )
         return Diagnostic(
             "E015",
-            f"the directive starts with a form field name; unexpected {_describe(char)}",
-            span,
+            f"the directive starts with the form field name {text[: text.find('=') + 1]!r}",
+            Span(0, text.find("=") + 1),
             "pass only the value after '=': the field name says the mode (mode='sync' or mode='async')",
         )
     if char.isspace():

@@ -5,7 +5,8 @@
 1. :func:`limits`: the bounds checked before any parsing (length, parameters).
 2. :func:`syntax`: the scanner (``_syntax.scan``, a regular expression composed from the
    grammar's terminals) gives the flat raw form; text it refuses goes to the LALR
-   automaton (``_lark_parser``), which says where and why as a diagnostic.
+   automaton (``_lark_parser``), which says where and why as a diagnostic, and
+   :func:`recovered` goes on past each syntax problem (``_recover``).
 3. ``_syntax.to_ast``: the frozen tree with spans (``oss_process.ast``).
 4. ``validation.structure`` and ``validation.check_values``: every problem, walking the
    catalogue's tables.
@@ -18,15 +19,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ._syntax import RawDirective, in_alphabet, scan, to_ast
 from .ast import Span
 from .diagnostics import Diagnostic
 from .printer import print_canonical
 from .source import Source
-from .tables import MAX_LENGTH, MAX_PARAMETERS, Catalogue, Mode
-from .validation import Result, check_values, structure, with_values
+from .tables import MAX_DIAGNOSTICS, MAX_LENGTH, MAX_PARAMETERS, Catalogue, Mode
+from .validation import Result, check_values, diagnostic_order, structure, with_values
 
-__all__ = ["limits", "run", "syntax"]
+__all__ = ["bounded", "diagnostics_of", "explained", "limits", "recovered", "run", "syntax"]
 
 
 def limits(text: str) -> Diagnostic | None:
@@ -59,9 +62,69 @@ def run(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogu
     """Everything about ``text``: its typed tree, every diagnostic, the canonical text."""
     raw = syntax(text)
     if isinstance(raw, Diagnostic):
-        return Result(None, (raw,), None, text)
+        return Result(None, explained(text, recovered(text, raw, mode, source, catalogue), mode, source, catalogue), None, text)
     tree = to_ast(raw, len(text))
     diagnostics, values = check_values(tree, structure(tree, mode, catalogue), source)
     typed = with_values(tree, values)
     failed = any(d.is_error for d in diagnostics)
-    return Result(typed, tuple(diagnostics), None if failed else print_canonical(typed, catalogue=catalogue), text)
+    found = explained(text, diagnostics, mode, source, catalogue)
+    return Result(typed, found, None if failed else print_canonical(typed, catalogue=catalogue), text)
+
+
+def diagnostics_of(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Sequence[Diagnostic]:
+    """Every diagnostic of ``text`` as found, before naming causes and bounding."""
+    raw = syntax(text)
+    if isinstance(raw, Diagnostic):
+        return recovered(text, raw, mode, source, catalogue)
+    tree = to_ast(raw, len(text))
+    return check_values(tree, structure(tree, mode, catalogue), source)[0]
+
+
+def explained(
+    text: str, diagnostics: Sequence[Diagnostic], mode: Mode | None, source: Source | None, catalogue: Catalogue
+) -> tuple[Diagnostic, ...]:
+    """The diagnostics as reported: a cause named where it explains symptoms (``_causes``:
+    standard Base64), then at most ``MAX_DIAGNOSTICS`` of them (:func:`bounded`)."""
+    if any(d.is_error for d in diagnostics):
+        from ._causes import with_causes  # only for text with an error
+
+        diagnostics = with_causes(text, diagnostics, catalogue, lambda t: diagnostics_of(t, mode, source, catalogue))
+    return bounded(diagnostics)
+
+
+# Bounds checked before parsing: nothing is read, nothing to recover.
+_LIMIT_CODES = frozenset({"E001", "E002", "E003"})
+
+
+def recovered(text: str, first: Diagnostic, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> list[Diagnostic]:
+    """Every problem of a text that breaks the grammar (``first``: where it first does):
+    each syntax problem, and what validation finds in the rest (``_recover``)."""
+    if first.code in _LIMIT_CODES:
+        return [first]
+    from ._recover import knock_on, recover  # only for text with a syntax error
+
+    found = recover(text)
+    diagnostics = list(found.problems)
+    if found.raw is not None:
+        tree = to_ast(found.raw, len(text))
+        checked, _ = check_values(tree, structure(tree, mode, catalogue), source)
+        diagnostics += [d for d in checked if not knock_on(d, text, found)]
+    diagnostics.sort(key=diagnostic_order)
+    return diagnostics
+
+
+def bounded(diagnostics: Sequence[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """At most ``MAX_DIAGNOSTICS``, in order, and one more that counts the rest: E004 when
+    an error is among them, else W005."""
+    if len(diagnostics) <= MAX_DIAGNOSTICS:
+        return tuple(diagnostics)
+    rest = diagnostics[MAX_DIAGNOSTICS:]
+    errors = sum(d.is_error for d in rest)
+    code, what = ("E004", f"{errors} errors among them") if errors else ("W005", "all of them warnings")
+    last = Diagnostic(
+        code,
+        f"{len(rest)} more problems not reported ({what}): at most {MAX_DIAGNOSTICS} are reported for one directive",
+        Span(rest[0].span.start, max(d.span.end for d in rest)),
+        "fix these and check again",
+    )
+    return (*diagnostics[:MAX_DIAGNOSTICS], last)

@@ -30,7 +30,7 @@ from .rules import Rule, RuleContext
 from .source import Source, SourceAudio
 from .tables import MAX_PIPES, MAX_STYLE_NAME, OLDER_MAX_PIPES, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
 from .tables.catalogue import coerce_catalogue
-from .tables.policy import POLICY
+from .tables.policy import POLICY, STRICT_CODES
 from .tables.variables import PER_OPERATION
 
 __all__ = ["ModeLike", "Result", "SourceAudio", "Validation", "validate"]
@@ -42,14 +42,20 @@ ModeLike = Mode | str | None
 class Result(Frozen):
     """What checking a text gave: the tree with typed values (None when the text did not
     parse: the diagnostics say why), every diagnostic, and the canonical text when there
-    is no error. The one result object of the pipeline: ``oss_process.check`` returns it."""
+    is no error. The one result object of the pipeline: ``oss_process.check`` returns it.
 
-    __slots__ = ("_directive", "canonical", "diagnostics", "text")
+    ``strict``: the warnings ``tables/policy.py`` marks (what OSS ignores: an unknown key,
+    an empty parameter) refuse the directive too: ``ok`` is False and there is no
+    canonical text. No diagnostic changes its severity for it.
+    """
+
+    __slots__ = ("_directive", "canonical", "diagnostics", "strict", "text")
 
     _directive: Directive | None
     diagnostics: tuple[Diagnostic, ...]
     canonical: str | None
     text: str | None
+    strict: bool
 
     def __init__(
         self,
@@ -57,10 +63,13 @@ class Result(Frozen):
         diagnostics: tuple[Diagnostic, ...],
         canonical: str | None = None,
         text: str | None = None,
+        *,
+        strict: bool = False,
     ) -> None:
         object.__setattr__(self, "_directive", directive)
         object.__setattr__(self, "diagnostics", diagnostics)
-        object.__setattr__(self, "canonical", canonical)
+        object.__setattr__(self, "strict", strict)
+        object.__setattr__(self, "canonical", None if strict and strictly_refused(diagnostics) else canonical)
         object.__setattr__(self, "text", text)
 
     @property
@@ -77,8 +86,8 @@ class Result(Frozen):
 
     @property
     def ok(self) -> bool:
-        """True when there is no error (warnings allowed)."""
-        return not any(d.is_error for d in self.diagnostics)
+        """True when there is no error (warnings allowed; with ``strict``, not those it refuses)."""
+        return not any(d.is_error for d in self.diagnostics) and not (self.strict and strictly_refused(self.diagnostics))
 
     # The canonical text and the input follow from the tree and the tables: compared by
     # what was found, as the frozen dataclass Validation once was.
@@ -92,6 +101,11 @@ class Result(Frozen):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._directive!r}, {self.diagnostics!r}, canonical={self.canonical!r})"
+
+
+def strictly_refused(diagnostics: Sequence[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """The warnings among ``diagnostics`` that ``strict=True`` refuses (``STRICT_CODES``)."""
+    return tuple(d for d in diagnostics if d.code in STRICT_CODES)
 
 
 class Validation(Result):

@@ -137,9 +137,11 @@ def test_lint_seed_second_fails_at_the_space(run: Runner) -> None:
 def test_lint_text_matches_the_library_rendering(run: Runner) -> None:
     """The CLI adds only a location: the rest is Diagnostic.render."""
     result = run("lint", SEED_SECOND)
-    (diagnostic,) = oss_process.lint(SEED_SECOND)
-    location = f"<arg>:1:{diagnostic.span.start + 1}: "
-    assert result.out.startswith(location + diagnostic.render(SEED_SECOND) + "\n\n")
+    diagnostics = oss_process.lint(SEED_SECOND)
+    # The space, and (the rest still checked) the object name's trailing newline.
+    assert [d.code for d in diagnostics] == ["E012", "W305"]
+    rendered = "".join(f"<arg>:1:{d.span.start + 1}: {d.render(SEED_SECOND)}\n\n" for d in diagnostics)
+    assert result.out.startswith(rendered)
 
 
 def test_lint_text_shows_a_long_span_as_the_library_does(run: Runner) -> None:
@@ -251,7 +253,8 @@ def test_canon_jsonl_and_json(run: Runner) -> None:
     assert (second["line"], second["verdict"], second["canonical"]) == (2, "error", None)
     document = json.loads(run("canon", "--format", "json", UNORDERED, SEED_SECOND).out)
     assert [r["canonical"] for r in document["results"]] == [UNORDERED_CANONICAL, None]
-    assert document["summary"] == {"directives": 2, "invalid": 1, "errors": 1, "warnings": 1}
+    # UNORDERED's padding (W302); SEED_SECOND's space (E012) and its object name's newline (W305).
+    assert document["summary"] == {"directives": 2, "invalid": 1, "errors": 1, "warnings": 2}
 
 
 # --- Formats -------------------------------------------------------------------------------
@@ -269,7 +272,7 @@ def test_jsonl_has_one_record_per_input_line(run: Runner) -> None:
     assert [r["input"] for r in records] == [CLEAN, SEED_SECOND, SEED_FIRST]
     assert records[0]["canonical"] == CLEAN
     assert records[1]["canonical"] is None
-    (space,) = records[1]["diagnostics"]
+    space, newline = records[1]["diagnostics"]
     at = SEED_SECOND.index(" ")
     assert space == {
         "code": "E012",
@@ -282,6 +285,9 @@ def test_jsonl_has_one_record_per_input_line(run: Runner) -> None:
         "column": at + 1,
         "end_column": at + 2,
     }
+    # What follows the space is still checked: the object name ends with a newline.
+    value = "b3V0b2JqLnthdXRvZXh0fQo"
+    assert (newline["code"], newline["start"], newline["end"]) == ("W305", SEED_SECOND.index(value), SEED_SECOND.index(value) + len(value))
     assert result.status == 1
 
 
@@ -289,7 +295,8 @@ def test_json_is_one_document_with_a_summary(run: Runner) -> None:
     result = run("lint", "--format", "json", CLEAN, SEED_SECOND, SEED_FIRST)
     document = json.loads(result.out)
     assert [r["verdict"] for r in document["results"]] == ["ok", "error", "warning"]
-    assert document["summary"] == {"directives": 3, "invalid": 1, "errors": 1, "warnings": 1}
+    # SEED_SECOND: E012 and W305; SEED_FIRST: W305.
+    assert document["summary"] == {"directives": 3, "invalid": 1, "errors": 1, "warnings": 2}
     empty = json.loads(run("lint", "--format", "json", stdin=b"# nothing\n").out)
     assert empty == {"results": [], "summary": {"directives": 0, "invalid": 0, "errors": 0, "warnings": 0}}
 
@@ -317,7 +324,7 @@ def github_annotations(run: Runner, path: Path) -> list[tuple[str, dict[str, str
 def test_github_annotations(run: Runner, tmp_path: Path) -> None:
     path = tmp_path / "directives.txt"
     path.write_text(f"# header\n{CLEAN}\n{SEED_SECOND}\n")
-    (error,) = github_annotations(run, path)
+    error, newline = github_annotations(run, path)
     at = SEED_SECOND.index(" ") + 1
     assert error[0] == "error"
     assert error[1] == {
@@ -329,13 +336,18 @@ def test_github_annotations(run: Runner, tmp_path: Path) -> None:
         "title": "E012 " + oss_process.CODES["E012"].title,
     }
     assert error[2] == "unexpected space after ','%0Ahint: remove it: a directive contains no whitespace"
+    # The rest of the line is still checked: its object name ends with a newline.
+    value = "b3V0b2JqLnthdXRvZXh0fQo"
+    assert (newline[0], newline[1]["line"], newline[1]["col"]) == ("warning", "3", str(SEED_SECOND.index(value) + 1))
+    assert newline[1]["title"] == "W305 " + oss_process.CODES["W305"].title
 
 
 def test_github_annotations_escape_a_colon_in_the_title(run: Runner, tmp_path: Path) -> None:
     path = tmp_path / "directives.txt"
     path.write_text(f"# header\n{CLEAN}\n{SEED_SECOND}\n{unchecked_sync()},w_1\n")
-    (error, warning) = github_annotations(run, path)
+    (error, newline, warning) = github_annotations(run, path)
     assert (error[0], error[1]["line"]) == ("error", "3")
+    assert (newline[0], newline[1]["line"], newline[1]["title"].split()[0]) == ("warning", "3", "W305")
     # A title with ':' in it is escaped, as the workflow-command syntax requires.
     assert warning[0] == "warning"
     assert warning[1]["title"] == "W102 " + oss_process.CODES["W102"].title.replace(":", "%3A")
@@ -381,11 +393,13 @@ def test_files_locate_each_diagnostic_as_path_line_col(run: Runner, tmp_path: Pa
         text = lines[path][int(line) - 1]
         found.append((Path(path).name, int(line), severity, code, text[int(column) - 1 :][:3]))
     assert found == [
-        ("a.txt", 4, "error", "E012", "  a"),  # the leading spaces: the first whitespace found
+        ("a.txt", 4, "error", "E012", "  a"),  # the leading spaces, one diagnostic for the run
+        ("a.txt", 4, "error", "E012", " o_"),  # the space after a comma: every syntax error is reported
+        ("a.txt", 4, "warning", "W305", "b3V"),  # and the rest still checked
         ("b.txt", 1, "warning", "W305", "b3V"),
         ("b.txt", 2, "error", "E206", "500"),
     ]
-    assert result.out.rstrip().endswith("4 directives checked: 2 errors and 1 warning, 2 invalid.")
+    assert result.out.rstrip().endswith("4 directives checked: 3 errors and 2 warnings, 2 invalid.")
 
 
 def test_unreadable_file_exits_2_and_the_batch_goes_on(run: Runner, tmp_path: Path) -> None:
@@ -459,26 +473,28 @@ def test_form_field_name_sets_the_mode(run: Runner) -> None:
 
 
 def test_percent_encoded_columns_point_into_the_line_as_written(run: Runner) -> None:
-    line = "x-oss-async-process=audio%2Fconvert%2Cf_aac%2C%20ab_96000"
+    line = "x-oss-async-process=audio%2Fconvert%2Cf_aac%2C%20ab_96000%7Csys%2Fsaveas%2Co_YQ"
     record = json.loads(run("lint", "--format", "jsonl", line).out)
     (space,) = record["diagnostics"]
     assert space["code"] == "E012"
     assert line[space["column"] - 1 :].startswith("%20")
-    value = "audio/convert,f_aac, ab_96000"
+    value = "audio/convert,f_aac, ab_96000|sys/saveas,o_YQ"
     assert (record["directive"], space["start"]) == (value, value.index(" "))
 
 
 def test_the_caret_stands_under_the_line_as_written_where_the_column_counts(run: Runner) -> None:
-    line = "x-oss-process=audio/convert,f_aac,%20ab_1"
-    column = line.index("%20") + 1  # 35
+    line = "x-oss-async-process=audio/convert,f_aac,%20ab_1|sys/saveas,o_YQ"
+    column = line.index("%20") + 1  # 41
     block = (
         f"<arg>:1:{column}: error[E012]: unexpected space after ','\n"
-        "    x-oss-process=audio/convert,f_aac,%20ab_1\n"
-        "                                      ^^^\n"  # all of '%20', under the column
+        "    x-oss-async-process=audio/convert,f_aac,%20ab_1|sys/saveas,o_YQ\n"
+        "                                            ^^^\n"  # all of '%20', under the column
         "    hint: remove it: a directive contains no whitespace\n"
         "\n"
     )
     assert run("lint", line).out.startswith(block)
+    # What follows the space is still checked, its column in the line as written too.
+    assert f"<arg>:1:{line.index('ab_1') + 4}: error[E206]" in run("lint", line).out
     assert run("canon", line).err.startswith(block)
     assert f"diagnostics:\n\n{block}" in run("explain", line).out
     github = run("lint", "--format", "github", line).out
@@ -660,7 +676,7 @@ def test_broken_lines_get_a_diagnostic_each_and_the_batch_goes_on(run: Runner) -
         [
             CLEAN.encode(),
             b"audio/convert,f_\xff\xfeaac",  # not UTF-8
-            b"audio/con\x00vert,f_aac",  # NUL
+            b"audio/con\x00vert,f_aac|sys/saveas,o_YQ",  # NUL
             huge,  # far past the bound: never read whole
             b"audio/convert,f_aac|" + "\u00e9".encode() * 9000,  # under the bound, over the limit
             b"",
@@ -843,7 +859,7 @@ def test_explain_invalid_directive(run: Runner) -> None:
     assert result.status == 1
     model = json.loads(result.out)
     assert (model["ok"], model["stages"], model["canonical"]) == (False, None, None)
-    assert [d["code"] for d in model["diagnostics"]] == ["E012"]
+    assert [d["code"] for d in model["diagnostics"]] == ["E012", "W305"]  # the space; the rest still checked
     text = run("explain", "audio/convert,f_aac,ab_5")
     assert text.status == 1
     assert "ab_5\n      value     not valid: see the diagnostics" in text.out
@@ -897,7 +913,7 @@ def test_bundled_examples(run: Runner) -> None:
     result = run("lint", "--format", "jsonl", "--files", str(path))
     records = {r["line"]: r for r in map(json.loads, result.out.splitlines())}
     assert records[_line_of(path, SEED_FIRST)]["verdict"] == "warning"
-    assert [d["code"] for d in records[_line_of(path, SEED_SECOND)]["diagnostics"]] == ["E012"]
+    assert [d["code"] for d in records[_line_of(path, SEED_SECOND)]["diagnostics"]] == ["E012", "W305"]
     verdicts = {r["verdict"] for r in records.values()}
     assert verdicts == {"ok", "warning", "error"}
     assert any(r["mode"] == "async" and "%2F" in r["input"] and r["verdict"] == "ok" for r in records.values())
@@ -956,11 +972,13 @@ def _batch(count: int) -> tuple[bytes, list[str]]:
             lines.append(f"audio/convert,ss_{n},f_aac,ab_{1000 + n}|sys/saveas,o_{b64(f'out/{n}.aac')}")
             verdicts.append("ok")
         elif kind == 8:
-            lines.append(f"audio/convert,ss_0{n},f_aac")  # leading zero: W208
+            lines.append(f"audio/convert,ss_0{n},f_aac|sys/saveas,o_YQ")  # leading zero: W208
             verdicts.append("warning")
         else:
-            # ab below 1000 (E206), or a space after a comma (E012)
-            lines.append(f"audio/convert,f_aac,ab_{n % 999 + 1}" if n % 20 < 10 else f"audio/convert,f_aac, ab_{n}")
+            # ab below 1000 (E206), or a space after a comma (E012; E206 too while n < 1000)
+            lines.append(
+                f"audio/convert,f_aac,ab_{n % 999 + 1}|sys/saveas,o_YQ" if n % 20 < 10 else f"audio/convert,f_aac, ab_{n}|sys/saveas,o_YQ"
+            )
             verdicts.append("error")
     return ("\n".join(lines) + "\n").encode(), verdicts
 
@@ -988,7 +1006,9 @@ def test_jobs_give_the_same_output_as_one_process(tmp_path: Path) -> None:
     every_core = python_m("lint", "--files", str(path), "-j", "0")
     assert one.returncode == two.returncode == every_core.returncode == 1
     assert one.stdout == two.stdout == every_core.stdout
-    assert one.stdout.count(b"error[") == 500
+    # 500 lines with an error; the 50 spaced ones with ab_{n} below 1000 have E206 as well.
+    assert one.stdout.count(b"error[") == 500 + sum(1 for n in range(5_000) if n % 20 == 19 and n < 1000)
+    assert one.stdout.count(b"warning[") == 500  # W208, one per line with a leading zero
 
 
 class _Reader:

@@ -78,16 +78,16 @@ def test_huge_numbers_are_diagnostics(digits: int) -> None:
         ("," * 1_000_000, "E001"),
         ("audio/convert" + ",f_aac" * 1_000_000, "E001"),
         ("audio/convert,f_aac" + ",ab_1000" * 300, "E002"),
-        ("|" * 5000, "E010"),
-        ("a/" + "b/" * 3000, "E011"),
+        ("|" * 5000, "E010"),  # 20 syntax errors, then E004: recovery stops
+        ("a/" + "b/" * 3000, "E011"),  # and E100 for the category 'a' of what parses
         ("audio/convert,f_aac|sys/saveas,o_" + "QUFB" * 2000, "E304"),
     ],
     ids=["1MB of commas", "a million parameters", "300 parameters", "pipes", "slashes", "long name"],
 )
 def test_huge_inputs_are_refused_early(text: str, code: str) -> None:
     diagnostics = oss_process.lint(text)
-    assert diagnostics[0].code == code
-    assert len(diagnostics) <= 3
+    assert code in [d.code for d in diagnostics]
+    assert len(diagnostics) <= oss_process.tables.MAX_SYNTAX_ERRORS + 1
     with pytest.raises(oss_process.DirectiveError):
         oss_process.canonicalize(text)
 
@@ -140,7 +140,8 @@ def test_buckets_and_topics_with_hostile_bytes() -> None:
 
 def test_standard_base64_is_caught() -> None:
     standard = base64.b64encode(b"\xfb\xff").decode()  # "+/8="
-    assert errors(f"audio/convert,f_aac|sys/saveas,o_{standard}") == ["E013"]
+    # Not UTF-8 once decoded, so no E311: the '+' is named (E013), then the '/' that splits it.
+    assert errors(f"audio/convert,f_aac|sys/saveas,o_{standard}") == ["E013", "E010"]
 
 
 def test_the_seed_survives_every_single_character_deletion() -> None:

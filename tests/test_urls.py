@@ -41,16 +41,16 @@ def test_signed_url_parameters_are_left_alone_and_the_signature_is_noticed() -> 
 
 
 def test_the_value_is_percent_decoded_and_spans_map_into_the_url() -> None:
-    url = "a.mp3?x-oss-async-process=audio%2Fconvert%2Cf_aac%2C%20ab_96000&Expires=1"
+    url = "a.mp3?x-oss-async-process=audio%2Fconvert%2Cf_aac%2C%20ab_96000%7Csys%2Fsaveas%2Co_YQ&Expires=1"
     found = from_url(url)
-    assert found.text == "audio/convert,f_aac, ab_96000"
+    assert found.text == "audio/convert,f_aac, ab_96000|sys/saveas,o_YQ"
     [space] = lint(found.text, mode=found.mode)
     assert space.code == "E012"
     [moved] = found.offsets.relocate([space])
     assert url[moved.span.start : moved.span.end] == "%20"  # the whole escape of the one character
     assert render(moved, url) == (
         "error[E012]: unexpected space after ','\n"
-        "    a.mp3?x-oss-async-process=audio%2Fconvert%2Cf_aac%2C%20ab_96000&Expires=1\n"
+        f"    {url}\n"
         "                                                        ^^^\n"
         "    hint: remove it: a directive contains no whitespace"
     )

@@ -21,7 +21,7 @@ from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from .._grammar import terminal_patterns
-from .._pipeline import syntax
+from .._pipeline import explained, recovered, syntax
 from ..diagnostics import Diagnostic, internal_error
 from ..source import Source
 from ..tables import MAX_LENGTH, Catalogue, Mode
@@ -111,8 +111,8 @@ def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
     """Every diagnostic, with spans, through the plan of the text's shape (made and kept
     when the shape may be shared); ``miss``: the shape and plan a fast attempt found."""
     raw = syntax(text)
-    if isinstance(raw, Diagnostic):
-        return Verdict(None, (raw,), False)
+    if isinstance(raw, Diagnostic):  # the reference's recovery: every syntax problem, the rest validated
+        return Verdict(None, explained(text, recovered(text, raw, mode, source, catalogue), mode, source, catalogue), False)
     if miss is not None:
         shape, plan = miss
     else:
@@ -131,7 +131,8 @@ def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
             plan.fast_path = compile_fast(plan, shape)
     outcome = run_plan(raw, plan, source)
     failed = any(d.is_error for d in outcome.diagnostics)
-    return Verdict(None if failed else render_program(plan.program, outcome.canonicals), tuple(outcome.diagnostics), True)
+    found = explained(text, outcome.diagnostics, mode, source, catalogue) if outcome.diagnostics else _CLEAN
+    return Verdict(None if failed else render_program(plan.program, outcome.canonicals), found, True)
 
 
 _verdicts = CACHE.verdicts

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from oss_process import Mode, canonicalize
+from oss_process._causes import url_safe_text
 
 from .decoding import Entry
 
@@ -23,13 +24,16 @@ def _without_stray_whitespace(text: str) -> str:
 def fixed_directive(text: str, mode: Mode | None) -> str | None:
     """``text`` with every safe fix applied, or None when there is none to apply.
 
-    Stray whitespace goes first; the rest (table order, padding, defaults, leading zeros)
+    Stray whitespace goes first, then standard Base64 written URL-safe (E311); the rest (table order, padding, defaults, leading zeros)
     is what ``canonicalize`` does, and its output means the same by definition. It raises
     while any error is left, so a line is fixed only when every error it had was stray
-    whitespace. A line without errors has no whitespace: only canonicalization applies.
+    whitespace or standard Base64. A line without errors has no whitespace: only canonicalization applies.
     """
+    text_fixed = _without_stray_whitespace(text)
+    # Standard Base64 written URL-safe: the same bytes, when only one spelling removes the errors.
+    text_fixed = url_safe_text(text_fixed, mode) or text_fixed
     try:
-        canonical = canonicalize(_without_stray_whitespace(text), mode=mode)
+        canonical = canonicalize(text_fixed, mode=mode)
     except Exception:  # noqa: BLE001 - DirectiveError, or a library bug: either way, no fix
         return None
     return canonical if canonical != text else None

@@ -7,7 +7,7 @@ their category is first checked.
 """
 
 from .catalogue import BUILTIN, CATEGORIES, STANDALONE, lookup
-from .limits import MAX_INT32, MAX_LENGTH, MAX_PARAMETERS, MAX_PIPES, MAX_STYLE_NAME, OLDER_MAX_PIPES
+from .limits import MAX_DIAGNOSTICS, MAX_INT32, MAX_LENGTH, MAX_PARAMETERS, MAX_PIPES, MAX_STYLE_NAME, MAX_SYNTAX_ERRORS, OLDER_MAX_PIPES
 from .model import ASYNC_ONLY, BOTH, SYNC_ONLY, ActionInfo, ActionSpec, Catalogue, CategoryInfo, Mode, ParamSpec, Role
 
 __all__ = [
@@ -15,11 +15,13 @@ __all__ = [
     "BOTH",
     "BUILTIN",
     "CATEGORIES",
+    "MAX_DIAGNOSTICS",
     "MAX_INT32",
     "MAX_LENGTH",
     "MAX_PARAMETERS",
     "MAX_PIPES",
     "MAX_STYLE_NAME",
+    "MAX_SYNTAX_ERRORS",
     "OLDER_MAX_PIPES",
     "STANDALONE",
     "SYNC_ONLY",

@@ -23,3 +23,11 @@ MAX_STYLE_NAME: Final = 63
 #: Millisecond parameters documented only as "an integer greater than 0" are bounded by
 #: the largest signed 32-bit integer (about 24.8 days), the strict reading.
 MAX_INT32: Final = 2**31 - 1
+
+#: Syntax errors reported in one directive before the parser stops recovering (each
+#: recovery reruns the LALR automaton over the text: hostile input stays cheap).
+MAX_SYNTAX_ERRORS: Final = 20
+
+#: Diagnostics reported for one directive; the rest are counted in one last E004 (W005
+#: when only warnings were left out). 256 parameters could otherwise give 256 findings.
+MAX_DIAGNOSTICS: Final = 100

@@ -1,0 +1,167 @@
+"""Naming the cause behind a chain of symptoms: standard Base64 where URL-safe is required.
+
+``o_ZGVzdD8/LmFhYw==`` (``base64.b64encode`` of ``dest?/.aac``) reads as the value
+``ZGVzdD8``, then an action ``LmFhYw`` and a stray ``=``; a ``+`` is no character of the
+language at all. When a directive has errors, each Base64 value (a key whose row is a
+:class:`~oss_process.kinds.Base64Name`) is read on across ``/`` and ``+``: if a stretch of it
+decodes as standard Base64 to UTF-8, and writing that stretch URL-safe (``-`` for ``+``,
+``_`` for ``/``, the same length) leaves fewer errors, the symptoms give way to one E311
+naming the value, whose hint is the URL-safe spelling. The rewrite is the fix ``lint
+--fix`` applies when it is unambiguous: one stretch of each value passes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import NamedTuple
+
+from .ast import Span
+from .diagnostics import Diagnostic
+from .kinds import Base64Name
+from .tables import Catalogue
+
+__all__ = ["Rewrite", "rewrites", "url_safe_text", "with_causes"]
+
+#: Values tried per directive, each at every '/' it crosses: the cost stays bounded.
+MAX_CANDIDATES = 8
+
+_STANDARD_TO_SAFE = str.maketrans("+/", "-_")
+_RUN = re.compile(r"[A-Za-z0-9+/_=-]*")
+
+
+@lru_cache(maxsize=16)
+def _keys(catalogue: Catalogue) -> re.Pattern[str]:
+    """Where a Base64 value starts: one of the catalogue's Base64 keys after a separator."""
+    keys = sorted(
+        {row.key for _, _, info in catalogue.tabled() if info.spec for row in info.spec.parameters if isinstance(row.kind, Base64Name)}
+    )
+    if not keys:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?:^|(?<=[,/|]))(" + "|".join(map(re.escape, keys)) + ")_")
+
+
+class Rewrite(NamedTuple):
+    key: str
+    span: Span  # the standard-Base64 value as written
+    safe: str  # the same value, URL-safe (same length: '=' kept)
+    unambiguous: bool  # no other stretch of the value would do
+
+
+def _decodes(value: str) -> bool:
+    """Standard Base64 (with '+' or '/') of UTF-8, with correct padding if any."""
+    if not ("+" in value or "/" in value) or "-" in value or "_" in value:
+        return False
+    if value.endswith("/"):  # as likely a trailing '/' (an empty action, E011): not said to be Base64
+        return False
+    bare = value.rstrip("=")
+    padding = len(value) - len(bare)
+    if "=" in bare or len(bare) % 4 == 1 or (padding and (len(bare) + padding) % 4):
+        return False
+    try:
+        decoded = base64.b64decode(bare + "=" * (-len(bare) % 4), validate=True)
+        decoded.decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    # As an encoder writes it (no unused bits set): "YQ/" is no Base64 of anything.
+    return base64.b64encode(decoded).decode().rstrip("=") == bare
+
+
+def _better(trial: tuple[int, int], baseline: tuple[int, int]) -> bool:
+    """(errors, syntax errors): fewer errors, or as many with fewer of them syntax errors
+    (``b_YWI+Yw``: the '+' goes, and the name it decodes to is judged instead)."""
+    return trial[0] < baseline[0] or (trial[0] == baseline[0] and trial[1] < baseline[1])
+
+
+def error_count(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
+    """(errors, syntax errors) of a list of diagnostics."""
+    errors = [d for d in diagnostics if d.is_error]
+    return len(errors), sum(d.code.startswith("E0") for d in errors)
+
+
+def rewrites(text: str, catalogue: Catalogue, errors: Callable[[str], tuple[int, int]]) -> list[Rewrite]:
+    """The values of ``text`` that are standard Base64, each with its URL-safe spelling;
+    ``errors(text)``: the (errors, syntax errors) of a text."""
+    found: list[Rewrite] = []
+    current = text
+    baseline = errors(text)
+    for match in list(_keys(catalogue).finditer(text))[:MAX_CANDIDATES]:
+        start = match.end()
+        run = _RUN.match(text, start)
+        end = run.end() if run else start
+        # Stretches ending before each '/' of the run, or at its end; the longest first.
+        ends = sorted({end, *(i for i in range(start + 1, end) if text[i] == "/")}, reverse=True)
+        passing: list[tuple[int, str, tuple[int, int]]] = []
+        for stop in ends:
+            value = text[start:stop]
+            if not _decodes(value):
+                continue
+            trial = current[:start] + value.translate(_STANDARD_TO_SAFE) + current[stop:]
+            count = errors(trial)
+            if _better(count, baseline):
+                passing.append((stop, trial, count))
+        if passing:
+            stop, current, baseline = passing[0]
+            found.append(Rewrite(match.group(1), Span(start, stop), text[start:stop].translate(_STANDARD_TO_SAFE), len(passing) == 1))
+    return found
+
+
+def with_causes(
+    text: str, diagnostics: Sequence[Diagnostic], catalogue: Catalogue, rerun: Callable[[str], Sequence[Diagnostic]]
+) -> Sequence[Diagnostic]:
+    """``diagnostics`` of ``text``, or, when standard Base64 explains some of them, those of
+    the URL-safe text with one E311 per value instead (``rerun``: the diagnostics of a text)."""
+    if not any(d.is_error for d in diagnostics) or not _keys(catalogue).search(text):
+        return diagnostics
+    found = rewrites(text, catalogue, lambda t: error_count(rerun(t)))
+    if not found:
+        return diagnostics
+    safe = text
+    for rewrite in found:
+        safe = safe[: rewrite.span.start] + rewrite.safe + safe[rewrite.span.end :]
+    spans = {r.span for r in found}
+    kept = [d for d in rerun(safe) if not (d.code == "W302" and d.span in spans)]  # the padding: part of the one finding
+    for rewrite in found:
+        written = text[rewrite.span.start : rewrite.span.end]
+        why = []
+        if "/" in written:
+            why.append("a '/' ends the value, and what follows reads as another action")
+        if "+" in written:
+            why.append("'+' is no URL-safe Base64 character (in a query it arrives as a space)")
+        kept.append(
+            Diagnostic(
+                "E311",
+                f"{rewrite.key}: {written!r} is standard Base64: {'; '.join(why)}",
+                rewrite.span,
+                f"use URL-safe Base64 ('-' for '+', '_' for '/', no '=' padding): {rewrite.key}_{rewrite.safe.rstrip('=')}",
+            )
+        )
+    from .validation import diagnostic_order
+
+    kept.sort(key=diagnostic_order)
+    return kept
+
+
+def url_safe_text(text: str, mode: object = None, catalogue: Catalogue | None = None) -> str | None:
+    """``text`` with each standard-Base64 value written URL-safe, when that is unambiguous
+    (what ``lint --fix`` applies); None when there is nothing, or no one way, to rewrite."""
+    from ._pipeline import diagnostics_of
+    from .tables.catalogue import coerce_catalogue
+    from .validation import coerce_mode
+
+    tables, known_mode = coerce_catalogue(catalogue), coerce_mode(mode)  # type: ignore[arg-type]
+
+    def errors(t: str) -> tuple[int, int]:
+        return error_count(diagnostics_of(t, known_mode, None, tables))
+
+    if not errors(text)[0] or not _keys(tables).search(text):
+        return None
+    found = rewrites(text, tables, errors)
+    if not found or not all(r.unambiguous for r in found):
+        return None
+    for rewrite in found:
+        text = text[: rewrite.span.start] + rewrite.safe + text[rewrite.span.end :]
+    return text

@@ -1,0 +1,208 @@
+"""After a syntax error, the parser goes on: every syntax problem in one pass, and what
+did parse is still validated.
+
+The automaton (``_lark_parser``) says where the text first leaves the grammar. The
+smallest unit that keeps the rest meaningful is skipped there, and the automaton runs
+again on what is left, at most ``MAX_SYNTAX_ERRORS`` times:
+
+- a run of whitespace, or of characters outside ASCII, is skipped (``f_aac, ab_1``:
+  ``ab_1`` still counts);
+- a form field name before the directive (``x-oss-process=``) is skipped;
+- any other stray character is skipped alone (``ss_+1``, ``audio//convert``);
+- an unfinished end (``...|sys/saveas,o_``, ``audio/``) is reported once and cut back to
+  what parses;
+- a percent-encoded directive, the legacy ``@`` syntax or an object key with its query are
+  a whole-text mistake: nothing after them is read as meant, so recovery stops there.
+
+What is left is scanned and validated like any directive, with spans into the text as
+written. A finding the skipping may have caused is left out: one about a single token
+that held a skipped character (``f_mp 3x`` is not also "not one of mp3, ..."), and, after
+an unfinished end, a required parameter or sys/saveas the cut may have taken away.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any, NamedTuple
+
+from ._syntax import RawDirective, scan
+from .ast import Span
+from .diagnostics import Diagnostic
+from .tables.limits import MAX_SYNTAX_ERRORS
+from .tables.policy import POLICY
+
+__all__ = ["Recovered", "knock_on", "recover"]
+
+# Whole-text mistakes: recovery stops at them.
+_STOPS = frozenset({"E014", "E016"})
+_SEPARATORS = ",/|"
+
+
+class Recovered(NamedTuple):
+    raw: RawDirective | None  # what is left, spans into the text as written; None: nothing
+    problems: list[Diagnostic]  # the syntax problems, in the order found
+    skipped: frozenset[int]  # offsets of the characters skipped
+    cut: int | None  # where an unfinished end was cut back to, if one was
+    dropped: tuple[Span, ...] = ()  # parameters taken out whole (a key without its value)
+
+
+def _run(text: str, start: int, inside: str) -> int:
+    """The end of the run of characters in ``inside`` (a predicate name) from ``start``."""
+    end = start
+    if inside == "space":
+        while end < len(text) and text[end].isspace():
+            end += 1
+    else:
+        while end < len(text) and not (" " <= text[end] <= "~") and not text[end].isspace():
+            end += 1
+    return max(end, start + 1)
+
+
+def recover(text: str) -> Recovered:
+    """Every syntax problem of ``text`` (which the scanner refused), and the raw form of
+    what is left once each is skipped."""
+    from ._lark_parser import automaton, diagnose, ends_early
+
+    machine = automaton()
+    current, kept = text, list(range(len(text)))  # kept[i]: where current[i] is in text
+    problems: list[Diagnostic] = []
+    cut: int | None = None
+    dropped: list[Span] = []  # parameters taken out whole
+    after_skip = -1  # just after the last visible characters skipped: what fails there is their echo
+    while (stop := machine.first_error(current)) is not None:
+        pos, expected = stop
+        if pos >= len(current):  # an unfinished end: said once, then cut back until it parses
+            at = kept[pos - 1] + 1 if pos else 0
+            if cut is None and (at == len(text) or text[at:].isspace()):
+                problems.append(ends_early(text, at, expected))
+            current, kept = _cut_back(current, kept)
+            cut = kept[-1] + 1 if kept else 0
+            if not current:
+                return Recovered(None, problems, frozenset(), cut)
+            continue
+        if len(problems) >= MAX_SYNTAX_ERRORS:
+            problems.append(
+                Diagnostic(
+                    "E004",
+                    f"syntax checking stopped after {MAX_SYNTAX_ERRORS} errors; the rest of the directive is not checked",
+                    Span(kept[pos], len(text)),
+                )
+            )
+            return Recovered(None, problems, frozenset(), cut)
+        problem = diagnose(text, kept[pos], expected)
+        if problem.code in _STOPS or (problem.code == "E015" and problem.span.start == 0 and "?" in text[: problem.span.end]):
+            problems.append(problem)
+            return Recovered(None, problems, frozenset(), cut)
+        if problem.code == "E015":  # the form field name: skip it whole, up to its '='
+            start, end = 0, current.index("=") + 1
+        elif problem.code == "E012":
+            start, end = pos, _run(current, pos, "space")
+            problem = replace(problem, span=Span(kept[start], kept[end - 1] + 1))
+        elif problem.code == "E017":
+            start, end = pos, _run(current, pos, "outside")
+            problem = replace(problem, span=Span(kept[start], kept[end - 1] + 1))
+        elif kept[pos] == after_skip:  # what was skipped left its unit unfinished: drop the unit
+            sep = max(current.rfind(c, 0, pos) for c in _SEPARATORS)
+            bar = current.find("|", pos)
+            start, end = (sep, pos) if sep >= 0 and current[sep] == "," else (pos, len(current) if bar < 0 else bar)
+            dropped.append(Span(kept[start], kept[end - 1] + 1))
+        elif current[pos] in _SEPARATORS and pos and current[pos - 1] == "_":
+            # A key without its value ("f_|sys/...", "ab_,"): the parameter goes, the separator stays.
+            sep = max(current.rfind(c, 0, pos) for c in _SEPARATORS)
+            start, end = max(sep, 0), pos
+            dropped.append(Span(kept[start], kept[end - 1] + 1))
+        elif problem.code == "E010" and current[pos] != "+":
+            start, end = _structural(machine, text, current, kept, pos)
+        else:
+            start, end = pos, pos + 1
+        if kept[pos] != after_skip:
+            problems.append(problem)
+        if problem.code != "E012":
+            after_skip = kept[end - 1] + 1
+        current, kept = current[:start] + current[end:], kept[:start] + kept[end:]
+        if not current:
+            return Recovered(None, problems, frozenset(), cut)
+    raw = scan(current)
+    if raw is None:  # the scanner and the automaton agree on the language (differential tests)
+        raise AssertionError(f"recovered text {current!r} is not in the language")
+    skipped = frozenset(range(len(text))) - frozenset(kept)
+    return Recovered(_mapped(raw, kept, len(text)), problems, skipped, cut, tuple(dropped))
+
+
+def _structural(machine: Any, text: str, current: str, kept: list[int], pos: int) -> tuple[int, int]:
+    """What to skip for a character the grammar does not take where it stands: that
+    character alone, when the parser then gets past the unit it stands in
+    (``audio//convert``, ``,_aac``); else the rest of its stage (``Notify,topic_...``: no
+    one character away from a directive)."""
+    after = current[:pos] + current[pos + 1 :]
+    stop = machine.first_error(after)
+    if stop is None:
+        return pos, pos + 1
+    unit_end = next((i for i in range(kept[pos] + 1, len(text)) if text[i] in _SEPARATORS), len(text))
+    reached = len(text) if stop[0] >= len(after) else kept[stop[0] + (stop[0] >= pos)]
+    if reached > unit_end:
+        return pos, pos + 1
+    bar = current.find("|", pos + 1)
+    return pos, len(current) if bar < 0 else bar
+
+
+def _cut_back(current: str, kept: list[int]) -> tuple[str, list[int]]:
+    """``current`` less its unfinished end: trailing separators, else its last piece."""
+    end = len(current)
+    if current[end - 1] in _SEPARATORS:
+        while end and current[end - 1] in _SEPARATORS:
+            end -= 1
+    else:
+        end = max(current.rfind(c) for c in _SEPARATORS)
+        end = max(end, 0)
+    return current[:end], kept[:end]
+
+
+def _mapped(raw: RawDirective, kept: list[int], length: int) -> RawDirective:
+    """``raw`` with its offsets (into the text left) moved into the text as written."""
+
+    def start(i: int) -> int:
+        return kept[i] if i < len(kept) else length
+
+    def end(s: int, e: int) -> int:
+        return start(s) if e <= s else kept[e - 1] + 1
+
+    return [
+        (
+            category,
+            start(s_start),
+            end(s_start, s_end),
+            [
+                (name, start(a_start), end(a_start, a_end), [(key, value, start(p), end(p, q)) for key, value, p, q in params])
+                for name, a_start, a_end, params in actions
+            ],
+        )
+        for category, s_start, s_end, actions in raw
+    ]
+
+
+_ABSENCE = frozenset({POLICY["missing value"].code})
+_NEEDS = re.compile(r" needs (\w+):")  # the key an E202 message names (validation._parameters)
+
+
+def knock_on(diagnostic: Diagnostic, text: str, recovered: Recovered) -> bool:
+    """True for a finding the skipping may have caused rather than the text as meant."""
+    span = diagnostic.span
+    if diagnostic.code in _ABSENCE:
+        needed = _NEEDS.search(diagnostic.message)
+        for d in recovered.dropped:  # the parameter taken out is the one it misses
+            if span.start <= d.start and d.end <= span.end and needed and text[d.start : d.end].lstrip(",").split("_")[0] == needed[1]:
+                return True
+    if recovered.cut is not None:
+        if diagnostic.code in _ABSENCE and span.end >= recovered.cut:
+            return True
+        if diagnostic.code == "W111" and "saveas" in text[recovered.cut :]:
+            return True
+    skipped = recovered.skipped
+    if any(text[i] in _SEPARATORS and i not in skipped for i in range(span.start, span.end)):
+        return False  # about more than one token
+    # A skipped character inside the token, or a visible one right beside it.
+    return any(span.start <= i < span.end for i in skipped) or any(
+        i in skipped and not text[i].isspace() for i in (span.start - 1, span.end)
+    )
