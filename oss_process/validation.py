@@ -167,7 +167,8 @@ _FIELDS: dict[type, tuple[tuple[str, type | None], ...]] = {
 
 def _check_tree(directive: object) -> None:
     """Raise ArgumentError when ``directive`` is not a tree of the documented node types."""
-    if not isinstance(directive, Directive):
+    # Exactly a Directive: a subclass's nodes never compare equal to a parsed tree's.
+    if type(directive) is not Directive:
         raise ArgumentError((), message=f"validate takes a Directive, not {type(directive).__name__}")
     _check_node(directive, "directive")
 
