@@ -86,6 +86,12 @@ class StepBase:
     #: The builder call that makes this step (repr writes it): a class or a method name.
     METHOD: ClassVar[str]
 
+    def __post_init__(self) -> None:
+        # A required keyword given as None is the caller's mistake, not the directive's E202.
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            if "key" in f.metadata and f.default is dataclasses.MISSING and getattr(self, f.name) is None:
+                raise ArgumentError((), message=f"{self.METHOD}({f.name}=None): {f.name} is required (it fills {f.metadata['key']})")
+
     @classmethod
     def info(cls) -> ActionInfo:
         info = cls.CATALOGUE.lookup(*cls.ACTION)
@@ -361,6 +367,7 @@ class ProcessStep(StepBase, Built):
     """An action that produces the content: a directive of its own, checked when made."""
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         self._outcome()
 
     @property
