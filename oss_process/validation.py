@@ -21,7 +21,7 @@ from typing import NamedTuple, Protocol
 
 from ._frozen import Frozen
 from ._suggest import did_you_mean
-from ._syntax import from_ast, to_ast
+from ._syntax import RawDirective, from_ast, to_ast
 from .ast import Action, Directive, Parameter, Span, Stage, Value
 from .diagnostics import Diagnostic
 from .errors import ArgumentError
@@ -212,20 +212,37 @@ def _unprintable(directive: Directive) -> _Unprintable:
     # Stages that print as nothing (Stage(None, ())) get E018 below, not E003.
     limit = limits(text) if text else None
     found: _Unprintable = [] if limit is None else [(limit, False)]
-    # Until the grammar has empty parameters, the tree without them is what must read back.
-    solid = Directive(
-        tuple(
-            Stage(s.category, tuple(Action(a.name, tuple(p for p in a.parameters if p.key is not None or p.text)) for a in s.actions))
-            for s in directive.stages
+    solid = directive
+    if any(p.key is None and not p.text for _, action in directive.actions() for p in action.parameters):
+        # Until the grammar has empty parameters, the tree without them is what must read back.
+        solid = Directive(
+            tuple(
+                Stage(s.category, tuple(Action(a.name, tuple(p for p in a.parameters if p.key is not None or p.text)) for a in s.actions))
+                for s in directive.stages
+            )
         )
-    )
-    printed = unparse(solid)
+    printed = text if solid is directive else unparse(solid)
     raw = scan(printed) if in_alphabet()(printed) else None
-    if raw is None or to_ast(raw, len(printed)) != solid:
+    if raw is None or not _reads_as(raw, solid):
         reads = "does not parse" if raw is None else "parses to another tree"
         whole = Diagnostic("E018", f"the tree prints as {text!r:.80}, which {reads}", directive.span)
         found += _unwritable_nodes(directive) or [(whole, False)]
     return found
+
+
+def _reads_as(raw: RawDirective, directive: Directive) -> bool:
+    """Whether the scanned ``raw`` is ``directive``, spans aside (as ``to_ast(raw) ==``, without the nodes)."""
+    if len(raw) != len(directive.stages):
+        return False
+    for (category, _, _, actions), stage in zip(raw, directive.stages, strict=True):
+        if category != stage.category or len(actions) != len(stage.actions):
+            return False
+        for (name, _, _, params), action in zip(actions, stage.actions, strict=True):
+            if name != action.name or len(params) != len(action.parameters):
+                return False
+            if any(key != p.key or text != p.text for (key, text, _, _), p in zip(params, action.parameters, strict=True)):
+                return False
+    return True
 
 
 # Why a separator cannot stand inside a node.
