@@ -40,7 +40,7 @@ class BitrateOption(str, Enum):
     """``abopt``: what happens when the source bitrate is below ``bitrate`` (``ab``).
 
     The values are the table's; ``ALWAYS_TARGET`` is its default, so the canonical form
-    leaves it out.
+    leaves it out. ``bitrate_option`` also takes each value itself, as a str or an int.
     """
 
     ALWAYS_TARGET = "0"  # always use the target bitrate
@@ -51,6 +51,17 @@ class BitrateOption(str, Enum):
 # Rows whose keyword takes an enum rather than a Literal: the tables name the choices
 # but not what each means. Used only while the enum's values are the row's choices.
 ENUMS: Mapping[tuple[str | None, str, str], type[Enum]] = {("audio", "convert", "abopt"): BitrateOption}
+
+
+_DECIMAL = re.compile(r"0|-?[1-9][0-9]*")
+
+
+def numbered(kind: object) -> tuple[int, ...] | None:
+    """The choices of a :class:`Choice` that are all integers written in plain decimal
+    (``abopt``: "0", "1", "2"), as ints: its keyword takes the number too."""
+    if isinstance(kind, Choice) and kind.choices and all(_DECIMAL.fullmatch(c) for c in kind.choices):
+        return tuple(int(c) for c in kind.choices)
+    return None
 
 
 class UnsupportedDirectiveError(DirectiveError):
@@ -74,6 +85,12 @@ class StepBase:
     ACTION: ClassVar[tuple[str | None, str]]
     #: The builder call that makes this step (repr writes it): a class or a method name.
     METHOD: ClassVar[str]
+
+    def __post_init__(self) -> None:
+        # A required keyword given as None is the caller's mistake, not the directive's E202.
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            if "key" in f.metadata and f.default is dataclasses.MISSING and getattr(self, f.name) is None:
+                raise ArgumentError((), message=f"{self.METHOD}({f.name}=None): {f.name} is required (it fills {f.metadata['key']})")
 
     @classmethod
     def info(cls) -> ActionInfo:
@@ -144,8 +161,11 @@ def _write(owner: str, name: str, pspec: ParamSpec, value: object) -> str:
         return base64.urlsafe_b64encode(encoded).decode("ascii").rstrip("=")
     if isinstance(value, Enum):
         value = value.value
+    numbers = numbered(kind)
+    if numbers is not None and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # the validator says whether it is one of them
     if not isinstance(value, str):
-        raise _wrong_type(owner, name, "a str", value)
+        raise _wrong_type(owner, name, "a str" if numbers is None else "an int or a str", value)
     if isinstance(kind, Choice):
         return value
     # A kind of the user's own: its check knows the canonical spelling.
@@ -347,6 +367,7 @@ class ProcessStep(StepBase, Built):
     """An action that produces the content: a directive of its own, checked when made."""
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         self._outcome()
 
     @property
@@ -427,12 +448,14 @@ def _plan(catalogue: Catalogue) -> list[_Planned]:
         for pspec in spec.parameters:
             kind = pspec.kind
             enum = ENUMS.get((category, info.name, pspec.key))
-            if enum is not None and isinstance(kind, Choice) and tuple(e.value for e in enum) == kind.choices:
-                annotation, convert = enum.__name__, enum.__name__
-            elif isinstance(kind, Choice | IntegerChoice):
+            if isinstance(kind, Choice | IntegerChoice):
                 annotation, convert = name + _camel(pspec.keyword), None
-                values = ", ".join(_quote(c) if isinstance(c, str) else str(c) for c in kind.choices)
-                aliases.append((annotation, f"Literal[{values}]"))
+                # The choices, then those spelled as numbers as the numbers: abopt takes "1" and 1.
+                values = [_quote(c) if isinstance(c, str) else str(c) for c in kind.choices]
+                values += map(str, numbered(kind) or ())
+                aliases.append((annotation, f"Literal[{', '.join(values)}]"))
+                if enum is not None and tuple(e.value for e in enum) == kind.choices:
+                    annotation, convert = f"{enum.__name__} | {annotation}", enum.__name__
             else:
                 # Base64Name's typed value is the decoded name; a kind of the user's own takes its text.
                 annotation, convert = ("int" if isinstance(kind, Integer) else "str"), None

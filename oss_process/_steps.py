@@ -18,6 +18,7 @@ __all__ = [
     "STEPS",
     "AudioConvert",
     "AudioConvertBitDepth",
+    "AudioConvertBitrateOption",
     "AudioConvertFormat",
     "AudioConvertSampleRate",
     "BuiltDirective",
@@ -29,6 +30,7 @@ __all__ = [
 
 AudioConvertFormat = Literal["mp3", "aac", "flac", "oga", "ac3", "opus", "amr"]
 AudioConvertSampleRate = Literal[8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000]
+AudioConvertBitrateOption = Literal["0", "1", "2", 0, 1, 2]
 AudioConvertBitDepth = Literal[16, 24]
 
 
@@ -93,7 +95,7 @@ class AudioConvert(ProcessStep, BuiltDirective):
     channels: int | None = _field(default=None, metadata=fills("ac"))
     quality: int | None = _field(default=None, metadata=fills("aq"))
     bitrate: int | None = _field(default=None, metadata=fills("ab"))
-    bitrate_option: BitrateOption | None = _field(default=None, metadata=fills("abopt", BitrateOption))
+    bitrate_option: BitrateOption | AudioConvertBitrateOption | None = _field(default=None, metadata=fills("abopt", BitrateOption))
     bit_depth: AudioConvertBitDepth | None = _field(default=None, metadata=fills("adepth"))
 
 

@@ -70,6 +70,7 @@ CODES: Final = MappingProxyType(
         "E015": CodeInfo(_E, "form field name in the directive"),
         "E016": CodeInfo(_E, "legacy '@' image syntax"),
         "E017": CodeInfo(_E, "character outside the directive alphabet"),
+        "E018": CodeInfo(_E, "tree with no directive text"),
         # Stages and actions.
         "E100": CodeInfo(_E, "unknown category"),
         "E101": CodeInfo(_E, "unknown action"),

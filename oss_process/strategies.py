@@ -1283,12 +1283,18 @@ def _stage_spoilers(catalogue: Catalogue) -> list[_Spoiler]:
 # Syntax: one character (or the whole spelling) outside the grammar.
 
 
-def _inserted(code: str, characters: str, change: str) -> _Spoiler:
+def _inserted(code: str, characters: str, change: str, fits: Callable[[str, int], bool] = lambda text, where: True) -> _Spoiler:
     def spoil(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
-        char = draw(st.sampled_from(characters))
-        return NearMiss(_insert(draw, draft.text(), char), code, f"{change} {char!r}", draft.mode)
+        char, text = draw(st.sampled_from(characters)), draft.text()
+        where = draw(st.sampled_from([i for i in range(len(text) + 1) if fits(text, i)]))
+        return NearMiss(text[:where] + char + text[where:], code, f"{change} {char!r}", draft.mode)
 
     return _Spoiler(code, spoil)
+
+
+def _not_a_sign(text: str, where: int) -> bool:
+    """A '+' between '_' and a digit reads as a number's sign (E010), not as standard Base64."""
+    return not (text[where - 1 : where] == "_" and text[where : where + 1].isdigit())
 
 
 def _cut_short(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
@@ -1310,7 +1316,7 @@ def _form_field(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
 _SYNTAX_SPOILERS = (
     _Spoiler("E011", _cut_short),
     _inserted("E012", " \t\n\u3000", "the whitespace"),
-    _inserted("E013", "+", "the standard Base64 character"),
+    _inserted("E013", "+", "the standard Base64 character", _not_a_sign),
     _Spoiler("E014", _percent_encoded),
     _Spoiler("E015", _form_field),
     _inserted("E016", "@", "the legacy image separator"),

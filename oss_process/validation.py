@@ -21,7 +21,7 @@ from typing import NamedTuple, Protocol
 
 from ._frozen import Frozen
 from ._suggest import did_you_mean
-from ._syntax import from_ast, to_ast
+from ._syntax import RawDirective, from_ast, to_ast
 from .ast import Action, Directive, Parameter, Span, Stage, Value
 from .diagnostics import Diagnostic
 from .errors import ArgumentError
@@ -113,8 +113,10 @@ class Validation(Result):
 
     __slots__ = ()
 
-    def __init__(self, directive: Directive, diagnostics: tuple[Diagnostic, ...], canonical: str | None = None) -> None:
-        super().__init__(directive, diagnostics, canonical)
+    def __init__(
+        self, directive: Directive, diagnostics: tuple[Diagnostic, ...], canonical: str | None = None, *, strict: bool = False
+    ) -> None:
+        super().__init__(directive, diagnostics, canonical, strict=strict)
 
     @property
     def directive(self) -> Directive:
@@ -140,14 +142,23 @@ def coerce_source(source: object, catalogue: Catalogue) -> Source | None:
 
 
 def validate(
-    directive: Directive, *, mode: ModeLike = None, source: Source | None = None, catalogue: Catalogue | None = None
+    directive: Directive,
+    *,
+    mode: ModeLike = None,
+    source: Source | None = None,
+    catalogue: Catalogue | None = None,
+    strict: bool = False,
 ) -> Validation:
     """Check a parsed (or built) directive against the tables.
 
     Diagnostics point into the text the directive was parsed from; for a tree built
-    without spans they point into its :func:`~oss_process.unparse` form.
+    without spans they point into its :func:`~oss_process.unparse` form. A tree that no
+    text parses back to is an error, so that the verdict is lint's on the printed tree:
+    E018 names each node the grammar cannot write (E003 for the empty tree, E001 and
+    E002 for a printed text over a limit). ``strict``: as for :class:`Result`.
     """
-    from .printer import print_canonical
+    from ._pipeline import explained
+    from .printer import print_canonical, unparse
 
     _check_tree(directive)
     tables = coerce_catalogue(catalogue)
@@ -155,11 +166,20 @@ def validate(
     if not directive.span.end:  # built, not parsed: give it the spans of its printed form
         raw = from_ast(directive)
         directive = to_ast(raw, raw[-1][2] if raw else 0)
+    unprintable = _unprintable(directive)
     shape = structure(directive, coerce_mode(mode), tables)
     diagnostics, values = check_values(directive, shape, known)
+    if unprintable:
+        # A value its kind refuses already says why; E018 stays where nothing else does.
+        refused = {d.span for d in diagnostics if d.is_error}
+        diagnostics += [d for d, of_value in unprintable if not (of_value and d.span in refused)]
+        diagnostics.sort(key=diagnostic_order)
     typed = with_values(directive, values)
     failed = any(d.is_error for d in diagnostics)
-    return Validation(typed, tuple(diagnostics), None if failed else print_canonical(typed, catalogue=tables))
+    if not unprintable:  # as lint reports the printed text: causes named, bounded
+        diagnostics = list(explained(unparse(directive), diagnostics, coerce_mode(mode), known, tables))
+    canonical = None if failed else print_canonical(typed, catalogue=tables)
+    return Validation(typed, tuple(diagnostics), canonical, strict=strict)
 
 
 # Each node's fields: a str (str), a str or None (None), or a tuple of child nodes (their type).
@@ -173,7 +193,8 @@ _FIELDS: dict[type, tuple[tuple[str, type | None], ...]] = {
 
 def _check_tree(directive: object) -> None:
     """Raise ArgumentError when ``directive`` is not a tree of the documented node types."""
-    if not isinstance(directive, Directive):
+    # Exactly a Directive: a subclass's nodes never compare equal to a parsed tree's.
+    if type(directive) is not Directive:
         raise ArgumentError((), message=f"validate takes a Directive, not {type(directive).__name__}")
     _check_node(directive, "directive")
 
@@ -194,6 +215,153 @@ def _check_node(node: object, where: str) -> None:
                 _check_node(child, f"{place}[{index}]")
         elif not isinstance(value, str) and (kind is str or value is not None):
             raise wrong(place, "a str" if kind is str else "a str or None", value)
+
+
+# --- Trees no text holds: validate's verdict is lint's for the printed tree ---------------
+
+# Each E018 with whether it is about a parameter's value (which its kind may refuse too).
+_Unprintable = list[tuple[Diagnostic, bool]]
+
+
+def _unprintable(directive: Directive) -> _Unprintable:
+    """Why no text parses to ``directive``: the empty tree (E003, as lint says of the empty
+    text), a limit its printed text breaks (E001, E002), each node the grammar cannot write
+    (E018). The scanner reading the printed tree back decides; the nodes only say why.
+    An empty bare parameter is a piece between commas, not a node the grammar lacks."""
+    from ._pipeline import limits  # imports this module
+    from ._syntax import in_alphabet, scan
+    from .printer import unparse
+
+    text = unparse(directive)
+    if not directive.stages:
+        return [(d, False) for d in [limits(text)] if d is not None]
+    # Stages that print as nothing (Stage(None, ())) get E018 below, not E003.
+    limit = limits(text) if text else None
+    found: _Unprintable = [] if limit is None else [(limit, False)]
+    solid = directive
+    if any(p.key is None and not p.text for _, action in directive.actions() for p in action.parameters):
+        # Until the grammar has empty parameters, the tree without them is what must read back.
+        solid = Directive(
+            tuple(
+                Stage(s.category, tuple(Action(a.name, tuple(p for p in a.parameters if p.key is not None or p.text)) for a in s.actions))
+                for s in directive.stages
+            )
+        )
+    printed = text if solid is directive else unparse(solid)
+    raw = scan(printed) if in_alphabet()(printed) else None
+    if raw is None or not _reads_as(raw, solid):
+        reads = "does not parse" if raw is None else "parses to another tree"
+        whole = Diagnostic("E018", f"the tree prints as {text!r:.80}, which {reads}", directive.span)
+        found += _unwritable_nodes(directive) or [(whole, False)]
+    return found
+
+
+def _reads_as(raw: RawDirective, directive: Directive) -> bool:
+    """Whether the scanned ``raw`` is ``directive``, spans aside (as ``to_ast(raw) ==``, without the nodes)."""
+    if len(raw) != len(directive.stages):
+        return False
+    for (category, _, _, actions), stage in zip(raw, directive.stages, strict=True):
+        if category != stage.category or len(actions) != len(stage.actions):
+            return False
+        for (name, _, _, params), action in zip(actions, stage.actions, strict=True):
+            if name != action.name or len(params) != len(action.parameters):
+                return False
+            if any(key != p.key or text != p.text for (key, text, _, _), p in zip(params, action.parameters, strict=True)):
+                return False
+    return True
+
+
+# Why a separator cannot stand inside a node.
+_SEPARATES = {"|": "separates stages", "/": "separates a category and its actions", ",": "separates parameters", "_": "ends a key"}
+
+
+_ALPHABETS: dict[str, frozenset[str]] = {}
+
+
+def _alphabet(pattern: str) -> frozenset[str]:
+    """The characters some match of ``pattern`` holds, alone or after a letter."""
+    import re
+
+    found = _ALPHABETS.get(pattern)
+    if found is None:
+        compiled = re.compile(pattern)
+        found = _ALPHABETS[pattern] = frozenset(c for c in map(chr, range(128)) if compiled.fullmatch(c) or compiled.fullmatch("a" + c))
+    return found
+
+
+def _unwritable_nodes(directive: Directive) -> _Unprintable:
+    """An E018 for each node the grammar's terminals cannot write, named and spanned."""
+    import re
+
+    from ._grammar import terminal_patterns
+
+    patterns = terminal_patterns()
+    found: _Unprintable = []
+
+    def fits(terminal: str, text: str) -> bool:
+        return re.fullmatch(patterns[terminal], text) is not None
+
+    def refuse(message: str, span: Span, hint: str | None, of_value: bool = False) -> None:
+        found.append((Diagnostic("E018", message, span, hint), of_value))
+
+    def check(terminal: str, what: str, text: str, place: str, span: Span, of_value: bool = False) -> None:
+        pattern = patterns[terminal]
+        # The grammar's KEY holds the "_" that ends a key.
+        written, letters = (text + "_", pattern.removesuffix("_")) if terminal == "KEY" else (text, pattern)
+        if fits(terminal, written):
+            return
+        bad = next((c for c in text if c not in _alphabet(letters)), None)
+        if not text:
+            hint: str | None = "it is empty"
+        elif bad is None:
+            hint = None  # the right characters in the wrong order: the pattern says which
+        else:
+            hint = f"{bad!r} {_SEPARATES.get(bad, 'is not allowed there')}"
+        refuse(f"{what} {text!r:.60} of {place} does not match the grammar's {terminal} /{pattern}/", span, hint, of_value)
+
+    for number, stage in enumerate(directive.stages, 1):
+        category, actions, start = stage.category, stage.actions, stage.span.start
+        if category is None:
+            if not actions:
+                refuse(f"stage {number} has neither a category nor an action", stage.span, "leave the stage out")
+            elif len(actions) > 1:
+                refuse(f"stage {number} has no category and {len(actions)} actions", stage.span, "give the stage its category")
+            elif not fits("NOTIFY", actions[0].name):
+                name, (a_start, _) = actions[0].name, actions[0].span
+                message = f"the action {name!r:.60} of stage {number} has no category; only notify stands as a stage of its own"
+                refuse(message, Span(a_start, a_start + len(name)), "give the stage its category")
+        elif fits("STYLE", category):
+            if len(actions) != 1:
+                held = "no style name" if not actions else f"{len(actions)} actions"
+                refuse(f"the style stage {number} has {held}; it applies one style, by name", stage.span, "style/<name>")
+            for action in actions:
+                a_start = action.span.start
+                check("STYLE_NAME", "the style name", action.name, f"stage {number}", Span(a_start, a_start + len(action.name)))
+                if action.parameters:
+                    span = Span(action.parameters[0].span.start, action.span.end)
+                    refuse(f"the style {action.name!r:.60} of stage {number} has parameters", span, "a style stage takes none")
+            continue
+        elif fits("NOTIFY", category):
+            span = Span(start, start + len(category))
+            refuse(f"the category {category!r} of stage {number} is the keyword of the notify stage", span, "|notify,... has category None")
+        else:
+            check("CATEGORY", "the category", category, f"stage {number}", Span(start, start + len(category)))
+        if not actions and category is not None:
+            refuse(f"stage {number} has no action", stage.span, "add an action, or leave the stage out")
+        for action in actions:
+            name, a_start = action.name, action.span.start
+            if category is not None:
+                check("ACTION", "the action name", name, f"stage {number}", Span(a_start, a_start + len(name)))
+            for index, parameter in enumerate(action.parameters, 1):
+                key, text, (p_start, p_end) = parameter.key, parameter.text, parameter.span
+                where = f"parameter {index} of {_label(category, name)!r:.60} in stage {number}"
+                if key is None:
+                    if text:  # the empty one prints as nothing between commas
+                        check("BARE", "the bare value", text, where, parameter.span)
+                    continue
+                check("KEY", "the key", key, where, Span(p_start, p_start + len(key)))
+                check("VALUE", "the value", text, where, Span(p_end - len(text), p_end), of_value=True)
+    return found
 
 
 # --- Phase 1: the structure of a shape ----------------------------------------------------

@@ -6,6 +6,7 @@ import pickle
 import random
 import re
 import threading
+from typing import TypeVar
 
 import pytest
 
@@ -169,21 +170,30 @@ def test_public_names() -> None:
         oss_process.no_such_name  # noqa: B018
 
 
+N = TypeVar("N")
+
+
+def forged(node: N, **fields: object) -> N:
+    """``node`` with fields set past its constructor's checks, as object.__setattr__ or a
+    crafted pickle can set them."""
+    for name, value in fields.items():
+        object.__setattr__(node, name, value)
+    return node
+
+
+def convert(parameter: Parameter) -> Directive:
+    return Directive((Stage("audio", (Action("convert", (parameter,)),)),))
+
+
 @pytest.mark.parametrize(
     ("tree", "message"),
     [
         ("audio/convert,f_aac", "validate takes a Directive, not str"),
-        (Directive([]), "directive.stages must be a tuple of Stage, not list"),  # type: ignore[arg-type]
-        (
-            Directive((Stage("audio", (Action("convert", (Parameter(1, "aac"),)),)),)),  # type: ignore[arg-type]
-            "directive.stages[0].actions[0].parameters[0].key must be a str or None, not int",
-        ),
-        (
-            Directive((Stage("audio", (Action("convert", (Parameter("f", 5),)),)),)),  # type: ignore[arg-type]
-            "directive.stages[0].actions[0].parameters[0].text must be a str, not int",
-        ),
-        (Directive((Stage(7, ()),)), "directive.stages[0].category must be a str or None, not int"),  # type: ignore[arg-type]
-        (Directive((Stage("audio", ("convert",)),)), "directive.stages[0].actions[0] must be Action, not str"),  # type: ignore[arg-type]
+        (forged(Directive(()), stages=[]), "directive.stages must be a tuple of Stage, not list"),
+        (convert(forged(Parameter("f", "aac"), key=1)), "directive.stages[0].actions[0].parameters[0].key must be a str or None, not int"),
+        (convert(forged(Parameter("f", "aac"), text=5)), "directive.stages[0].actions[0].parameters[0].text must be a str, not int"),
+        (Directive((forged(Stage("audio", ()), category=7),)), "directive.stages[0].category must be a str or None, not int"),
+        (Directive((forged(Stage("audio", ()), actions=("convert",)),)), "directive.stages[0].actions[0] must be Action, not str"),
     ],
 )
 def test_validate_refuses_what_is_not_a_tree_with_argument_error(tree: object, message: str) -> None:

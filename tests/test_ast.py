@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pickle
+import re
+from collections.abc import Callable
 
 import pytest
 
@@ -77,3 +79,61 @@ def test_action_get() -> None:
     action = oss_process.parse("audio/convert,f_aac,ab_1000").stages[0].actions[0]
     assert action.get("ab") == Parameter("ab", "1000")
     assert action.get("aq") is None
+
+
+# Each constructor's wrong types: ArgumentError (a TypeError and a DirectiveError) naming the field.
+WRONG: list[tuple[Callable[[], object], str]] = [
+    (lambda: Parameter(1, "x"), "Parameter.key must be a str or None, not int (1)"),  # type: ignore[arg-type]
+    (lambda: Parameter("f", 5), "Parameter.text must be a str, not int (5)"),  # type: ignore[arg-type]
+    (lambda: Parameter("f", "aac", (0, 5)), "Parameter.span must be a Span, not tuple ((0, 5))"),  # type: ignore[arg-type]
+    (lambda: Parameter("f", "aac", value=True), "Parameter.value must be an int, a str or None, not bool (True)"),
+    (lambda: Parameter("f", "aac", value=1.5), "Parameter.value must be an int, a str or None, not float (1.5)"),  # type: ignore[arg-type]
+    (lambda: Action(None), "Action.name must be a str, not NoneType (None)"),  # type: ignore[arg-type]
+    (lambda: Action("convert", [Parameter("f", "aac")]), "Action.parameters must be a tuple of Parameter, not list"),  # type: ignore[arg-type]
+    (lambda: Action("convert", ("f_aac",)), "Action.parameters[0] must be a Parameter, not str ('f_aac')"),  # type: ignore[arg-type]
+    (lambda: Action("convert", span=None), "Action.span must be a Span, not NoneType (None)"),  # type: ignore[arg-type]
+    (lambda: Stage(7, ()), "Stage.category must be a str or None, not int (7)"),  # type: ignore[arg-type]
+    (lambda: Stage("audio", Action("convert")), "Stage.actions must be a tuple of Action, not Action"),  # type: ignore[arg-type]
+    (lambda: Stage("audio", (Parameter("f", "aac"),)), "Stage.actions[0] must be an Action, not Parameter"),  # type: ignore[arg-type]
+    (lambda: Stage("audio", (), Span(0, 1)[:1]), "Stage.span must be a Span, not tuple ((0,))"),  # type: ignore[arg-type]
+    (lambda: Directive([]), "Directive.stages must be a tuple of Stage, not list ([])"),  # type: ignore[arg-type]
+    (lambda: Directive((Action("convert"),)), "Directive.stages[0] must be a Stage, not Action"),  # type: ignore[arg-type]
+    (lambda: Directive((), "0:5"), "Directive.span must be a Span, not str ('0:5')"),  # type: ignore[arg-type]
+    (lambda: Span("0", 5), "Span.start must be an int, not str ('0')"),  # type: ignore[arg-type]
+    (lambda: Span(0, 5.0), "Span.end must be an int, not float (5.0)"),  # type: ignore[arg-type]
+    (lambda: Span(0, True), "Span.end must be an int, not bool (True)"),
+]
+
+
+@pytest.mark.parametrize(("make", "message"), WRONG, ids=[message.split(" ")[0] for _, message in WRONG])
+def test_a_node_of_the_wrong_types_is_an_argument_error_naming_the_field(make: Callable[[], object], message: str) -> None:
+    with pytest.raises(oss_process.ArgumentError, match=re.escape(message)) as caught:
+        make()
+    assert isinstance(caught.value, TypeError)
+    assert isinstance(caught.value, oss_process.DirectiveError)
+
+
+def test_dataclasses_replace_checks_too() -> None:
+    parameter = oss_process.parse("audio/convert,f_aac").stages[0].actions[0].parameters[0]
+    with pytest.raises(oss_process.ArgumentError, match=re.escape("Parameter.key must be a str or None, not int (1)")):
+        dataclasses.replace(parameter, key=1)  # type: ignore[arg-type]
+
+
+def test_the_right_types_still_build_and_compare() -> None:
+    class Name(str):
+        pass
+
+    assert Parameter(Name("f"), Name("aac"), Span(0, 5), 1) == Parameter("f", "aac")
+    assert Span(0, 5) == (0, 5)
+    assert repr(Span(0, 5)) == "Span(start=0, end=5)"
+    assert pickle.loads(pickle.dumps(Span(2, 3))) == Span(2, 3)
+    assert Span(2, 3)._replace(end=4) == Span(2, 4)
+
+
+def test_validate_takes_only_a_directive() -> None:
+    class Mine(Directive):
+        __slots__ = ()
+
+    for tree, name in (("audio/convert,f_aac", "str"), (Mine(()), "Mine")):
+        with pytest.raises(oss_process.ArgumentError, match=re.escape(f"validate takes a Directive, not {name}")):
+            oss_process.validate(tree)  # type: ignore[arg-type]

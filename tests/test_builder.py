@@ -14,6 +14,7 @@ import subprocess
 import sys
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ import oss_process
 from oss_process import ArgumentError, DirectiveError, InvalidDirectiveError, Mode, ParseError, _build, builder, parse, unparse
 from oss_process.builder import (
     AudioConvert,
+    AudioConvertBitrateOption,
     AudioFormat,
     BitDepth,
     BitrateOption,
@@ -252,12 +254,6 @@ def test_values_of_the_wrong_python_type_are_argument_errors(build: Any) -> None
     assert caught.value.diagnostics == ()
 
 
-def test_a_missing_format_is_the_tables_e202() -> None:
-    with pytest.raises(InvalidDirectiveError) as caught:
-        AudioConvert(format=None)  # type: ignore[arg-type]
-    assert_as_lint_reports(caught.value, ["E202"])
-
-
 # --- The tables are the only source of rules ------------------------------------------
 
 
@@ -280,6 +276,47 @@ def test_the_literal_types_are_the_tables_enums() -> None:
     assert typing.get_args(BitDepth) == rows["adepth"].kind.choices  # type: ignore[attr-defined]
     assert tuple(option.value for option in BitrateOption) == rows["abopt"].kind.choices  # type: ignore[attr-defined]
     assert BitrateOption.ALWAYS_TARGET.value == rows["abopt"].default
+    # Choices written as numbers: the strings, then the numbers they spell.
+    choices = rows["abopt"].kind.choices  # type: ignore[attr-defined]
+    assert typing.get_args(AudioConvertBitrateOption) == (*choices, *map(int, choices))
+
+
+def test_the_bitrate_option_is_the_enum_its_value_or_that_number() -> None:
+    # docs/builder.md: "one of 0, 1, 2"; the seed types abopt as a string of those numbers.
+    for value in ("0", "1", "2"):
+        expected = AudioConvert(format="aac", bitrate=96_000, bitrate_option=BitrateOption(value))
+        for spelled in (value, int(value)):
+            built = AudioConvert(format="aac", bitrate=96_000, bitrate_option=spelled)  # type: ignore[arg-type]
+            assert str(built) == str(expected)
+            assert built == expected
+            assert eval(repr(built)) == built
+    with pytest.raises(InvalidDirectiveError) as caught:
+        AudioConvert(format="aac", bitrate=96_000, bitrate_option=3)  # type: ignore[arg-type]
+    assert [d.code for d in caught.value.diagnostics] == ["E207", "W111"]  # W111: not saved yet
+    for wrong in (True, 1.0):
+        message = f"AudioConvert(bitrate_option=...) takes an int or a str, not {type(wrong).__name__} ({wrong!r})"
+        with pytest.raises(ArgumentError, match=re.escape(message)):
+            AudioConvert(format="aac", bitrate=96_000, bitrate_option=wrong)  # type: ignore[arg-type]
+
+
+def test_a_choice_of_words_takes_no_number() -> None:
+    with pytest.raises(ArgumentError, match=re.escape("AudioConvert(format=...) takes a str, not int (3)")):
+        AudioConvert(format=3)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: AudioConvert(format=None), "AudioConvert(format=None): format is required (it fills f)"),  # type: ignore[arg-type]
+        (lambda: AudioConvert(format="aac").save_as(object=None), "save_as(object=None): object is required (it fills o)"),  # type: ignore[arg-type]
+        (lambda: AudioConvert(format="aac").notify(topic=None), "notify(topic=None): topic is required (it fills topic)"),  # type: ignore[arg-type]
+        (lambda: SaveAs(object=None), "save_as(object=None): object is required (it fills o)"),  # type: ignore[arg-type]
+    ],
+)
+def test_none_for_a_required_keyword_is_the_callers_mistake(build: Callable[[], object], message: str) -> None:
+    # Not the directive's missing parameter (E202): the call is wrong, whatever the tables say.
+    with pytest.raises(ArgumentError, match=re.escape(message)):
+        build()
 
 
 @pytest.mark.parametrize(("method", "step"), [(BuiltDirective.save_as, SaveAs), (BuiltDirective.notify, Notify)])
@@ -406,7 +443,7 @@ _FORMATS = st.one_of(st.sampled_from(audio.FORMATS), st.sampled_from(["wav", "AA
 def any_builds(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any] | None, str | None]:
     convert: dict[str, Any] = {name: draw(_INTEGERS) for name in AudioConvert.keywords() if name not in ("format", "bitrate_option")}
     convert["format"] = draw(_FORMATS)
-    convert["bitrate_option"] = draw(st.none() | st.sampled_from(BitrateOption))
+    convert["bitrate_option"] = draw(st.none() | st.sampled_from([*BitrateOption, 0, 1, 2, 3, "1", "3"]))
     names = st.sampled_from(["out.{autoext}", "a/b.mp3", "/abs", "x/../y", "{nope}", "{index}", "Bucket_1", "outbucket"])
     save = draw(st.none() | st.fixed_dictionaries({"object": names, "bucket": st.none() | names}))
     topic = draw(st.none() | st.sampled_from(["AudioConvert", "-bad", "a_b", "t"]))
@@ -608,7 +645,7 @@ def test_the_types_come_from_the_kinds() -> None:
     assert hints["sample_rate"] == SampleRate | None
     assert hints["bit_depth"] == BitDepth | None
     assert hints["start_ms"] == int | None
-    assert hints["bitrate_option"] == BitrateOption | None
+    assert hints["bitrate_option"] == BitrateOption | AudioConvertBitrateOption | None
     assert fields(SaveAs) == {"object": str, "bucket": str | None}
 
 
@@ -689,6 +726,8 @@ def test_a_new_actions_builder_checks_with_its_catalogue() -> None:
         trim(how="fast", start="5")
     with pytest.raises(ArgumentError):
         trim(how="fast", shout=5)
+    with pytest.raises(ArgumentError, match=re.escape("AudioTrim(how=None): how is required (it fills m)")):
+        trim(how=None)
 
 
 def test_a_new_action_chains_where_its_modes_allow() -> None:
