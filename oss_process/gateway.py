@@ -27,6 +27,7 @@ from urllib.parse import quote, unquote_to_bytes
 from . import MAX_LENGTH, Diagnostic, Directive, DirectiveError, Mode, Span, canonicalize, lint, parse
 from .diagnostics import CODES, render
 from .tables import Catalogue
+from .tables.policy import STRICT_CODES
 
 __all__ = [
     "ASYNC_PARAMETER",
@@ -65,7 +66,8 @@ DEFAULT_MAX_BODY_BYTES: Final = 64 * 1024
 ModeOption = Literal["auto", "sync", "async"] | None
 
 #: Which verdicts turn a request away: those with errors, those with any diagnostic, none.
-Reject = Literal["errors", "warnings", "never"]
+#: "strict": errors, and the warnings of what OSS ignores (``tables/policy.py``, ``strict``).
+Reject = Literal["errors", "strict", "warnings", "never"]
 
 #: The request-level codes: a read-only view of the G codes of :data:`oss_process.CODES`.
 #: docs/middleware.md lists them.
@@ -131,6 +133,8 @@ class RequestVerdict:
             return False
         if reject == "warnings":
             return bool(self.diagnostics)
+        if reject == "strict":
+            return not self.ok or any(d.code in STRICT_CODES for d in self.diagnostics)
         return not self.ok
 
     # Parsed lazily: a tree costs far more than a (cached) lint, and most callers want a yes or no.

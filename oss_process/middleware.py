@@ -5,7 +5,8 @@ an error gets OSS's own 400 ``InvalidArgument`` answer; everything else reaches 
 as it came. Both take the same keyword options:
 
 - ``mode``: "auto" (the parameter's name decides), "sync", "async" or None (no mode checks);
-- ``reject``: "errors" (default), "warnings" (any diagnostic) or "never" (observe only);
+- ``reject``: "errors" (default), "strict" (errors, and what OSS would ignore: an unknown
+  key, an empty parameter), "warnings" (any diagnostic) or "never" (observe only);
 - ``on_verdict``: called as ``on_verdict(verdict, action)`` for every request with a
   process parameter, ``action`` being "passed", "rejected" or "rewritten";
 - ``rewrite``: off by default. When on, a directive that passes is replaced by its
@@ -66,7 +67,7 @@ class GuardOptions:
         if self.mode not in (None, "auto", "sync", "async"):
             raise ValueError(f"mode must be 'auto', 'sync', 'async' or None, not {self.mode!r}")
         if self.reject not in get_args(Reject):
-            raise ValueError(f"reject must be 'errors', 'warnings' or 'never', not {self.reject!r}")
+            raise ValueError(f"reject must be 'errors', 'strict', 'warnings' or 'never', not {self.reject!r}")
         if self.on_verdict is not None and not callable(self.on_verdict):
             raise TypeError("on_verdict must be callable")
         if type(self.max_body_bytes) is not int or self.max_body_bytes < 0:

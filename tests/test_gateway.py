@@ -285,8 +285,11 @@ def test_every_g_code_is_documented_with_its_severity() -> None:
 def test_blocks_follows_the_policy() -> None:
     warned = get(f"x-oss-process={unchecked()},w_100")  # W102 only
     failed = post("audio/convert,f_bogus")
-    assert [warned.blocks(p) for p in ("errors", "warnings", "never")] == [False, True, False]
-    assert [failed.blocks(p) for p in ("errors", "warnings", "never")] == [True, True, False]
+    ignored = post("audio/convert,f_aac,x_1|sys/saveas,o_YQ")  # W220: OSS ignores the key
+    policies = ("errors", "strict", "warnings", "never")
+    assert [warned.blocks(p) for p in policies] == [False, False, True, False]  # W102 is no policy warning
+    assert [ignored.blocks(p) for p in policies] == [False, True, True, False]
+    assert [failed.blocks(p) for p in policies] == [True, True, True, False]
 
 
 # --- Rewriting ------------------------------------------------------------------------------

@@ -335,6 +335,18 @@ def test_wrong_case_name_is_refused_when_warnings_reject(serve: Callable[..., Se
     assert server.upstream.received == []
 
 
+def test_strict_refuses_what_oss_would_ignore(serve: Callable[..., Server]) -> None:
+    ignored = GOOD_ASYNC.replace("ab_96000", "ab_96000,bitrate_1")  # W220: OSS ignores the key
+    assert serve().request("POST", "/bucket/a.mp3?x-oss-async-process", f"x-oss-async-process={ignored}".encode())[0] == 200
+    server = serve(reject="strict")
+    status, headers, body = server.request("POST", "/bucket/a.mp3?x-oss-async-process", f"x-oss-async-process={ignored}".encode())
+    assert (status, headers["x-oss-ec"]) == (400, "W220")
+    assert "unknown parameter 'bitrate' for audio/convert: OSS ignores it, so it has no effect" in error_of(body)["Message"]
+    assert server.upstream.received == []
+    with pytest.raises(ValueError, match="reject must be 'errors', 'strict', 'warnings' or 'never'"):
+        serve(reject="strictly")
+
+
 def test_two_process_parameters_are_refused(serve: Callable[..., Server]) -> None:
     server = serve()
     target = "/bucket/a.mp3?x-oss-async-process"
