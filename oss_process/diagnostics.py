@@ -100,6 +100,7 @@ CODES: Final = MappingProxyType(
         "W213": CodeInfo(_W, "parameter has no effect with this format"),
         "W214": CodeInfo(_W, "parameter has no effect without another"),
         "E215": CodeInfo(_E, "job fails for this source audio"),
+        "W216": CodeInfo(_W, "source audio kept outside the documented values"),
         "W220": CodeInfo(_W, "unknown parameter: OSS ignores it"),
         "W221": CodeInfo(_W, "empty parameter: OSS ignores it"),
         # Base64 names: bucket, object, topic.

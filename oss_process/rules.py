@@ -135,14 +135,23 @@ class AllowedPerChoice:
             return
         known = ctx.source.get(self.source_field) if ctx.source is not None else None
         if isinstance(known, int):
-            if not ctx.valid_for_parameter(self.key, known) or (allowed is not None and known not in allowed):
-                pool = allowed if allowed is not None else self.preferred
+            # The seed restricts what a format keeps only where its note lists values (E212);
+            # a source outside the parameter's own values is not documented to fail (W216).
+            if allowed is not None and known not in allowed:
                 ctx.emit(
                     "E212",
                     f"{self.key} is not set, so the output keeps the source's {self.noun} ({known} {self.unit}), "
                     f"which {self.selector}_{choice} does not support",
                     None,
-                    f"set {self.key}_{self._suggestion(pool, known)}",
+                    f"set {self.key}_{self._suggestion(allowed, known)}",
+                )
+            elif not ctx.valid_for_parameter(self.key, known):
+                ctx.emit(
+                    "W216",
+                    f"{self.key} is not set, so the output keeps the source's {self.noun} ({known} {self.unit}), "
+                    f"outside the values {self.key} takes; whether {self.selector}_{choice} keeps it is not documented",
+                    None,
+                    f"set {self.key}_{self._suggestion(self.preferred, known)}",
                 )
         elif allowed is not None:
             ctx.emit(

@@ -16,6 +16,7 @@ from oss_process import Mode, Span
 from oss_process.gateway import (
     GATEWAY_CODES,
     ProcessParameter,
+    Reject,
     RequestVerdict,
     as_bytes,
     check_request,
@@ -286,7 +287,7 @@ def test_blocks_follows_the_policy() -> None:
     warned = get(f"x-oss-process={unchecked()},w_100")  # W102 only
     failed = post("audio/convert,f_bogus")
     ignored = post("audio/convert,f_aac,x_1|sys/saveas,o_YQ")  # W220: OSS ignores the key
-    policies = ("errors", "strict", "warnings", "never")
+    policies: tuple[Reject, ...] = ("errors", "strict", "warnings", "never")
     assert [warned.blocks(p) for p in policies] == [False, False, True, False]  # W102 is no policy warning
     assert [ignored.blocks(p) for p in policies] == [False, True, True, False]
     assert [failed.blocks(p) for p in policies] == [True, True, True, False]
