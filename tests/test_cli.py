@@ -435,7 +435,7 @@ def test_json_gives_the_mode_lint_assumed_and_where_it_came_from(run: Runner) ->
         ("async", "actions"),  # audio/convert runs only in x-oss-async-process: lint checked it there
         ("sync", "actions"),
         (None, None),  # runs in both: no check depended on a mode
-        (None, None),  # a syntax error: no tree was checked
+        ("async", "actions"),  # a syntax error: what recovery left was checked, in the mode its actions need
         ("sync", "input"),
     ]
     document = json.loads(run("lint", "--format", "json", "--mode", "sync", "audio/convert,f_aac").out)

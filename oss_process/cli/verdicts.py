@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from oss_process import Diagnostic, Directive, Mode, canonicalize, lint, parse
+from oss_process import Diagnostic, Directive, Mode, ParseError, canonicalize, lint, parse
 from oss_process.diagnostics import internal_error
 from oss_process.tables import BUILTIN, Catalogue
 
@@ -65,10 +65,24 @@ def mode_used(
         return line_mode, "input"
     if option is not None:
         return option, "option"
-    if linted is None or any(d.code < "E100" for d in linted):  # no tree was checked
+    if linted is None or any(d.code in ("E001", "E002", "E003") for d in linted):  # nothing was read
         return None, None
     try:
-        assumed = assumed_mode(parse(text))
-    except Exception:  # noqa: BLE001 - lint parsed it already; only a library bug lands here
+        tree = checked_tree(text)
+    except Exception:  # noqa: BLE001 - lint read it already; only a library bug lands here
         return None, None
+    assumed = assumed_mode(tree) if tree is not None else None
     return assumed, None if assumed is None else "actions"
+
+
+def checked_tree(text: str) -> Directive | None:
+    """The tree lint validated: the parsed one, or after a syntax error what recovery left
+    of the text (None: nothing)."""
+    try:
+        return parse(text)
+    except ParseError:
+        from oss_process._recover import recover
+        from oss_process._syntax import to_ast
+
+        found = recover(text)
+        return to_ast(found.raw, len(text)) if found.raw is not None else None
