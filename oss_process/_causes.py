@@ -31,6 +31,7 @@ MAX_CANDIDATES = 8
 
 _STANDARD_TO_SAFE = str.maketrans("+/", "-_")
 _RUN = re.compile(r"[A-Za-z0-9+/_=-]*")
+_SLASH = re.compile("/")
 
 
 @lru_cache(maxsize=16)
@@ -82,23 +83,27 @@ def error_count(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
     return len(errors), sum(d.code.startswith("E0") for d in errors)
 
 
-def rewrites(text: str, catalogue: Catalogue, errors: Callable[[str], tuple[int, int]]) -> list[Rewrite]:
+def rewrites(
+    text: str, catalogue: Catalogue, errors: Callable[[str], tuple[int, int]], baseline: tuple[int, int] | None = None
+) -> list[Rewrite]:
     """The values of ``text`` that are standard Base64, each with its URL-safe spelling;
-    ``errors(text)``: the (errors, syntax errors) of a text."""
+    ``errors(text)``: the (errors, syntax errors) of a text (``baseline``: of ``text``, if
+    known). Only a stretch that decodes costs a check of the whole text."""
     found: list[Rewrite] = []
     current = text
-    baseline = errors(text)
     for match in list(_keys(catalogue).finditer(text))[:MAX_CANDIDATES]:
         start = match.end()
         run = _RUN.match(text, start)
         end = run.end() if run else start
         # Stretches ending before each '/' of the run, or at its end; the longest first.
-        ends = sorted({end, *(i for i in range(start + 1, end) if text[i] == "/")}, reverse=True)
+        ends = sorted({end, *(m.start() for m in _SLASH.finditer(text, start + 1, end))}, reverse=True)
         passing: list[tuple[int, str, tuple[int, int]]] = []
         for stop in ends:
             value = text[start:stop]
             if not _decodes(value):
                 continue
+            if baseline is None:
+                baseline = errors(text)
             trial = current[:start] + value.translate(_STANDARD_TO_SAFE) + current[stop:]
             count = errors(trial)
             if _better(count, baseline):
@@ -116,7 +121,7 @@ def with_causes(
     the URL-safe text with one E311 per value instead (``rerun``: the diagnostics of a text)."""
     if not any(d.is_error for d in diagnostics) or not _keys(catalogue).search(text):
         return diagnostics
-    found = rewrites(text, catalogue, lambda t: error_count(rerun(t)))
+    found = rewrites(text, catalogue, lambda t: error_count(rerun(t)), error_count(diagnostics))
     if not found:
         return diagnostics
     safe = text
@@ -157,9 +162,12 @@ def url_safe_text(text: str, mode: object = None, catalogue: Catalogue | None = 
     def errors(t: str) -> tuple[int, int]:
         return error_count(diagnostics_of(t, known_mode, None, tables))
 
-    if not errors(text)[0] or not _keys(tables).search(text):
+    if not _keys(tables).search(text):
         return None
-    found = rewrites(text, tables, errors)
+    baseline = errors(text)
+    if not baseline[0]:
+        return None
+    found = rewrites(text, tables, errors, baseline)
     if not found or not all(r.unambiguous for r in found):
         return None
     for rewrite in found:

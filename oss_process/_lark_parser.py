@@ -203,6 +203,7 @@ class Automaton:
     """
 
     def __init__(self, document: dict[str, Any]) -> None:
+        self.last: tuple[str | None, tuple[int, frozenset[str]] | None] = (None, None)
         self.start: int = document["start"]
         self.end: int = document["end"]
         terminals = {t["name"]: t for t in document["terminals"]}
@@ -217,7 +218,16 @@ class Automaton:
 
     def first_error(self, text: str) -> tuple[int, frozenset[str]] | None:
         """Where Lark stops on ``text`` (``len(text)``: at its end), and what the parser
-        would take there; None when the text is in the language."""
+        would take there; None when the text is in the language. The answer for the text
+        asked last is kept: recovery asks again for the text the diagnostic came from."""
+        last = self.last
+        if last[0] is text:
+            return last[1]
+        found = self._first_error(text)
+        self.last = (text, found)
+        return found
+
+    def _first_error(self, text: str) -> tuple[int, frozenset[str]] | None:
         stack = [self.start]
         pos, size = 0, len(text)
         while pos < size:
@@ -233,6 +243,29 @@ class Automaton:
             if not self._feed(stack, kind):  # type: ignore[arg-type]
                 return pos, self.accepts(stack)
             pos = found.end()
+        if not self._feed(stack, "$END"):
+            return size, self.accepts(stack)
+        return None
+
+    def resume(self, text: str, checkpoints: list[tuple[int, tuple[int, ...]]]) -> tuple[int, frozenset[str]] | None:
+        """:meth:`first_error`, from the last of ``checkpoints`` (the position after a
+        separator and the stack there, unchanged by an edit after it); appends one after
+        each separator it reads. Recovery after an edit reads only what follows it."""
+        pos, saved = checkpoints[-1] if checkpoints else (0, (self.start,))
+        stack, size = list(saved), len(text)
+        while pos < size:
+            match, unless = self.lexers[stack[-1]]
+            found = match(text, pos)
+            if found is None:
+                return pos, self.accepts(stack)
+            kind = found.lastgroup
+            if unless and kind in unless:
+                kind = unless[kind].get(found.group(), kind)
+            if not self._feed(stack, kind):  # type: ignore[arg-type]
+                return pos, self.accepts(stack)
+            pos = found.end()
+            if kind in _SEPARATOR_TOKENS:  # a token no edit after it can change
+                checkpoints.append((pos, tuple(stack)))
         if not self._feed(stack, "$END"):
             return size, self.accepts(stack)
         return None
@@ -265,6 +298,8 @@ class Automaton:
             CACHE.accepts.put(key, accepted)
         return accepted
 
+
+_SEPARATOR_TOKENS = frozenset({"COMMA", "SLASH", "VBAR"})
 
 # The match of one state's terminals at a position, and for a regular terminal that
 # also matches string terminals, their names by value.

@@ -29,7 +29,7 @@ from .source import Source
 from .tables import MAX_DIAGNOSTICS, MAX_LENGTH, MAX_PARAMETERS, Catalogue, Mode
 from .validation import Result, check_values, diagnostic_order, structure, with_values
 
-__all__ = ["bounded", "diagnostics_of", "explained", "limits", "recovered", "run", "syntax"]
+__all__ = ["LIMIT_CODES", "bounded", "diagnostics_of", "explained", "limits", "recovered", "run", "syntax"]
 
 
 def limits(text: str) -> Diagnostic | None:
@@ -62,6 +62,8 @@ def run(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogu
     """Everything about ``text``: its typed tree, every diagnostic, the canonical text."""
     raw = syntax(text)
     if isinstance(raw, Diagnostic):
+        if raw.code in LIMIT_CODES:  # nothing was read: nothing to recover or explain
+            return Result(None, (raw,), None, text)
         return Result(None, explained(text, recovered(text, raw, mode, source, catalogue), mode, source, catalogue), None, text)
     tree = to_ast(raw, len(text))
     diagnostics, values = check_values(tree, structure(tree, mode, catalogue), source)
@@ -92,14 +94,14 @@ def explained(
     return bounded(diagnostics)
 
 
-# Bounds checked before parsing: nothing is read, nothing to recover.
-_LIMIT_CODES = frozenset({"E001", "E002", "E003"})
+#: Bounds checked before parsing: nothing is read, nothing to recover.
+LIMIT_CODES = frozenset({"E001", "E002", "E003"})
 
 
 def recovered(text: str, first: Diagnostic, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> list[Diagnostic]:
     """Every problem of a text that breaks the grammar (``first``: where it first does):
     each syntax problem, and what validation finds in the rest (``_recover``)."""
-    if first.code in _LIMIT_CODES:
+    if first.code in LIMIT_CODES:
         return [first]
     from ._recover import knock_on, recover  # only for text with a syntax error
 

@@ -26,7 +26,7 @@ import re
 from dataclasses import replace
 from typing import Any, NamedTuple
 
-from ._syntax import RawDirective, scan
+from ._syntax import RawDirective, in_language, scan
 from .ast import Span
 from .diagnostics import Diagnostic
 from .tables.limits import MAX_SYNTAX_ERRORS
@@ -37,6 +37,7 @@ __all__ = ["Recovered", "knock_on", "recover"]
 # Whole-text mistakes: recovery stops at them.
 _STOPS = frozenset({"E014", "E016"})
 _SEPARATORS = ",/|"
+_SEPARATOR = re.compile("[,/|]")
 
 
 class Recovered(NamedTuple):
@@ -45,6 +46,7 @@ class Recovered(NamedTuple):
     skipped: frozenset[int]  # offsets of the characters skipped
     cut: int | None  # where an unfinished end was cut back to, if one was
     dropped: tuple[Span, ...] = ()  # parameters taken out whole (a key without its value)
+    left: str = ""  # the text left, in the language: ``raw`` is its scan
 
 
 def _run(text: str, start: int, inside: str) -> int:
@@ -65,21 +67,30 @@ def recover(text: str) -> Recovered:
     from ._lark_parser import automaton, diagnose, ends_early
 
     machine = automaton()
+    whole = in_language()  # the scanner's verdict first: a regular expression, far cheaper
     current, kept = text, list(range(len(text)))  # kept[i]: where current[i] is in text
     problems: list[Diagnostic] = []
     cut: int | None = None
     dropped: list[Span] = []  # parameters taken out whole
+    gone: set[int] = set()  # offsets of what was skipped or cut
     after_skip = -1  # just after the last visible characters skipped: what fails there is their echo
-    while (stop := machine.first_error(current)) is not None:
+    checkpoints: list[tuple[int, tuple[int, ...]]] = []  # the automaton's, in current
+    stop = machine.first_error(current)
+    while stop is not None:
         pos, expected = stop
         if pos >= len(current):  # an unfinished end: said once, then cut back until it parses
             at = kept[pos - 1] + 1 if pos else 0
             if cut is None and (at == len(text) or text[at:].isspace()):
                 problems.append(ends_early(text, at, expected))
-            current, kept = _cut_back(current, kept)
+            current, left = _cut_back(current, kept)
+            gone.update(kept[len(left) :])
+            kept = left
             cut = kept[-1] + 1 if kept else 0
             if not current:
                 return Recovered(None, problems, frozenset(), cut)
+            while checkpoints and checkpoints[-1][0] > len(current):
+                checkpoints.pop()
+            stop = None if whole(current) else machine.resume(current, checkpoints)
             continue
         if len(problems) >= MAX_SYNTAX_ERRORS:
             problems.append(
@@ -113,30 +124,35 @@ def recover(text: str) -> Recovered:
             start, end = max(sep, 0), pos
             dropped.append(Span(kept[start], kept[end - 1] + 1))
         elif problem.code == "E010" and current[pos] != "+":
-            start, end = _structural(machine, text, current, kept, pos)
+            start, end = _structural(machine, text, current, kept, pos, checkpoints)
         else:
             start, end = pos, pos + 1
         if kept[pos] != after_skip:
             problems.append(problem)
         if problem.code != "E012":
             after_skip = kept[end - 1] + 1
+        gone.update(kept[start:end])
         current, kept = current[:start] + current[end:], kept[:start] + kept[end:]
         if not current:
             return Recovered(None, problems, frozenset(), cut)
+        while checkpoints and checkpoints[-1][0] > start:
+            checkpoints.pop()
+        stop = None if whole(current) else machine.resume(current, checkpoints)
     raw = scan(current)
     if raw is None:  # the scanner and the automaton agree on the language (differential tests)
         raise AssertionError(f"recovered text {current!r} is not in the language")
-    skipped = frozenset(range(len(text))) - frozenset(kept)
-    return Recovered(_mapped(raw, kept, len(text)), problems, skipped, cut, tuple(dropped))
+    return Recovered(_mapped(raw, kept, len(text)), problems, frozenset(gone), cut, tuple(dropped), current)
 
 
-def _structural(machine: Any, text: str, current: str, kept: list[int], pos: int) -> tuple[int, int]:
+def _structural(
+    machine: Any, text: str, current: str, kept: list[int], pos: int, checkpoints: list[tuple[int, tuple[int, ...]]]
+) -> tuple[int, int]:
     """What to skip for a character the grammar does not take where it stands: that
     character alone, when the parser then gets past the unit it stands in
     (``audio//convert``, ``,_aac``); else the rest of its stage (``Notify,topic_...``: no
     one character away from a directive)."""
     after = current[:pos] + current[pos + 1 :]
-    stop = machine.first_error(after)
+    stop = machine.resume(after, [c for c in checkpoints if c[0] <= pos])
     if stop is None:
         return pos, pos + 1
     unit_end = next((i for i in range(kept[pos] + 1, len(text)) if text[i] in _SEPARATORS), len(text))
@@ -200,7 +216,7 @@ def knock_on(diagnostic: Diagnostic, text: str, recovered: Recovered) -> bool:
         if diagnostic.code == "W111" and "saveas" in text[recovered.cut :]:
             return True
     skipped = recovered.skipped
-    if any(text[i] in _SEPARATORS and i not in skipped for i in range(span.start, span.end)):
+    if any(m.start() not in skipped for m in _SEPARATOR.finditer(text, span.start, span.end)):
         return False  # about more than one token
     # A skipped character inside the token, or a visible one right beside it.
     return any(span.start <= i < span.end for i in skipped) or any(

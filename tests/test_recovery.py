@@ -207,3 +207,62 @@ def test_sub_steps_of_an_action_without_a_table_are_not_checked() -> None:
     assert (found.code, found.severity) == ("W102", "warning")
     assert found.message == "audio/concat, pre, sur not checked: no parameter table for them yet"
     assert oss_process.canonicalize(text) == text
+
+
+# --- Recovery resumes the automaton; it must read as a full rerun would --------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from oss_process import _accel, _recover  # noqa: E402
+from oss_process._lark_parser import Automaton  # noqa: E402
+from oss_process.tables import BUILTIN  # noqa: E402
+from tests.property.settings import PROPERTY  # noqa: E402
+from tests.property.test_differential import mutated  # noqa: E402
+from tests.test_hostile import NEAR_ALPHABET  # noqa: E402
+
+# Separators and stray characters, dense: several recoveries a text, each after an edit
+# before the automaton's last checkpoint now and then.
+DENSE = st.text(st.sampled_from("ab,/|_= x\uff11;"), max_size=30)
+HOSTILE = st.one_of(DENSE, NEAR_ALPHABET, mutated(oss_process.strategies.audio_directives()))
+
+
+def _from_scratch(self: Automaton, text: str, checkpoints: list[tuple[int, tuple[int, ...]]]) -> tuple[int, frozenset[str]] | None:
+    return self._first_error(text)
+
+
+@PROPERTY
+@given(HOSTILE)
+def test_resumed_recovery_is_a_full_rerun(text: str) -> None:
+    if oss_process._pipeline.limits(text) is not None or not isinstance(oss_process._pipeline.syntax(text), oss_process.Diagnostic):
+        return
+    resumed = _recover.recover(text)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(Automaton, "resume", _from_scratch)
+        assert _recover.recover(text) == resumed
+
+
+@PROPERTY
+@given(HOSTILE)
+def test_the_speed_layer_recovers_as_the_reference(text: str) -> None:
+    reference = oss_process._pipeline.run(text, None, None, BUILTIN).diagnostics
+    assert _accel._full(text, None, None, BUILTIN).diagnostics == reference
+
+
+def test_resumed_recovery_is_a_full_rerun_on_dense_texts() -> None:
+    # Texts of 30 characters from a small alphabet: edits before the last checkpoint happen
+    # (an unfinished unit dropped back to its comma, a stage skipped, a cut end).
+    import random
+
+    rng = random.Random(13)
+    checked = 0
+    for _ in range(3000):
+        text = "".join(rng.choice("ab,/|_= x\uff11;") for _ in range(30))
+        if oss_process._pipeline.limits(text) is not None or not isinstance(oss_process._pipeline.syntax(text), oss_process.Diagnostic):
+            continue
+        resumed = _recover.recover(text)
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(Automaton, "resume", _from_scratch)
+            assert _recover.recover(text) == resumed, text
+        checked += 1
+    assert checked > 2000

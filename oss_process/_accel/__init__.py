@@ -21,10 +21,11 @@ from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from .._grammar import terminal_patterns
-from .._pipeline import explained, recovered, syntax
+from .._pipeline import LIMIT_CODES, explained, syntax
 from ..diagnostics import Diagnostic, internal_error
 from ..source import Source
 from ..tables import MAX_LENGTH, Catalogue, Mode
+from ..validation import diagnostic_order
 from .cache import CACHE, CACHE_SIZE
 from .plan import Plan, compile_plan, render_program, run_plan
 
@@ -111,8 +112,10 @@ def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
     """Every diagnostic, with spans, through the plan of the text's shape (made and kept
     when the shape may be shared); ``miss``: the shape and plan a fast attempt found."""
     raw = syntax(text)
-    if isinstance(raw, Diagnostic):  # the reference's recovery: every syntax problem, the rest validated
-        return Verdict(None, explained(text, recovered(text, raw, mode, source, catalogue), mode, source, catalogue), False)
+    if isinstance(raw, Diagnostic):  # every syntax problem; what recovery left goes through its plan
+        if raw.code in LIMIT_CODES:  # nothing was read: nothing to recover or explain
+            return Verdict(None, (raw,), False)
+        return Verdict(None, explained(text, _recovered(text, raw, mode, source, catalogue), mode, source, catalogue), False)
     if miss is not None:
         shape, plan = miss
     else:
@@ -133,6 +136,27 @@ def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
     failed = any(d.is_error for d in outcome.diagnostics)
     found = explained(text, outcome.diagnostics, mode, source, catalogue) if outcome.diagnostics else _CLEAN
     return Verdict(None if failed else render_program(plan.program, outcome.canonicals), found, True)
+
+
+def _recovered(text: str, first: Diagnostic, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> list[Diagnostic]:
+    """``_pipeline.recovered``, with what recovery left checked through the plan of its shape."""
+    if first.code in LIMIT_CODES:
+        return [first]
+    from .._recover import knock_on, recover
+
+    found = recover(text)
+    diagnostics = list(found.problems)
+    if found.raw is not None:
+        shape = shape_of(found.left)
+        plan: Plan | None = CACHE.plans.get((shape, mode, catalogue)) if shape is not None else None  # type: ignore[assignment]
+        if plan is None:
+            plan = compile_plan(found.raw, mode, catalogue)
+            if shape is not None and plan.shared:
+                CACHE.plans.put((shape, mode, catalogue), plan)
+        checked = run_plan(found.raw, plan, source).diagnostics
+        diagnostics += [d for d in checked if not knock_on(d, text, found)]
+    diagnostics.sort(key=diagnostic_order)
+    return diagnostics
 
 
 _verdicts = CACHE.verdicts
