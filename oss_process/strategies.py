@@ -1292,9 +1292,10 @@ def _inserted(code: str, characters: str, change: str, fits: Callable[[str, int]
     return _Spoiler(code, spoil)
 
 
-def _not_a_sign(text: str, where: int) -> bool:
-    """A '+' between '_' and a digit reads as a number's sign (E010), not as standard Base64."""
-    return not (text[where - 1 : where] == "_" and text[where : where + 1].isdigit())
+def _stands_alone(text: str, where: int) -> bool:
+    """A '+' that stands alone: at the start of a token. Between '_' and a digit it reads as
+    a number's sign (E010); inside a Base64 value, as standard Base64 (E311)."""
+    return where == 0 or text[where - 1] in ",/|"
 
 
 def _cut_short(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
@@ -1316,7 +1317,7 @@ def _form_field(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
 _SYNTAX_SPOILERS = (
     _Spoiler("E011", _cut_short),
     _inserted("E012", " \t\n\u3000", "the whitespace"),
-    _inserted("E013", "+", "the standard Base64 character", _not_a_sign),
+    _inserted("E013", "+", "the standard Base64 character", _stands_alone),
     _Spoiler("E014", _percent_encoded),
     _Spoiler("E015", _form_field),
     _inserted("E016", "@", "the legacy image separator"),
