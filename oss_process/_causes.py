@@ -32,6 +32,10 @@ MAX_CANDIDATES = 8
 _STANDARD_TO_SAFE = str.maketrans("+/", "-_")
 _RUN = re.compile(r"[A-Za-z0-9+/_=-]*")
 _SLASH = re.compile("/")
+# What standard Base64 can cause in text that parses: a '/' makes the rest of the value an
+# action ("unknown action", "only saveas and notify may follow", "out of place"); '+' and
+# padding before a '/' are syntax errors (E0xx).
+_SYMPTOMS = frozenset({"E101", "E104", "E107", "E108", "E109"})
 
 
 @lru_cache(maxsize=16)
@@ -119,7 +123,7 @@ def with_causes(
 ) -> Sequence[Diagnostic]:
     """``diagnostics`` of ``text``, or, when standard Base64 explains some of them, those of
     the URL-safe text with one E311 per value instead (``rerun``: the diagnostics of a text)."""
-    if not any(d.is_error for d in diagnostics) or not _keys(catalogue).search(text):
+    if not any(d.code in _SYMPTOMS or d.code.startswith("E0") for d in diagnostics) or not _keys(catalogue).search(text):
         return diagnostics
     found = rewrites(text, catalogue, lambda t: error_count(rerun(t)), error_count(diagnostics))
     if not found:
