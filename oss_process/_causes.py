@@ -26,8 +26,10 @@ from .tables import Catalogue
 
 __all__ = ["Rewrite", "rewrites", "url_safe_text", "with_causes"]
 
-#: Values tried per directive, each at every '/' it crosses: the cost stays bounded.
+#: Values looked at per directive, and re-checks of the whole text (one per stretch that
+#: decodes) per directive: hostile input stays cheap.
 MAX_CANDIDATES = 8
+MAX_TRIALS = 4
 
 _STANDARD_TO_SAFE = str.maketrans("+/", "-_")
 _RUN = re.compile(r"[A-Za-z0-9+/_=-]*")
@@ -95,26 +97,35 @@ def rewrites(
     known). Only a stretch that decodes costs a check of the whole text."""
     found: list[Rewrite] = []
     current = text
+    trials = 0
     for match in list(_keys(catalogue).finditer(text))[:MAX_CANDIDATES]:
         start = match.end()
         run = _RUN.match(text, start)
         end = run.end() if run else start
-        # Stretches ending before each '/' of the run, or at its end; the longest first.
+        # Stretches ending before each '/' of the run, or at its end; the longest first. A
+        # stretch just before a last '/' is left alone: that '/' may end the value (a
+        # standard-Base64 name may end in '/') or be a trailing '/' (E011): no one reading.
         ends = sorted({end, *(m.start() for m in _SLASH.finditer(text, start + 1, end))}, reverse=True)
-        passing: list[tuple[int, str, tuple[int, int]]] = []
+        passing: list[tuple[tuple[int, int], int, str]] = []
         for stop in ends:
             value = text[start:stop]
-            if not _decodes(value):
+            if (text[stop : stop + 1] == "/" and stop + 1 >= end) or not _decodes(value):
                 continue
+            if trials >= MAX_TRIALS:
+                break
+            trials += 1
             if baseline is None:
                 baseline = errors(text)
             trial = current[:start] + value.translate(_STANDARD_TO_SAFE) + current[stop:]
             count = errors(trial)
             if _better(count, baseline):
-                passing.append((stop, trial, count))
+                passing.append((count, stop, trial))
         if passing:
-            stop, current, baseline = passing[0]
-            found.append(Rewrite(match.group(1), Span(start, stop), text[start:stop].translate(_STANDARD_TO_SAFE), len(passing) == 1))
+            best = min(passing, key=lambda p: (p[0], -p[1]))  # fewest errors; of those, the longest
+            count, stop, current = best
+            alone = sum(p[0] == count for p in passing) == 1  # no other stretch does as well
+            baseline = count
+            found.append(Rewrite(match.group(1), Span(start, stop), text[start:stop].translate(_STANDARD_TO_SAFE), alone))
     return found
 
 
@@ -132,7 +143,10 @@ def with_causes(
     for rewrite in found:
         safe = safe[: rewrite.span.start] + rewrite.safe + safe[rewrite.span.end :]
     spans = {r.span for r in found}
-    kept = [d for d in rerun(safe) if not (d.code == "W302" and d.span in spans)]  # the padding: part of the one finding
+    # One finding per value: its padding (W302) is part of it, and what the decoded name
+    # would still be refused for (a topic from standard Base64 is never a valid one) is said in it.
+    checked = rerun(safe)
+    kept = [d for d in checked if d.span not in spans or not (d.code == "W302" or d.is_error)]
     for rewrite in found:
         written = text[rewrite.span.start : rewrite.span.end]
         why = []
@@ -140,14 +154,13 @@ def with_causes(
             why.append("a '/' ends the value, and what follows reads as another action")
         if "+" in written:
             why.append("'+' is no URL-safe Base64 character (in a query it arrives as a space)")
-        kept.append(
-            Diagnostic(
-                "E311",
-                f"{rewrite.key}: {written!r} is standard Base64: {'; '.join(why)}",
-                rewrite.span,
-                f"use URL-safe Base64 ('-' for '+', '_' for '/', no '=' padding): {rewrite.key}_{rewrite.safe.rstrip('=')}",
-            )
-        )
+        still = next((d for d in checked if d.span == rewrite.span and d.is_error), None)
+        if still is None:
+            hint = f"use URL-safe Base64 ('-' for '+', '_' for '/', no '=' padding): {rewrite.key}_{rewrite.safe.rstrip('=')}"
+        else:
+            why.append(f"written URL-safe it is still refused ({still.code}: {still.message.split(': ', 1)[-1]})")
+            hint = "encode the intended name with URL-safe Base64 ('-' for '+', '_' for '/', no '=' padding)"
+        kept.append(Diagnostic("E311", f"{rewrite.key}: {written!r} is standard Base64: {'; '.join(why)}", rewrite.span, hint))
     from .validation import diagnostic_order
 
     kept.sort(key=diagnostic_order)
@@ -176,4 +189,7 @@ def url_safe_text(text: str, mode: object = None, catalogue: Catalogue | None = 
         return None
     for rewrite in found:
         text = text[: rewrite.span.start] + rewrite.safe + text[rewrite.span.end :]
+    spans = {r.span for r in found}
+    if any(d.is_error and d.span in spans for d in diagnostics_of(text, known_mode, None, tables)):
+        return None  # the decoded name is refused too: no rewrite gives what was meant
     return text

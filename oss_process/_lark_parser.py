@@ -370,6 +370,19 @@ def _accepted(error: Any, fallback: Any) -> frozenset[str]:
         return frozenset(fallback or ())
 
 
+# U+FF01-U+FF5E are the full-width forms of ASCII '!'-'~' (an IME's comma, slash, digits).
+_FULL_WIDTH_OFFSET = 0xFEE0
+
+
+def is_full_width(char: str) -> bool:
+    return "\uff01" <= char <= "\uff5e"
+
+
+def ascii_of(text: str) -> str:
+    """Full-width forms written as the ASCII they stand for."""
+    return "".join(chr(ord(c) - _FULL_WIDTH_OFFSET) if is_full_width(c) else c for c in text)
+
+
 _WHITESPACE_NAMES = {" ": "space", "\t": "tab", "\n": "newline", "\r": "carriage return"}
 
 
@@ -419,6 +432,8 @@ def _phrase(expected: frozenset[str]) -> str:
     return ", ".join(phrases[:-1]) + " or " + phrases[-1]
 
 
+# An object key alone ("photos/a.jpg", "a.jpg?versionId=1"): a file name's extension, no ','.
+_OBJECT_KEY = re.compile(r"[^,|]*\.[A-Za-z0-9]{2,5}(?:\?[^,|]*)?")
 # An object key and its query pasted whole: "photo.jpg?x-oss-process=image/...".
 _KEY_AND_QUERY = re.compile(r"[^?,|]*\?(?:[^=&]*=[^&]*&)*?(x-oss-(?:async-)?process)=", re.IGNORECASE)
 
@@ -443,11 +458,20 @@ def diagnose(text: str, pos: int, expected: frozenset[str]) -> Diagnostic:
     span = Span(pos, pos + 1)
     query = _KEY_AND_QUERY.match(text) if "?" in text else None
     if query is not None and pos < query.end() and not text[:24].lower().startswith(_FIELD_NAMES):
+        name = query.group(1)
+        if name != name.lower():  # OSS matches the name exactly: this one it ignores
+            return Diagnostic(
+                "E015",
+                f"this is an object key and its query, not a directive; the query names {name!r}, which OSS ignores "
+                f"(it reads only {name.lower()!r})",
+                Span(0, query.end()),
+                f"write the name as {name.lower()}, and pass only its value (or read the URL with oss_process.from_url())",
+            )
         return Diagnostic(
             "E015",
-            f"this is an object key and its query, not a directive: the directive is the value of {query.group(1)}",
+            f"this is an object key and its query, not a directive: the directive is the value of {name}",
             Span(0, query.end()),
-            f"pass only what follows '{query.group(1)}=' (percent-decoded), or read the URL with oss_process.from_url()",
+            f"pass only what follows '{name}=' (percent-decoded), or read the URL with oss_process.from_url()",
         )
     if text[:24].lower().startswith(_FIELD_NAMES) and pos <= text.find("="):
         if not text.startswith(_FIELD_NAMES):
@@ -493,9 +517,19 @@ def diagnose(text: str, pos: int, expected: frozenset[str]) -> Diagnostic:
             "E017",
             f"unexpected {_describe(char)}{after}: only ASCII letters, digits and - _ . = , / | may appear",
             span,
-            "replace it with its ASCII equivalent" if unicodedata.numeric(char, None) is not None else None,
+            f"write {chr(ord(char) - _FULL_WIDTH_OFFSET)!r} instead: this is its full-width form"
+            if is_full_width(char)
+            else "replace it with its ASCII equivalent"
+            if unicodedata.numeric(char, None) is not None
+            else None,
         )
-    return Diagnostic("E010", f"unexpected {_describe(char)}{after}; expected {wanted}", span)
+    looks_like_a_key = _OBJECT_KEY.fullmatch(text) is not None
+    return Diagnostic(
+        "E010",
+        f"unexpected {_describe(char)}{after}; expected {wanted}",
+        span,
+        "this looks like an object key, not a directive (a directive looks like image/resize,w_100)" if looks_like_a_key else None,
+    )
 
 
 if __name__ == "__main__":  # python -m oss_process._lark_parser: regenerate the table

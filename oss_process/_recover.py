@@ -38,15 +38,19 @@ __all__ = ["Recovered", "knock_on", "recover"]
 _STOPS = frozenset({"E014", "E016"})
 _SEPARATORS = ",/|"
 _SEPARATOR = re.compile("[,/|]")
+# Full-width ',', '/' and '|': skipped, they would join two words; read as the ASCII they
+# stand for, the rest parses as meant. Other full-width characters are skipped.
+_FULL_WIDTH_SEPARATORS = frozenset("\uff0c\uff0f\uff5c")
 
 
 class Recovered(NamedTuple):
     raw: RawDirective | None  # what is left, spans into the text as written; None: nothing
     problems: list[Diagnostic]  # the syntax problems, in the order found
-    skipped: frozenset[int]  # offsets of the characters skipped
+    skipped: frozenset[int]  # offsets of the characters skipped (not those cut off the end)
     cut: int | None  # where an unfinished end was cut back to, if one was
     dropped: tuple[Span, ...] = ()  # parameters taken out whole (a key without its value)
     left: str = ""  # the text left, in the language: ``raw`` is its scan
+    replaced: frozenset[int] = frozenset()  # full-width characters read as their ASCII
 
 
 def _run(text: str, start: int, inside: str) -> int:
@@ -64,7 +68,7 @@ def _run(text: str, start: int, inside: str) -> int:
 def recover(text: str) -> Recovered:
     """Every syntax problem of ``text`` (which the scanner refused), and the raw form of
     what is left once each is skipped."""
-    from ._lark_parser import automaton, diagnose, ends_early
+    from ._lark_parser import ascii_of, automaton, diagnose, ends_early
 
     machine = automaton()
     whole = in_language()  # the scanner's verdict first: a regular expression, far cheaper
@@ -72,6 +76,7 @@ def recover(text: str) -> Recovered:
     problems: list[Diagnostic] = []
     cut: int | None = None
     dropped: list[Span] = []  # parameters taken out whole
+    replaced: set[int] = set()  # full-width characters read as their ASCII
     gone: set[int] = set()  # offsets of what was skipped or cut
     after_skip = -1  # just after the last visible characters skipped: what fails there is their echo
     checkpoints: list[tuple[int, tuple[int, ...]]] = []  # the automaton's, in current
@@ -82,9 +87,7 @@ def recover(text: str) -> Recovered:
             at = kept[pos - 1] + 1 if pos else 0
             if cut is None and (at == len(text) or text[at:].isspace()):
                 problems.append(ends_early(text, at, expected))
-            current, left = _cut_back(current, kept)
-            gone.update(kept[len(left) :])
-            kept = left
+            current, kept = _cut_back(current, kept)
             cut = kept[-1] + 1 if kept else 0
             if not current:
                 return Recovered(None, problems, frozenset(), cut)
@@ -92,7 +95,7 @@ def recover(text: str) -> Recovered:
                 checkpoints.pop()
             stop = None if whole(current) else machine.resume(current, checkpoints)
             continue
-        if len(problems) >= MAX_SYNTAX_ERRORS:
+        if len(problems) >= MAX_SYNTAX_ERRORS:  # stop here: what came before is still validated
             problems.append(
                 Diagnostic(
                     "E004",
@@ -100,7 +103,24 @@ def recover(text: str) -> Recovered:
                     Span(kept[pos], len(text)),
                 )
             )
-            return Recovered(None, problems, frozenset(), cut)
+            end = pos
+            while end and current[end - 1] in _SEPARATORS:  # no empty parameter the stop made
+                end -= 1
+            current, kept = current[:end], kept[:end]
+            cut = kept[-1] + 1 if kept else 0
+            if not current:
+                return Recovered(None, problems, frozenset(gone), cut)
+            stop = None if whole(current) else machine.resume(current, [c for c in checkpoints if c[0] <= pos])
+            continue
+        if kept[pos] in replaced:  # its ASCII does not fit either: said once (E017), now skipped
+            gone.add(kept[pos])
+            current, kept = current[:pos] + current[pos + 1 :], kept[:pos] + kept[pos + 1 :]
+            if not current:
+                return Recovered(None, problems, frozenset(gone), cut)
+            while checkpoints and checkpoints[-1][0] > pos:
+                checkpoints.pop()
+            stop = None if whole(current) else machine.resume(current, checkpoints)
+            continue
         problem = diagnose(text, kept[pos], expected)
         if problem.code in _STOPS or (problem.code == "E015" and problem.span.start == 0 and "?" in text[: problem.span.end]):
             problems.append(problem)
@@ -110,9 +130,25 @@ def recover(text: str) -> Recovered:
         elif problem.code == "E012":
             start, end = pos, _run(current, pos, "space")
             problem = replace(problem, span=Span(kept[start], kept[end - 1] + 1))
+            if "COMMA" in expected and _comma_meant(machine, text, current, kept, start, end, checkpoints):
+                # "saveas o_YQ": joined, the two words break; a ',' was meant (still E012).
+                problems.append(problem)
+                current, kept = current[:start] + "," + current[end:], kept[: start + 1] + kept[end:]
+                while checkpoints and checkpoints[-1][0] > start:
+                    checkpoints.pop()
+                stop = None if whole(current) else machine.resume(current, checkpoints)
+                continue
         elif problem.code == "E017":
             start, end = pos, _run(current, pos, "outside")
             problem = replace(problem, span=Span(kept[start], kept[end - 1] + 1))
+            if all(c in _FULL_WIDTH_SEPARATORS for c in current[start:end]):  # an IME's ',', '/' or '|': read as meant
+                problems.append(problem)
+                replaced.update(kept[start:end])
+                current = current[:start] + ascii_of(current[start:end]) + current[end:]
+                while checkpoints and checkpoints[-1][0] > start:
+                    checkpoints.pop()
+                stop = None if whole(current) else machine.resume(current, checkpoints)
+                continue
         elif kept[pos] == after_skip:  # what was skipped left its unit unfinished: drop the unit
             sep = max(current.rfind(c, 0, pos) for c in _SEPARATORS)
             bar = current.find("|", pos)
@@ -141,7 +177,7 @@ def recover(text: str) -> Recovered:
     raw = scan(current)
     if raw is None:  # the scanner and the automaton agree on the language (differential tests)
         raise AssertionError(f"recovered text {current!r} is not in the language")
-    return Recovered(_mapped(raw, kept, len(text)), problems, frozenset(gone), cut, tuple(dropped), current)
+    return Recovered(_mapped(raw, kept, len(text)), problems, frozenset(gone), cut, tuple(dropped), current, frozenset(replaced))
 
 
 def _structural(
@@ -163,6 +199,25 @@ def _structural(
     return pos, len(current) if bar < 0 else bar
 
 
+def _comma_meant(
+    machine: Any, text: str, current: str, kept: list[int], start: int, end: int, checkpoints: list[tuple[int, tuple[int, ...]]]
+) -> bool:
+    """Whether whitespace between two words stands for a ',': skipped, the parser stops
+    inside the word it joins; read as ',', it gets past that word."""
+    if not start or current[start - 1] in _SEPARATORS or end >= len(current) or current[end] in _SEPARATORS:
+        return False
+    before = [c for c in checkpoints if c[0] <= start]
+    joined = machine.resume(current[:start] + current[end:], list(before))
+    if joined is None:
+        return False
+    word_end = next((i for i in range(kept[end], len(text)) if text[i] in _SEPARATORS or text[i].isspace()), len(text))
+    reached = len(text) if joined[0] >= len(current) - (end - start) else kept[joined[0] + (end - start) * (joined[0] >= start)]
+    if reached > word_end:
+        return False
+    split = machine.resume(current[:start] + "," + current[end:], list(before))
+    return split is None or split[0] > joined[0]
+
+
 def _cut_back(current: str, kept: list[int]) -> tuple[str, list[int]]:
     """``current`` less its unfinished end: trailing separators, else its last piece."""
     end = len(current)
@@ -179,7 +234,7 @@ def _mapped(raw: RawDirective, kept: list[int], length: int) -> RawDirective:
     """``raw`` with its offsets (into the text left) moved into the text as written."""
 
     def start(i: int) -> int:
-        return kept[i] if i < len(kept) else length
+        return kept[i] if i < len(kept) else kept[-1] + 1 if kept else 0
 
     def end(s: int, e: int) -> int:
         return start(s) if e <= s else kept[e - 1] + 1
@@ -204,21 +259,33 @@ _NEEDS = re.compile(r" needs (\w+):")  # the key an E202 message names (validati
 
 def knock_on(diagnostic: Diagnostic, text: str, recovered: Recovered) -> bool:
     """True for a finding the skipping may have caused rather than the text as meant."""
-    span = diagnostic.span
-    if diagnostic.code in _ABSENCE:
+    code, span = diagnostic.code, diagnostic.span
+    if code == "W111":  # the text means to save: what recovery took may have been the save
+        return "saveas" in text
+    if code in _ABSENCE:
         needed = _NEEDS.search(diagnostic.message)
-        for d in recovered.dropped:  # the parameter taken out is the one it misses
-            if span.start <= d.start and d.end <= span.end and needed and text[d.start : d.end].lstrip(",").split("_")[0] == needed[1]:
-                return True
-    if recovered.cut is not None:
-        if diagnostic.code in _ABSENCE and span.end >= recovered.cut:
-            return True
-        if diagnostic.code == "W111" and "saveas" in text[recovered.cut :]:
-            return True
+        return needed is not None and _taken(needed[1], text, recovered)
+    if any(span.start <= i < span.end for i in recovered.replaced):
+        return True  # read with a full-width character made ASCII: not as written
     skipped = recovered.skipped
     if any(m.start() not in skipped for m in _SEPARATOR.finditer(text, span.start, span.end)):
         return False  # about more than one token
-    # A skipped character inside the token, or a visible one right beside it.
-    return any(span.start <= i < span.end for i in skipped) or any(
-        i in skipped and not text[i].isspace() for i in (span.start - 1, span.end)
-    )
+    # A character skipped inside the token: it was split, and its pieces read as one.
+    return any(span.start < i < span.end - 1 for i in skipped)
+
+
+def _taken(key: str, text: str, recovered: Recovered) -> bool:
+    """Whether recovery took out what may have been the parameter ``key``: a unit it
+    dropped, the end it cut, or a token a skipped character broke (``f=aac``)."""
+    if any(text[d.start : d.end].lstrip(",").split("_")[0] == key for d in recovered.dropped):
+        return True
+    if recovered.cut is not None and re.search(rf"(?:^|[,/|]){re.escape(key)}_", text[recovered.cut :]):
+        return True
+    for i in recovered.skipped:
+        if text[i].isspace():
+            continue
+        start = max(text.rfind(c, 0, i) for c in _SEPARATORS) + 1
+        token = text[start:i]
+        if token == key or (token.startswith(key) and not token[len(key)].isalnum()):
+            return True
+    return False

@@ -153,7 +153,7 @@ def validate(
 
     Diagnostics point into the text the directive was parsed from; for a tree built
     without spans they point into its :func:`~oss_process.unparse` form. A tree that no
-    text parses back to is an error, so that the verdict is lint's on the printed tree:
+    text parses back to is an error (lint of that text would read another directive):
     E018 names each node the grammar cannot write (E003 for the empty tree, E001 and
     E002 for a printed text over a limit). ``strict``: as for :class:`Result`.
     """
@@ -626,7 +626,9 @@ def _modes(flat: _Flat, mode: Mode | None, find: _Find, meant_as_stage: set[int]
             if _role(flat[index][4]) is Role.PROCESS:
                 find("E104", message, AT_ACTION, index, hint)
         infos = [info for _, _, _, _, info in flat]
-        if infos and not any(_role(i) is Role.SAVE or (i is not None and i.result_by_notification) for i in infos):
+        # Only for a job that can run there: not beside E103 (an action that cannot) or E109.
+        runs_async = all(i is None or Mode.ASYNC in i.modes for i in infos) and _role(infos[0] if infos else None) is Role.PROCESS
+        if runs_async and infos and not any(_role(i) is Role.SAVE or (i is not None and i.result_by_notification) for i in infos):
             find(
                 "W111",
                 "an x-oss-async-process job without sys/saveas: its output is stored nowhere",

@@ -147,7 +147,7 @@ SYNTAX_ERRORS = [
         "E017",
         "error[E017]: unexpected '\uff11' (U+FF11 FULLWIDTH DIGIT ONE) after 'w_': "
         "only ASCII letters, digits and - _ . = , / | may appear\n"
-        "    image/resize,w_\\uff11\n                   ^^^^^^\n    hint: replace it with its ASCII equivalent",
+        "    image/resize,w_\\uff11\n                   ^^^^^^\n    hint: write '1' instead: this is its full-width form",
     ),
     (
         "image/resize,w_1\x00",

@@ -32,11 +32,13 @@ POLICY: Final = MappingProxyType(
             "W220",
             "not documented; the official PHP and Python SDKs' integration tests send "
             "image/crop,w_100,h_100,x_100,y_100,r_1 (r is no documented key) and get a 100 x 100 image back: "
-            "OSS ignores it. Kept in the canonical form, after the table's keys, as written",
+            "OSS ignores it. Kept in the canonical form, after the table's keys, as written (one given twice: both kept, both ignored)",
             strict=True,
         ),
         "empty parameter": Treatment("W221", "not documented; ',,' carries nothing: dropped from the canonical form", strict=True),
-        "repeated key": Treatment("E201", "which of the two OSS uses is not documented: the directive has no one meaning"),
+        "repeated key": Treatment(
+            "E201", "a key of the table given twice: which of the two OSS uses is not documented, so the directive has no one meaning"
+        ),
         "missing value": Treatment("E202", "documented: a required parameter missing is refused"),
         "bare value": Treatment("E204", "malformed: every parameter of a tabled action is documented as key_value"),
     }
