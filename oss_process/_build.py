@@ -70,9 +70,10 @@ class UnsupportedDirectiveError(DirectiveError):
     save or notify. The directive may well be valid; parse and canonicalize still handle it."""
 
 
-def fills(key: str, convert: type[Enum] | None = None) -> dict[str, object]:
-    """Field metadata: the keyword fills the table's parameter ``key``; ``convert`` turns
-    the validator's typed value back into the keyword's type (an enum)."""
+def fills(key: str | None, convert: type[Enum] | None = None) -> dict[str, object]:
+    """Field metadata: the keyword fills the table's parameter ``key`` (None: the action's
+    positional, bare value); ``convert`` turns the validator's typed value back into the
+    keyword's type (an enum)."""
     return {"key": key, "convert": convert}
 
 
@@ -90,7 +91,8 @@ class StepBase:
         # A required keyword given as None is the caller's mistake, not the directive's E202.
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
             if "key" in f.metadata and f.default is dataclasses.MISSING and getattr(self, f.name) is None:
-                raise ArgumentError((), message=f"{self.METHOD}({f.name}=None): {f.name} is required (it fills {f.metadata['key']})")
+                fills = "the bare value" if f.metadata["key"] is None else f.metadata["key"]
+                raise ArgumentError((), message=f"{self.METHOD}({f.name}=None): {f.name} is required (it fills {fills})")
 
     @classmethod
     def info(cls) -> ActionInfo:
@@ -106,24 +108,29 @@ class StepBase:
         return spec
 
     @classmethod
-    def keywords(cls) -> Mapping[str, str]:
-        """Keyword name -> table key, in field order."""
+    def keywords(cls) -> Mapping[str, str | None]:
+        """Keyword name -> table key (None: the positional value), in field order."""
         return {f.name: f.metadata["key"] for f in dataclasses.fields(cls) if "key" in f.metadata}  # type: ignore[arg-type]
 
     def action(self) -> Action:
         """The action with its parameters in canonical form: table order, each value
         written as the table's kind writes it, values equal to the default left out."""
         spec = self.spec()
-        named = []
+        named: list[tuple[int, str | None, str]] = []
         for name, key in self.keywords().items():
             value = getattr(self, name)
             if value is None:
+                continue
+            if key is None:  # the positional value: first, always written
+                assert spec.positional is not None
+                named.append((-1, None, _write(type(self).__name__, name, spec.positional, value)))
                 continue
             pspec = spec.by_key[key]
             text = _write(type(self).__name__, name, pspec, value)
             if text != pspec.default:
                 named.append((spec.order[key], key, text))
-        return Action(self.ACTION[1], tuple(Parameter(key, text) for _, key, text in sorted(named)))
+        named.sort(key=lambda item: item[0])
+        return Action(self.ACTION[1], tuple(Parameter(key, text) for _, key, text in named))
 
     def call_arguments(self) -> str:
         """The keyword arguments that rebuild this step, as code."""
@@ -176,18 +183,19 @@ def _wrong_type(owner: str, name: str, wanted: str, value: object) -> ArgumentEr
     return ArgumentError((), message=f"{owner}({name}=...) takes {wanted}, not {type(value).__name__} ({value!r})")
 
 
-def _kwargs(step: type[StepBase], values: Mapping[str, Value]) -> dict[str, Any]:
-    """Keyword arguments for ``step`` from typed values by table key (as validation
-    reads them); values equal to the table's default are left out."""
+def _kwargs(step: type[StepBase], values: Mapping[str | None, Value]) -> dict[str, Any]:
+    """Keyword arguments for ``step`` from typed values by table key (None: the positional
+    value), as validation reads them; keyed values equal to the table's default are left out."""
     spec = step.spec()
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(step):  # type: ignore[arg-type]
-        key = f.metadata.get("key")
-        if key is None or key not in values:
+        if "key" not in f.metadata or f.metadata["key"] not in values:
             continue
+        key = f.metadata["key"]
         value = values[key]
-        pspec = spec.by_key[key]
-        if pspec.default is not None and _write(step.__name__, f.name, pspec, value) == pspec.default:
+        pspec = spec.row(key)
+        assert pspec is not None
+        if key is not None and pspec.default is not None and _write(step.__name__, f.name, pspec, value) == pspec.default:
             continue
         convert = f.metadata["convert"]
         kwargs[f.name] = convert(value) if convert is not None else value
@@ -315,10 +323,8 @@ class Built:
             raise InvalidDirectiveError(checked.diagnostics, text)
         if not types or not issubclass(types[0], ProcessStep) or any(issubclass(t, ProcessStep) for t in types[1:]):
             raise UnsupportedDirectiveError((), text, "the builder makes directives of one processing action and the steps after it")
-        values = [
-            {p.key: p.value for p in action.parameters if p.key is not None and p.value is not None}
-            for _, action in checked.directive.actions()
-        ]
+        # A bare value has a typed value only as its action's positional one (key None).
+        values = [{p.key: p.value for p in action.parameters if p.value is not None} for _, action in checked.directive.actions()]
         built: Built
         if len(types) == 1:
             built = cast(Built, types[0](**_kwargs(types[0], values[0])))
@@ -400,7 +406,7 @@ class StepClasses(NamedTuple):
 
 class _Row(NamedTuple):
     keyword: str
-    key: str
+    key: str | None  # None: the positional value
     annotation: str  # without "| None"
     convert: str | None  # the enum that converts typed values back, by name
     required: bool
@@ -445,8 +451,9 @@ def _plan(catalogue: Catalogue) -> list[_Planned]:
         name = spec.builder_name or _camel(label)
         rows = []
         aliases = []
-        for pspec in spec.parameters:
+        for pspec in spec.rows:
             kind = pspec.kind
+            key = None if pspec is spec.positional else pspec.key
             enum = ENUMS.get((category, info.name, pspec.key))
             if isinstance(kind, Choice | IntegerChoice):
                 annotation, convert = name + _camel(pspec.keyword), None
@@ -459,7 +466,7 @@ def _plan(catalogue: Catalogue) -> list[_Planned]:
             else:
                 # Base64Name's typed value is the decoded name; a kind of the user's own takes its text.
                 annotation, convert = ("int" if isinstance(kind, Integer) else "str"), None
-            rows.append(_Row(pspec.keyword, pspec.key, annotation, convert, pspec.required, _row_doc(pspec)))
+            rows.append(_Row(pspec.keyword, key, annotation, convert, pspec.required, _row_doc(pspec, positional=key is None)))
         rows.sort(key=lambda row: not row.required)  # stable: the table's order within each
         method = name if info.role is Role.PROCESS else _snake(name)
         found.append(_Planned(name, method, home, info.name, label, info.role, spec.summary, tuple(rows), tuple(aliases)))
@@ -467,8 +474,8 @@ def _plan(catalogue: Catalogue) -> list[_Planned]:
     return found
 
 
-def _row_doc(pspec: ParamSpec) -> str:
-    notes = [f"``{pspec.key}``"]
+def _row_doc(pspec: ParamSpec, *, positional: bool = False) -> str:
+    notes = ["the bare value" if positional else f"``{pspec.key}``"]
     if pspec.required:
         notes.append("required")
     if pspec.unit:
@@ -593,19 +600,34 @@ def source(catalogue: Catalogue) -> str:
         out.append(f"    ACTION = ({_quote(step.category) if step.category is not None else 'None'}, {_quote(step.action)})\n")
         out.append(f"    METHOD = {_quote(step.method)}\n\n")
         for row in step.rows:
-            metadata = f"fills({_quote(row.key)}{', ' + row.convert if row.convert else ''})"
+            key = "None" if row.key is None else _quote(row.key)
+            metadata = f"fills({key}{', ' + row.convert if row.convert else ''})"
             if row.required:
                 out.append(f"    {row.keyword}: {row.annotation} = _field(metadata={metadata})\n")
             else:
                 out.append(f"    {row.keyword}: {row.annotation} | None = _field(default=None, metadata={metadata})\n")
     out.append("\n\n@dataclass(frozen=True, eq=False, repr=False)\nclass _Chain(ChainBase, BuiltDirective):\n")
     out.append(_docstring("Several steps: what the chaining methods of :class:`BuiltDirective` return.", "    "))
-    names = ", ".join(step.name for step in steps)
+    names = [step.name for step in steps]
     out.append("\n\n#: One action of a built directive, and the classes of the actions.\n")
-    out.append(f"Step = Union[{names}]  # noqa: UP007  # an alias evaluated at run time, not an annotation\n")
-    out.append(f"StepType = Union[{', '.join(f'type[{step.name}]' for step in steps)}]  # noqa: UP007\n")
-    out.append(f"STEPS: tuple[StepType, ...] = ({names}{',' if len(steps) == 1 else ''})\n")
+    alias = "  # noqa: UP007  # an alias evaluated at run time, not an annotation"
+    out.append(_bracketed("Step = Union[", names, "]", comment=alias) + "\n")
+    out.append(_bracketed("StepType = Union[", [f"type[{name}]" for name in names], "]", comment="  # noqa: UP007") + "\n")
+    out.append(_bracketed("STEPS: tuple[StepType, ...] = (", names, ")", tuple_of_one=len(names) == 1) + "\n")
     return "".join(out)
+
+
+#: The line length of ``ruff format`` (pyproject.toml): the generated source is formatted.
+_LINE_LENGTH = 140
+
+
+def _bracketed(head: str, items: list[str], tail: str, *, comment: str = "", tuple_of_one: bool = False) -> str:
+    """``head items tail`` on one line, or one item a line as ``ruff format`` splits it;
+    ``comment`` (a pragma, which ruff does not count) ends the first line."""
+    line = head + ", ".join(items) + ("," if tuple_of_one else "") + tail
+    if len(line) <= _LINE_LENGTH:
+        return line + comment
+    return head + comment + "\n" + "".join(f"    {item},\n" for item in items) + tail
 
 
 _serial = itertools.count()

@@ -18,6 +18,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _default(default: str | None, positional: bool) -> str:
+    if default is None:
+        return ""
+    # A bare value is always written: without it the action is another directive.
+    return f"`{default}` (kept: a bare value is always written)" if positional else f"`{default}`"
+
+
 def _action_section(label: str, info: ActionInfo) -> list[str]:
     spec = info.spec
     assert spec is not None
@@ -25,10 +32,12 @@ def _action_section(label: str, info: ActionInfo) -> list[str]:
     lines = [f"#### `{label}`", "", f"{spec.summary} Modes: {modes}. Source: {spec.reference}", ""]
     lines.append("| key | required | value | unit | default (canonical form drops it) | when omitted | meaning |")
     lines.append("|---|---|---|---|---|---|---|")
-    for p in spec.parameters:
+    for p in spec.rows:
+        # The positional row is written bare (image/rotate,90): its key only names it.
+        key = f"bare value ({p.key})" if p is spec.positional else f"`{p.key}`"
         lines.append(
-            f"| `{p.key}` | {'yes' if p.required else 'no'} | {_cell(p.kind.describe())} | {p.unit or ''} "
-            f"| {f'`{p.default}`' if p.default is not None else ''} | {_cell(p.when_omitted or '')} | {_cell(p.meaning)} |"
+            f"| {key} | {'yes' if p.required else 'no'} | {_cell(p.kind.describe())} | {p.unit or ''} "
+            f"| {_default(p.default, p is spec.positional)} | {_cell(p.when_omitted or '')} | {_cell(p.meaning)} |"
         )
     if spec.rules:
         lines += ["", "Rules across parameters:", ""]

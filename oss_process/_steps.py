@@ -22,6 +22,14 @@ __all__ = [
     "AudioConvertFormat",
     "AudioConvertSampleRate",
     "BuiltDirective",
+    "ImageAutoOrient",
+    "ImageAutoOrientByExif",
+    "ImageBright",
+    "ImageContrast",
+    "ImageInterlace",
+    "ImageInterlaceProgressive",
+    "ImageRotate",
+    "ImageSharpen",
     "Notify",
     "SaveAs",
     "Step",
@@ -32,6 +40,8 @@ AudioConvertFormat = Literal["mp3", "aac", "flac", "oga", "ac3", "opus", "amr"]
 AudioConvertSampleRate = Literal[8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000]
 AudioConvertBitrateOption = Literal["0", "1", "2", 0, 1, 2]
 AudioConvertBitDepth = Literal[16, 24]
+ImageAutoOrientByExif = Literal[0, 1]
+ImageInterlaceProgressive = Literal[0, 1]
 
 
 class BuiltDirective(_Directive):
@@ -132,12 +142,130 @@ class Notify(StepBase):
     topic: str = _field(metadata=fills("topic"))
 
 
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageRotate(ProcessStep, BuiltDirective):
+    """``image/rotate``: Rotate the image clockwise (the source must be at most 4096 x 4096 px). A
+    directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
+
+    - ``degrees`` (the bare value, degrees, default 0): The angle to rotate the image clockwise; the
+      canvas grows for angles that are not a multiple of 90. Left out: the page's default, 0 (no
+      rotation); a warning (W222), as the action is documented to take one value.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "rotate")
+    METHOD = "ImageRotate"
+
+    degrees: int | None = _field(default=None, metadata=fills(None))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageAutoOrient(ProcessStep, BuiltDirective):
+    """``image/auto-orient``: Rotate the image as its EXIF orientation says, or keep it as stored. A
+    directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
+
+    - ``by_exif`` (the bare value, required): 1 rotates the image by its EXIF orientation; 0 keeps the
+      orientation it is stored in.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "auto-orient")
+    METHOD = "ImageAutoOrient"
+
+    by_exif: ImageAutoOrientByExif = _field(metadata=fills(None))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageInterlace(ProcessStep, BuiltDirective):
+    """``image/interlace``: Save the output as a progressive (interlaced) or baseline image; only JPG
+    output is affected. A directive on its own: chain the methods of :class:`BuiltDirective` to save or
+    announce the result.
+
+    - ``progressive`` (the bare value, required): 1 saves a progressive JPG (it shows blurred first,
+      then sharp); 0 a baseline JPG (it shows top to bottom).
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "interlace")
+    METHOD = "ImageInterlace"
+
+    progressive: ImageInterlaceProgressive = _field(metadata=fills(None))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageBright(ProcessStep, BuiltDirective):
+    """``image/bright``: Change the brightness of the image. A directive on its own: chain the methods of
+    :class:`BuiltDirective` to save or announce the result.
+
+    - ``brightness`` (the bare value, required): The change of brightness: 0 leaves it unchanged, a
+      negative value darkens, a positive value brightens.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "bright")
+    METHOD = "ImageBright"
+
+    brightness: int = _field(metadata=fills(None))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageContrast(ProcessStep, BuiltDirective):
+    """``image/contrast``: Change the contrast of the image. A directive on its own: chain the methods of
+    :class:`BuiltDirective` to save or announce the result.
+
+    - ``contrast`` (the bare value, required): The change of contrast: 0 leaves it unchanged, a negative
+      value lowers it, a positive value raises it.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "contrast")
+    METHOD = "ImageContrast"
+
+    contrast: int = _field(metadata=fills(None))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageSharpen(ProcessStep, BuiltDirective):
+    """``image/sharpen``: Sharpen the image. A directive on its own: chain the methods of
+    :class:`BuiltDirective` to save or announce the result.
+
+    - ``amount`` (the bare value, required): The amount of sharpening: the larger, the sharper (and the
+      noisier); 100 is the recommended value.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "sharpen")
+    METHOD = "ImageSharpen"
+
+    amount: int = _field(metadata=fills(None))
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class _Chain(ChainBase, BuiltDirective):
     """Several steps: what the chaining methods of :class:`BuiltDirective` return."""
 
 
 #: One action of a built directive, and the classes of the actions.
-Step = Union[AudioConvert, SaveAs, Notify]  # noqa: UP007  # an alias evaluated at run time, not an annotation
-StepType = Union[type[AudioConvert], type[SaveAs], type[Notify]]  # noqa: UP007
-STEPS: tuple[StepType, ...] = (AudioConvert, SaveAs, Notify)
+Step = Union[AudioConvert, SaveAs, Notify, ImageRotate, ImageAutoOrient, ImageInterlace, ImageBright, ImageContrast, ImageSharpen]  # noqa: UP007  # an alias evaluated at run time, not an annotation
+StepType = Union[  # noqa: UP007
+    type[AudioConvert],
+    type[SaveAs],
+    type[Notify],
+    type[ImageRotate],
+    type[ImageAutoOrient],
+    type[ImageInterlace],
+    type[ImageBright],
+    type[ImageContrast],
+    type[ImageSharpen],
+]
+STEPS: tuple[StepType, ...] = (
+    AudioConvert,
+    SaveAs,
+    Notify,
+    ImageRotate,
+    ImageAutoOrient,
+    ImageInterlace,
+    ImageBright,
+    ImageContrast,
+    ImageSharpen,
+)

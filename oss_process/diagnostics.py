@@ -94,6 +94,7 @@ CODES: Final = MappingProxyType(
         "E206": CodeInfo(_E, "integer out of range"),
         "E207": CodeInfo(_E, "value not allowed"),
         "W208": CodeInfo(_W, "integer with leading zeros"),
+        "E209": CodeInfo(_E, "more than one bare value"),
         "E210": CodeInfo(_E, "value not supported by the output format"),
         "W211": CodeInfo(_W, "relies on the source audio with a restrictive format"),
         "E212": CodeInfo(_E, "source audio not supported by the output format"),
@@ -103,6 +104,7 @@ CODES: Final = MappingProxyType(
         "W216": CodeInfo(_W, "source audio kept outside the documented values"),
         "W220": CodeInfo(_W, "unknown parameter: OSS ignores it"),
         "W221": CodeInfo(_W, "empty parameter: OSS ignores it"),
+        "W222": CodeInfo(_W, "bare value left out where the documentation gives a default"),
         # Base64 names: bucket, object, topic.
         "E300": CodeInfo(_E, "invalid URL-safe Base64"),
         "E301": CodeInfo(_E, "Base64 does not decode to UTF-8"),

@@ -3,7 +3,8 @@
 The canonical form is one string per meaning, fit for a cache key:
 
 - parameters in the documented table order; parameters equal to their documented default
-  left out (``ss_0``, ``t_0``, ``abopt_0``);
+  left out (``ss_0``, ``t_0``, ``abopt_0``); a bare-value action's value first and always
+  written (``image/rotate,0``), in its kind's spelling (``rotate,090`` is ``rotate,90``);
 - each value as its kind writes it: integers in plain decimal, Base64 URL-safe without
   padding;
 - a ``|notify,...`` (or ``|sys/notify,...``) stage that follows ``sys/saveas`` chained to it
@@ -68,11 +69,17 @@ def _action(action: Action, info: ActionInfo | None) -> str:
     ordered: list[tuple[int, str]] = []
     rest: list[str] = []
     seen: set[str] = set()
+    positional = spec.positional if spec is not None else None
     for parameter in action.parameters:
         key = parameter.key
         row = spec.by_key.get(key) if spec is not None and key is not None else None
         if key is None:
-            if parameter.text:  # an empty parameter means nothing: dropped
+            if not parameter.text:  # an empty parameter means nothing: dropped
+                continue
+            if positional is not None and "" not in seen:  # the first bare value is the positional one
+                seen.add("")
+                ordered.append((-1, positional.kind.check(parameter.text).canonical))
+            else:
                 rest.append(parameter.text)
         elif row is None or key in seen or spec is None:
             rest.append(f"{key}_{parameter.text}")

@@ -257,6 +257,10 @@ def _is_value(text: str) -> bool:
     return re.fullmatch(terminal_patterns()["VALUE"], text) is not None
 
 
+def _is_bare(text: str) -> bool:
+    return re.fullmatch(terminal_patterns()["BARE"], text) is not None
+
+
 def _error_codes(kind: object, text: str) -> list[str]:
     return [p.code for p in kind.check(text).problems if p.code[0] == "E"]  # type: ignore[attr-defined]
 
@@ -461,10 +465,24 @@ register_kind(TopicName, KindExamples(values=lambda kind, context: _TOPICS, viol
 # --- One action's parameters, as they are drawn and spoiled ---------------------------
 
 
+def _row_of(spec: ActionSpec, key: str | None) -> ParamSpec | None:
+    """The row of ``key``; the positional row goes by its own key here (no keyed row has
+    it), and is written bare and first (:meth:`_Step.text`)."""
+    positional = spec.positional
+    if positional is not None and key == positional.key:
+        return positional
+    return spec.by_key.get(key) if key is not None else None
+
+
+def _is_positional(spec: ActionSpec, key: str | None) -> bool:
+    return spec.positional is not None and key == spec.positional.key
+
+
 @dataclass
 class _Step:
     """One action of a directive being drawn: its (key, text) pairs in order (key None:
-    a bare value) and the keys a mistake relies on (``forced``: never dropped or changed)."""
+    a bare value; the positional row's value goes by the row's key) and the keys a
+    mistake relies on (``forced``: never dropped or changed)."""
 
     category: str | None
     info: ActionInfo
@@ -488,7 +506,7 @@ class _Step:
         """The typed value of every key whose text its kind accepts."""
         found: dict[str, Value] = {}
         for key, text in self.texts().items():
-            row = self.spec.by_key.get(key)
+            row = _row_of(self.spec, key)
             if row is not None:
                 value = row.kind.check(text).value
                 if value is not None:
@@ -496,12 +514,15 @@ class _Step:
         return found
 
     def may_change(self, key: str) -> bool:
-        row = self.spec.by_key.get(key)
-        return key not in self.forced and (row is None or not row.required)
+        # The positional value is always written: without it the action is another directive.
+        row = _row_of(self.spec, key)
+        return key not in self.forced and (row is None or not (row.required or row is self.spec.positional))
 
     def put(self, key: str, value: Value, *, force: bool = False) -> None:
         """Set ``key`` to the canonical text of ``value``."""
-        self.put_text(key, _write(self.spec.by_key[key].kind, value), force=force)
+        row = _row_of(self.spec, key)
+        assert row is not None
+        self.put_text(key, _write(row.kind, value), force=force)
 
     def put_text(self, key: str, text: str, *, force: bool = False) -> None:
         if key in self.forced and not force:
@@ -522,7 +543,9 @@ class _Step:
 
     def text(self, head: str) -> str:
         """The action written after ``head`` (its name, or category/name)."""
-        return ",".join([head, *(text if key is None else f"{key}_{text}" for key, text in self.params)])
+        first = [text for key, text in self.params if _is_positional(self.spec, key)]
+        rest = [text if key is None else f"{key}_{text}" for key, text in self.params if not _is_positional(self.spec, key)]
+        return ",".join([head, *first, *rest])
 
 
 def _diagnose(step: _Step, source: Source | None = None) -> list[tuple[str, str | None]]:
@@ -530,16 +553,17 @@ def _diagnose(step: _Step, source: Source | None = None) -> list[tuple[str, str 
     found: list[tuple[str, str | None]] = []
     texts = step.texts()
     for key, text in texts.items():
-        row = step.spec.by_key.get(key)
+        row = _row_of(step.spec, key)
         if row is not None:
             found.extend((code, key) for code in _error_codes(row.kind, text))
-    found.extend(("E202", row.key) for row in step.spec.parameters if row.required and row.key not in texts)
+    found.extend(("E202", row.key) for row in step.spec.rows if row.required and row.key not in texts)
 
     def emit(code: str, message: str, key: str | None, hint: str | None = None) -> None:
         found.append((code, key))
 
     def valid(key: str, value: Value) -> bool:
-        return step.spec.by_key[key].kind.check(str(value)).value is not None
+        row = _row_of(step.spec, key)
+        return row is not None and row.kind.check(str(value)).value is not None
 
     context = RuleContext(step.values(), texts, source, emit, valid)
     for rule in step.spec.rules:
@@ -587,10 +611,10 @@ def _settle(draw: st.DrawFn, step: _Step, expected: list[str], source: Source | 
 
 def _draw_values(draw: st.DrawFn, step: _Step) -> None:
     """Valid values for ``step``: every required row, any optional row, then the rules."""
-    for row in step.spec.parameters:
+    for row in step.spec.rows:
         if _kind(row.kind) is None:
             continue
-        if row.required or draw(st.booleans()):
+        if row.required or row is step.spec.positional or draw(st.booleans()):
             step.put(row.key, draw(_values(row.kind, step.context)))
     _settle(draw, step, [])
 
@@ -761,7 +785,7 @@ def _tabled(catalogue: Catalogue) -> dict[str, _Entry]:
 
 
 def _drawable(entry: _Entry) -> bool:
-    return all(_kind(row.kind) is not None for row in entry.spec.parameters if row.required)
+    return all(_kind(row.kind) is not None for row in entry.spec.rows if row.required or row is entry.spec.positional)
 
 
 def _notify_ways(catalogue: Catalogue, save: _Entry, notify: _Entry) -> list[str]:
@@ -896,7 +920,7 @@ def _draft(meaning: Meaning, catalogue: Catalogue) -> _Draft:
     steps = []
     for entry, context, step in zip(entries, _contexts(catalogue, entries), meaning.steps, strict=True):
         params: list[tuple[str | None, str]] = [
-            (row.key, _write(row.kind, step.values[row.key])) for row in entry.spec.parameters if row.key in step.values
+            (row.key, _write(row.kind, step.values[row.key])) for row in entry.spec.rows if row.key in step.values
         ]
         steps.append(_Step(entry.category, entry.info, entry.spec, context, params))
     return _Draft(meaning.mode, steps)
@@ -926,7 +950,7 @@ def _shapes_for(catalogue: Catalogue, action: str | None, mode: Mode | None = No
     for label in labels:
         entry = _tabled(catalogue)[label]
         if action is not None and not _drawable(entry):
-            missing = [r.key for r in entry.spec.parameters if r.required and _kind(r.kind) is None]
+            missing = [r.key for r in entry.spec.rows if r.required and _kind(r.kind) is None]
             raise UnsupportedTable(f"{label} requires {', '.join(missing)}, of a kind no KindExamples is registered for (register_kind)")
     shapes = [shape for label in labels for shape in _shapes(catalogue, label, mode, roles)]
     if not shapes:
@@ -952,12 +976,13 @@ def _spelled(draw: st.DrawFn, meaning: Meaning, catalogue: Catalogue) -> str:
                     step.params.pop()
         spelled: list[tuple[str | None, str]] = []
         for key, text in step.params:
+            checking = _row_of(step.spec, key)
             assert key is not None
-            row = step.spec.by_key[key]
-            examples = _kind(row.kind)
-            value = row.kind.check(text).value
+            assert checking is not None
+            examples = _kind(checking.kind)
+            value = checking.kind.check(text).value
             if examples is not None and examples.spellings is not None and value is not None:
-                text = draw(examples.spellings(row.kind, value))
+                text = draw(examples.spellings(checking.kind, value))
             spelled.append((key, text))
         step.params = list(draw(st.permutations(spelled)))
     notify = next((s for s in draft.steps if s.info.role is Role.NOTIFY), None)
@@ -1164,10 +1189,12 @@ def _finish(
     return NearMiss(draft.text(), code, change, draft.mode, source)
 
 
-def _kind_spoiler(row: ParamSpec, code: str) -> _Spoiler:
+def _kind_spoiler(row: ParamSpec, code: str, *, positional: bool = False) -> _Spoiler:
+    fits = _is_bare if positional else _is_value
+
     def spoil(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
-        # Only texts the grammar reads as a value: anything else is a syntax error.
-        text, change = draw(_violations(row.kind, target.context)[code].filter(lambda pair: _is_value(pair[0])))
+        # Only texts the grammar reads as a value (a bare one for the positional row): anything else is a syntax error.
+        text, change = draw(_violations(row.kind, target.context)[code].filter(lambda pair: fits(pair[0])))
         target.put_text(row.key, text, force=True)
         return _finish(draw, draft, target, code, f"{row.key}: {change}")
 
@@ -1186,37 +1213,46 @@ def _param_spoilers(entry: _Entry, catalogue: Catalogue) -> list[_Spoiler]:
     """The mistakes in the parameters of one table: from its kinds, rules and ``required``."""
     spec = entry.spec
     template = _Step(entry.category, entry.info, spec, Context(source_fields=frozenset(catalogue.source_fields)))
-    found = [_kind_spoiler(row, code) for row in spec.parameters for code in _violations(row.kind, template.context)]
+    found = [
+        _kind_spoiler(row, code, positional=row is spec.positional) for row in spec.rows for code in _violations(row.kind, template.context)
+    ]
     found += [_rule_spoiler(rule, code) for rule in spec.rules for code in _rule(rule).violations(rule, template)]
 
     def missing(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
-        row = draw(st.sampled_from([row for row in spec.parameters if row.required]))
+        row = draw(st.sampled_from([row for row in spec.rows if row.required]))
         target.params = [(k, t) for k, t in target.params if k != row.key]
         target.forced.add(row.key)
         return _finish(draw, draft, target, "E202", f"{entry.label} without {row.key}")
 
-    if any(row.required for row in spec.parameters):
+    if any(row.required for row in spec.rows):
         found.append(_Spoiler("E202", missing))
 
     def duplicate(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
-        if not target.params:
+        # A keyed parameter twice: a second positional value is E209, not E201.
+        keyed = [(k, t) for k, t in target.params if not _is_positional(spec, k)]
+        if not keyed:
             row = draw(st.sampled_from([row for row in spec.parameters if _kind(row.kind) is not None]))
             target.put(row.key, draw(_values(row.kind, target.context)), force=True)
             _settle(draw, target, [])
-        key, text = draw(st.sampled_from(target.params))
+            keyed = [(k, t) for k, t in target.params if not _is_positional(spec, k)]
+        key, text = draw(st.sampled_from(keyed))
         target.params.insert(draw(st.integers(0, len(target.params))), (key, text))
         return NearMiss(draft.text(), "E201", f"{key} given twice", draft.mode)
+
+    # A bare value where the table has no positional row is E204; beside the positional
+    # value (always drawn, written first), a second one is E209.
+    bare_code = "E204" if spec.positional is None else "E209"
 
     def bare(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
         # Digits: never a category name, which at the end of an action reads as E107.
         value = str(draw(st.integers(0, 10**6)))
         target.params.insert(draw(st.integers(0, len(target.params))), (None, value))
-        return NearMiss(draft.text(), "E204", f"the bare value {value} without a key", draft.mode)
+        return NearMiss(draft.text(), bare_code, f"the bare value {value} besides the table's keys", draft.mode)
 
     # An unknown key is no near miss: OSS ignores it (W220, tables/policy.py).
     if any(_kind(row.kind) is not None for row in spec.parameters):
         found.append(_Spoiler("E201", duplicate))
-    found.append(_Spoiler("E204", bare))
+    found.append(_Spoiler(bare_code, bare))
     return found
 
 

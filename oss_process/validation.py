@@ -238,18 +238,8 @@ def _unprintable(directive: Directive) -> _Unprintable:
     # Stages that print as nothing (Stage(None, ())) get E018 below, not E003.
     limit = limits(text) if text else None
     found: _Unprintable = [] if limit is None else [(limit, False)]
-    solid = directive
-    if any(p.key is None and not p.text for _, action in directive.actions() for p in action.parameters):
-        # Until the grammar has empty parameters, the tree without them is what must read back.
-        solid = Directive(
-            tuple(
-                Stage(s.category, tuple(Action(a.name, tuple(p for p in a.parameters if p.key is not None or p.text)) for a in s.actions))
-                for s in directive.stages
-            )
-        )
-    printed = text if solid is directive else unparse(solid)
-    raw = scan(printed) if in_alphabet()(printed) else None
-    if raw is None or not _reads_as(raw, solid):
+    raw = scan(text) if in_alphabet()(text) else None
+    if raw is None or not _reads_as(raw, directive):
         reads = "does not parse" if raw is None else "parses to another tree"
         whole = Diagnostic("E018", f"the tree prints as {text!r:.80}, which {reads}", directive.span)
         found += _unwritable_nodes(directive) or [(whole, False)]
@@ -530,17 +520,32 @@ def _parameters(
     repeated: int | None,
 ) -> None:
     keys: dict[str, int] = {}
+    positional = spec.positional
+    bare_at: int | None = None  # the parameter that holds the positional value
     for index, parameter in enumerate(params, start=first_param):
         key = parameter.key
         row = None
         if key is None:
-            if index != repeated and parameter.text:  # an empty one is found for every action
+            if index == repeated or not parameter.text:  # an empty one is found for every action
+                pass
+            elif positional is None:
                 find(
                     POLICY["bare value"].code,
                     f"{where} takes key_value parameters; {parameter.text!r} has no key",
                     AT_PARAM,
                     index,
                     "parameters: " + ", ".join(spec.by_key),
+                )
+            elif bare_at is None:
+                bare_at = index
+                row = positional
+            else:
+                find(
+                    POLICY["extra bare value"].code,
+                    f"{where} takes one value ({positional.key}); {parameter.text!r} is another",
+                    AT_PARAM,
+                    index,
+                    "keep one",
                 )
         elif key not in spec.by_key:
             hint = did_you_mean(key, spec.by_key) or "parameters: " + ", ".join(spec.by_key)
@@ -557,6 +562,24 @@ def _parameters(
             keys[key] = index
             row = spec.by_key[key]
         shape.rows.append(row)
+    if positional is not None and bare_at is None:
+        if positional.required:
+            find(
+                POLICY["missing value"].code,
+                f"{where} needs its value ({positional.key}): {positional.meaning}",
+                AT_ACTION,
+                action_index,
+                f"write {where.rpartition('/')[2]},<{positional.kind.describe()}>",
+            )
+        else:
+            find(
+                POLICY["bare value left out"].code,
+                f"{where} without its value ({positional.key}): the documented default is {positional.default}, "
+                "but the action is documented to take exactly one value",
+                AT_ACTION,
+                action_index,
+                f"write it: {where.rpartition('/')[2]},{positional.default}",
+            )
     for row in spec.parameters:
         if row.required and row.key not in keys:
             find(
@@ -760,7 +783,8 @@ def check_values(directive: Directive, shape: Structure, source: Source | None) 
         parameter = params[index]
         result = row.kind.check(parameter.text)
         for problem in result.problems:
-            diagnostics.append(Diagnostic(problem.code, f"{parameter.key}: {problem.message}", locate(AT_VALUE, index), problem.hint))
+            # row.key: the parameter's key, or the name of a bare value's positional row
+            diagnostics.append(Diagnostic(problem.code, f"{row.key}: {problem.message}", locate(AT_VALUE, index), problem.hint))
         values[index] = result.value
 
     for check in shape.checks:

@@ -578,10 +578,12 @@ def keyword_rows() -> list[str]:
         step = step_class(category, info.name)
         call = f"{step.METHOD}(...)" if info.role is Role.PROCESS else f".{step.METHOD}(...)"
         for name, key in step.keywords().items():
-            row = step.spec().by_key[key]
+            row = step.spec().row(key)
+            assert row is not None
             unit = f" ({row.unit})" if row.unit else ""
             required = "yes" if row.required else "no"
-            rows.append(f"| `{call}` | `{name}` | `{key}` | {required} | {row.kind.describe()}{unit} | {row.meaning} |")
+            written = "(bare value)" if key is None else f"`{key}`"
+            rows.append(f"| `{call}` | `{name}` | {written} | {required} | {row.kind.describe()}{unit} | {row.meaning} |")
     return rows
 
 

@@ -154,7 +154,9 @@ def _program(shape: Structure, raw: RawDirective) -> list[PrintItem]:
             for index in range(param_index, param_index + len(params)):
                 key = params[index - param_index][0]
                 row = shape.rows[index]
-                if key is None:  # a bare value; "" (an empty parameter) is dropped
+                if key is None and row is not None:  # the positional value: first, always printed
+                    ordered.append((-1, (index, ",", None)))
+                elif key is None:  # a bare value; "" (an empty parameter) is dropped
                     extra.append((index, ",", ""))
                 elif spec is None or row is None:
                     extra.append((index, f",{key}_", None))
@@ -236,10 +238,10 @@ def run_plan(raw: RawDirective, plan: Plan, source: Source | None) -> Outcome:
     for index, row in enumerate(shape.rows):
         if row is None:
             continue
-        key, text, _, _ = params[index]
+        text = params[index][1]
         result = check_value(row, text)
         for problem in result.problems:
-            diagnostics.append(Diagnostic(problem.code, f"{key}: {problem.message}", locate(AT_VALUE, index), problem.hint))
+            diagnostics.append(Diagnostic(problem.code, f"{row.key}: {problem.message}", locate(AT_VALUE, index), problem.hint))
         canonicals[index] = result.canonical
         values[index] = result.value
 

@@ -118,13 +118,16 @@ def _action(category: str | None, action: Action, catalogue: Catalogue) -> dict[
     parameters: list[dict[str, object]] = []
     given = set()
     for parameter in action.parameters:
-        row = spec.by_key.get(parameter.key) if spec is not None and parameter.key is not None else None
+        # The first bare value is a bare-value action's positional one.
+        bare = parameter.key is None and bool(parameter.text) and None not in given
+        row = spec.row(parameter.key) if spec is not None and (parameter.key is not None or bare) else None
         item: dict[str, object] = {"key": parameter.key, "text": parameter.text, "given": True, "value": parameter.value, **_row(row)}
         item["base64"] = row is not None and isinstance(row.kind, Base64Name)
         if row is not None and isinstance(row.kind, Base64Name) and row.kind.rule.allows_templates and isinstance(parameter.value, str):
             item["variables"] = _variables(parameter.value)
         parameters.append(item)
-        given.add(parameter.key)
+        if parameter.key is not None or bare:
+            given.add(parameter.key)
     for row in spec.parameters if spec is not None else ():
         if row.key not in given:
             parameters.append(

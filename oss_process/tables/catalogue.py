@@ -48,9 +48,17 @@ CATEGORIES = MappingProxyType(
             _category(
                 "image",
                 "Image processing.",
+                [
+                    ActionInfo("rotate", SYNC_ONLY, spec=".image:ROTATE"),
+                    ActionInfo("auto-orient", SYNC_ONLY, spec=".image:AUTO_ORIENT"),
+                    ActionInfo("interlace", SYNC_ONLY, spec=".image:INTERLACE"),
+                    ActionInfo("bright", SYNC_ONLY, spec=".image:BRIGHT"),
+                    ActionInfo("contrast", SYNC_ONLY, spec=".image:CONTRAST"),
+                    ActionInfo("sharpen", SYNC_ONLY, spec=".image:SHARPEN"),
+                ],
+                # Not checked yet (W102): listed, so that none is an unknown action (E101).
                 _each(
-                    "resize crop rotate format quality watermark auto-orient interlace blur bright contrast "
-                    "sharpen circle rounded-corners indexcrop info average-hue blindwatermark",
+                    "resize crop format quality watermark blur circle rounded-corners indexcrop info average-hue blindwatermark",
                     SYNC_ONLY,
                 ),
                 [ActionInfo("deblindwatermark", ASYNC_ONLY, result_by_notification=True)],

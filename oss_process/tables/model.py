@@ -111,10 +111,15 @@ class ActionSpec(Frozen):
     ``image/resize`` -> ``ImageResize``); the method that chains it is its snake case.
     """
 
-    __slots__ = ("builder_name", "by_key", "order", "output_variables", "parameters", "reference", "rules", "summary")
+    __slots__ = ("builder_name", "by_key", "order", "output_variables", "parameters", "positional", "reference", "rules", "summary")
 
     summary: str
     parameters: tuple[ParamSpec, ...]
+    #: The row of the action's one bare (positional) value, ``image/rotate,90``; its key
+    #: names it in messages, documentation and the builder, never in a directive. It is
+    #: written first, before the keyed rows, and always printed (a default is not dropped:
+    #: the action without its value is another directive).
+    positional: ParamSpec | None
     rules: tuple[Rule, ...]
     #: Per-operation template variables ({autoext}, ...) this action's output defines.
     output_variables: frozenset[str] | None
@@ -132,9 +137,13 @@ class ActionSpec(Frozen):
         reference: str = "",
         *,
         builder_name: str | None = None,
+        positional: ParamSpec | None = None,
     ) -> None:
+        if positional is not None and any(p.key == positional.key for p in parameters):
+            raise ValueError(f"the positional row {positional.key!r} has the key of a keyed row")
         object.__setattr__(self, "summary", summary)
         object.__setattr__(self, "parameters", parameters)
+        object.__setattr__(self, "positional", positional)
         object.__setattr__(self, "rules", rules)
         #: Per-operation template variables ({autoext}, ...) this action's output defines.
         object.__setattr__(self, "output_variables", output_variables)
@@ -142,6 +151,15 @@ class ActionSpec(Frozen):
         object.__setattr__(self, "builder_name", builder_name)
         object.__setattr__(self, "by_key", MappingProxyType({p.key: p for p in parameters}))
         object.__setattr__(self, "order", MappingProxyType({p.key: i for i, p in enumerate(parameters)}))
+
+    @property
+    def rows(self) -> tuple[ParamSpec, ...]:
+        """Every row in documented order: the positional one (if any) first, then the keyed ones."""
+        return self.parameters if self.positional is None else (self.positional, *self.parameters)
+
+    def row(self, key: str | None) -> ParamSpec | None:
+        """The row of a parameter's key; None (a bare value) is the positional row."""
+        return self.positional if key is None else self.by_key.get(key)
 
     def __repr__(self) -> str:
         return f"ActionSpec({self.summary!r})"

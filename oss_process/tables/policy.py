@@ -40,7 +40,17 @@ POLICY: Final = MappingProxyType(
             "E201", "a key of the table given twice: which of the two OSS uses is not documented, so the directive has no one meaning"
         ),
         "missing value": Treatment("E202", "documented: a required parameter missing is refused"),
-        "bare value": Treatment("E204", "malformed: every parameter of a tabled action is documented as key_value"),
+        "bare value": Treatment(
+            "E204", "malformed: every parameter of a tabled action is documented as key_value, except a bare-value action's one value"
+        ),
+        "extra bare value": Treatment(
+            "E209", "documented: a bare-value action (image/rotate,90) takes exactly one value; extra values are refused (EC 0040-00000203)"
+        ),
+        "bare value left out": Treatment(
+            "W222",
+            "the bare value of an action whose page gives it a default (image/rotate: 0) left out: the pages also say such an "
+            "action takes exactly one value (EC 0040-00000203), and none says which applies. A required one is E202",
+        ),
     }
 )
 

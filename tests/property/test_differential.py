@@ -27,7 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
-from oss_process import SourceAudio, _accel, _lark_parser, _pipeline
+from oss_process import SourceAudio, _accel, _lark_parser, _pipeline, parse
 from oss_process._accel.plan import compile_plan, render_program, run_plan
 from oss_process._grammar import TABLE_FILE, grammar_path
 from oss_process._syntax import scan
@@ -245,7 +245,10 @@ def test_the_fast_path_serves_every_directive_that_is_clean_as_written(texts: li
         if canonical is None:
             continue
         slow = full_until_fast(canonical, mode, None)
-        assert fast(canonical, mode) == (slow if slow.diagnostics == () else None), canonical
+        # A bare value (image/rotate,90) is cut out of no shape: such directives take the
+        # plan's full path (tested against the reference above), never a fast path yet.
+        bare = any(p.key is None for _, action in parse(canonical).actions() for p in action.parameters)
+        assert fast(canonical, mode) == (slow if slow.diagnostics == () and not bare else None), canonical
 
 
 def test_the_shipped_table_is_the_one_lark_makes_from_the_grammar() -> None:

@@ -42,6 +42,11 @@ def meaning_of(text: str, mode: oss_process.Mode) -> Meaning:
         if category is None:  # a notify stage of its own: the table lists it under its category
             category = next(c for label, c, info in BUILTIN.tabled() if info is BUILTIN.lookup(None, action.name))
         values = {p.key: p.value for p in action.parameters if p.key is not None and p.value is not None}
+        info = BUILTIN.lookup(stage.category, action.name)
+        positional = info.spec.positional if info is not None and info.spec is not None else None
+        bare = next((p for p in action.parameters if p.key is None and p.text), None)
+        if positional is not None and bare is not None and bare.value is not None:
+            values = {positional.key: bare.value, **values}  # the strategies name it by its row's key
         steps.append(StepMeaning(category, action.name, values))
     return Meaning(mode, tuple(steps)).without_defaults()
 
@@ -76,10 +81,11 @@ def test_the_canonical_form_is_table_order_without_defaults_padding_or_zeros(act
             spec = BUILTIN.lookup(step.category, step.name).spec  # type: ignore[union-attr]
             assert spec is not None
             for parameter in action_node.parameters:
-                assert parameter.key is not None
-                if isinstance(spec.by_key[parameter.key].kind, Base64Name):
+                row = spec.row(parameter.key)
+                assert row is not None
+                if isinstance(row.kind, Base64Name):
                     decoded = base64.urlsafe_b64decode(parameter.text + "=" * (-len(parameter.text) % 4)).decode()
-                    assert decoded == step.values[parameter.key]
+                    assert decoded == step.values[row.key]
 
     check()
 
