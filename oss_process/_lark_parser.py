@@ -228,8 +228,15 @@ class Automaton:
         return found
 
     def _first_error(self, text: str) -> tuple[int, frozenset[str]] | None:
-        stack = [self.start]
-        pos, size = 0, len(text)
+        return self.resume(text, None)
+
+    def resume(self, text: str, checkpoints: list[tuple[int, tuple[int, ...]]] | None) -> tuple[int, frozenset[str]] | None:
+        """:meth:`first_error`, from the last of ``checkpoints`` (the position after a
+        separator and the stack there, unchanged by an edit after it); appends one after
+        each separator it reads. Recovery after an edit reads only what follows it.
+        ``checkpoints`` None: from the start, keeping none."""
+        pos, saved = checkpoints[-1] if checkpoints else (0, (self.start,))
+        stack, size = list(saved), len(text)
         while pos < size:
             match, unless = self.lexers[stack[-1]]
             found = match(text, pos)
@@ -243,28 +250,7 @@ class Automaton:
             if not self._feed(stack, kind):  # type: ignore[arg-type]
                 return pos, self.accepts(stack)
             pos = found.end()
-        if not self._feed(stack, "$END"):
-            return size, self.accepts(stack)
-        return None
-
-    def resume(self, text: str, checkpoints: list[tuple[int, tuple[int, ...]]]) -> tuple[int, frozenset[str]] | None:
-        """:meth:`first_error`, from the last of ``checkpoints`` (the position after a
-        separator and the stack there, unchanged by an edit after it); appends one after
-        each separator it reads. Recovery after an edit reads only what follows it."""
-        pos, saved = checkpoints[-1] if checkpoints else (0, (self.start,))
-        stack, size = list(saved), len(text)
-        while pos < size:
-            match, unless = self.lexers[stack[-1]]
-            found = match(text, pos)
-            if found is None:
-                return pos, self.accepts(stack)
-            kind = found.lastgroup
-            if unless and kind in unless:
-                kind = unless[kind].get(found.group(), kind)
-            if not self._feed(stack, kind):  # type: ignore[arg-type]
-                return pos, self.accepts(stack)
-            pos = found.end()
-            if kind in _SEPARATOR_TOKENS:  # a token no edit after it can change
+            if checkpoints is not None and kind in _SEPARATOR_TOKENS:  # a token no edit after it can change
                 checkpoints.append((pos, tuple(stack)))
         if not self._feed(stack, "$END"):
             return size, self.accepts(stack)

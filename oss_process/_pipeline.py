@@ -19,7 +19,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from ._syntax import RawDirective, in_alphabet, scan, to_ast
 from .ast import Span
@@ -28,6 +29,9 @@ from .printer import print_canonical
 from .source import Source
 from .tables import MAX_DIAGNOSTICS, MAX_LENGTH, MAX_PARAMETERS, Catalogue, Mode
 from .validation import Result, check_values, diagnostic_order, structure, with_values
+
+if TYPE_CHECKING:
+    from ._recover import Recovered
 
 __all__ = ["LIMIT_CODES", "bounded", "diagnostics_of", "explained", "limits", "recovered", "run", "syntax"]
 
@@ -98,9 +102,23 @@ def explained(
 LIMIT_CODES = frozenset({"E001", "E002", "E003"})
 
 
-def recovered(text: str, first: Diagnostic, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> list[Diagnostic]:
+def _validated(found: Recovered, length: int, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Sequence[Diagnostic]:
+    assert found.raw is not None
+    tree = to_ast(found.raw, length)
+    return check_values(tree, structure(tree, mode, catalogue), source)[0]
+
+
+def recovered(
+    text: str,
+    first: Diagnostic,
+    mode: Mode | None,
+    source: Source | None,
+    catalogue: Catalogue,
+    validated: Callable[[Recovered, int, Mode | None, Source | None, Catalogue], Sequence[Diagnostic]] = _validated,
+) -> list[Diagnostic]:
     """Every problem of a text that breaks the grammar (``first``: where it first does):
-    each syntax problem, and what validation finds in the rest (``_recover``)."""
+    each syntax problem, and what validation finds in the rest (``_recover``).
+    ``validated``: the diagnostics of what recovery left (the speed layer's uses plans)."""
     if first.code in LIMIT_CODES:
         return [first]
     from ._recover import knock_on, recover  # only for text with a syntax error
@@ -108,9 +126,7 @@ def recovered(text: str, first: Diagnostic, mode: Mode | None, source: Source | 
     found = recover(text)
     diagnostics = list(found.problems)
     if found.raw is not None:
-        tree = to_ast(found.raw, len(text))
-        checked, _ = check_values(tree, structure(tree, mode, catalogue), source)
-        diagnostics += [d for d in checked if not knock_on(d, text, found)]
+        diagnostics += [d for d in validated(found, len(text), mode, source, catalogue) if not knock_on(d, text, found)]
     diagnostics.sort(key=diagnostic_order)
     return diagnostics
 

@@ -91,9 +91,7 @@ def recover(text: str) -> Recovered:
             cut = kept[-1] + 1 if kept else 0
             if not current:
                 return Recovered(None, problems, frozenset(), cut)
-            while checkpoints and checkpoints[-1][0] > len(current):
-                checkpoints.pop()
-            stop = _next(machine, whole, current, checkpoints)
+            stop = _next(machine, whole, current, checkpoints, len(current))
             continue
         if len(problems) >= MAX_SYNTAX_ERRORS:  # stop here: what came before is still validated
             problems.append(
@@ -110,16 +108,14 @@ def recover(text: str) -> Recovered:
             cut = kept[-1] + 1 if kept else 0
             if not current:
                 return Recovered(None, problems, frozenset(gone), cut)
-            stop = _next(machine, whole, current, [c for c in checkpoints if c[0] <= pos])
+            stop = _next(machine, whole, current, checkpoints, len(current))
             continue
         if kept[pos] in replaced:  # its ASCII does not fit either: said once (E017), now skipped
             gone.add(kept[pos])
             current, kept = current[:pos] + current[pos + 1 :], kept[:pos] + kept[pos + 1 :]
             if not current:
                 return Recovered(None, problems, frozenset(gone), cut)
-            while checkpoints and checkpoints[-1][0] > pos:
-                checkpoints.pop()
-            stop = _next(machine, whole, current, checkpoints)
+            stop = _next(machine, whole, current, checkpoints, pos)
             continue
         problem = diagnose(text, kept[pos], expected)
         if problem.code in _STOPS or (problem.code == "E015" and problem.span.start == 0 and "?" in text[: problem.span.end]):
@@ -134,9 +130,7 @@ def recover(text: str) -> Recovered:
                 # "saveas o_YQ": joined, the two words break; a ',' was meant (still E012).
                 problems.append(problem)
                 current, kept = current[:start] + "," + current[end:], kept[: start + 1] + kept[end:]
-                while checkpoints and checkpoints[-1][0] > start:
-                    checkpoints.pop()
-                stop = _next(machine, whole, current, checkpoints)
+                stop = _next(machine, whole, current, checkpoints, start)
                 continue
         elif problem.code == "E017":
             start, end = pos, _run(current, pos, "outside")
@@ -145,9 +139,7 @@ def recover(text: str) -> Recovered:
                 problems.append(problem)
                 replaced.update(kept[start:end])
                 current = current[:start] + ascii_of(current[start:end]) + current[end:]
-                while checkpoints and checkpoints[-1][0] > start:
-                    checkpoints.pop()
-                stop = _next(machine, whole, current, checkpoints)
+                stop = _next(machine, whole, current, checkpoints, start)
                 continue
         elif kept[pos] == after_skip:  # what was skipped left its unit unfinished: drop the unit
             sep = max(current.rfind(c, 0, pos) for c in _SEPARATORS)
@@ -171,19 +163,22 @@ def recover(text: str) -> Recovered:
         current, kept = current[:start] + current[end:], kept[:start] + kept[end:]
         if not current:
             return Recovered(None, problems, frozenset(), cut)
-        while checkpoints and checkpoints[-1][0] > start:
-            checkpoints.pop()
-        stop = _next(machine, whole, current, checkpoints)
+        stop = _next(machine, whole, current, checkpoints, start)
     raw = scan(current)
     if raw is None:  # the scanner and the automaton agree on the language (differential tests)
         raise AssertionError(f"recovered text {current!r} is not in the language")
     return Recovered(_mapped(raw, kept, len(text)), problems, frozenset(gone), cut, tuple(dropped), current, frozenset(replaced))
 
 
-def _next(machine: Any, whole: Any, current: str, checkpoints: list[tuple[int, tuple[int, ...]]]) -> tuple[int, frozenset[str]] | None:
-    """Where ``current`` next leaves the grammar: the scanner's regular expression says at
-    once whether it does not at all, while there is no checkpoint to resume from (after
-    one, resuming reads only what follows it: cheaper for a long text)."""
+def _next(
+    machine: Any, whole: Any, current: str, checkpoints: list[tuple[int, tuple[int, ...]]], edited: int
+) -> tuple[int, frozenset[str]] | None:
+    """Where ``current`` next leaves the grammar, after an edit at ``edited``: checkpoints
+    past it are dropped. The scanner's regular expression says at once whether it does not
+    at all, while there is no checkpoint to resume from (after one, resuming reads only
+    what follows it: cheaper for a long text)."""
+    while checkpoints and checkpoints[-1][0] > edited:
+        checkpoints.pop()
     if not checkpoints and whole(current):
         return None
     found: tuple[int, frozenset[str]] | None = machine.resume(current, checkpoints)

@@ -227,8 +227,11 @@ DENSE = st.text(st.sampled_from("ab,/|_= x\uff11;"), max_size=30)
 HOSTILE = st.one_of(DENSE, NEAR_ALPHABET, mutated(oss_process.strategies.audio_directives()))
 
 
-def _from_scratch(self: Automaton, text: str, checkpoints: list[tuple[int, tuple[int, ...]]]) -> tuple[int, frozenset[str]] | None:
-    return self._first_error(text)
+_RESUME = Automaton.resume
+
+
+def _from_scratch(self: Automaton, text: str, checkpoints: list[tuple[int, tuple[int, ...]]] | None) -> tuple[int, frozenset[str]] | None:
+    return _RESUME(self, text, None)  # every pass from the start
 
 
 @PROPERTY

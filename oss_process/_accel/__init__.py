@@ -21,15 +21,16 @@ from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from .._grammar import terminal_patterns
-from .._pipeline import LIMIT_CODES, explained, syntax
+from .._pipeline import LIMIT_CODES, explained, recovered, syntax
+from .._syntax import RawDirective
 from ..diagnostics import Diagnostic, internal_error
 from ..source import Source
 from ..tables import MAX_LENGTH, Catalogue, Mode
-from ..validation import diagnostic_order
 from .cache import CACHE, CACHE_SIZE
 from .plan import Plan, compile_plan, render_program, run_plan
 
 if TYPE_CHECKING:
+    from .._recover import Recovered
     from .fast import FastPath
 
 __all__ = ["CACHED_LENGTH", "CACHE_SIZE", "FAST_PATH_AFTER", "Verdict", "decide", "seen"]
@@ -115,17 +116,14 @@ def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
     if isinstance(raw, Diagnostic):  # every syntax problem; what recovery left goes through its plan
         if raw.code in LIMIT_CODES:  # nothing was read: nothing to recover or explain
             return Verdict(None, (raw,), False)
-        return Verdict(None, explained(text, _recovered(text, raw, mode, source, catalogue), mode, source, catalogue), False)
+        problems = recovered(text, raw, mode, source, catalogue, _planned)
+        return Verdict(None, explained(text, problems, mode, source, catalogue), False)
     if miss is not None:
         shape, plan = miss
     else:
         shape = shape_of(text)
         plan = CACHE.plans.get((shape, mode, catalogue)) if shape is not None else None  # type: ignore[assignment]
-    key = (shape, mode, catalogue)
-    if plan is None:
-        plan = compile_plan(raw, mode, catalogue)
-        if shape is not None and plan.shared:
-            CACHE.plans.put(key, plan)
+    plan = _plan(raw, shape, mode, catalogue, plan)
     if plan.fast and plan.fast_path is None and shape is not None:
         plan.full_runs += 1
         if plan.full_runs > FAST_PATH_AFTER:
@@ -138,25 +136,21 @@ def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
     return Verdict(None if failed else render_program(plan.program, outcome.canonicals), found, True)
 
 
-def _recovered(text: str, first: Diagnostic, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> list[Diagnostic]:
-    """``_pipeline.recovered``, with what recovery left checked through the plan of its shape."""
-    if first.code in LIMIT_CODES:
-        return [first]
-    from .._recover import knock_on, recover
+def _planned(found: Recovered, length: int, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> list[Diagnostic]:
+    """What recovery left, checked through the plan of its shape (``_pipeline.recovered``)."""
+    assert found.raw is not None
+    shape = shape_of(found.left)
+    kept: Plan | None = CACHE.plans.get((shape, mode, catalogue)) if shape is not None else None  # type: ignore[assignment]
+    return run_plan(found.raw, _plan(found.raw, shape, mode, catalogue, kept), source).diagnostics
 
-    found = recover(text)
-    diagnostics = list(found.problems)
-    if found.raw is not None:
-        shape = shape_of(found.left)
-        plan: Plan | None = CACHE.plans.get((shape, mode, catalogue)) if shape is not None else None  # type: ignore[assignment]
-        if plan is None:
-            plan = compile_plan(found.raw, mode, catalogue)
-            if shape is not None and plan.shared:
-                CACHE.plans.put((shape, mode, catalogue), plan)
-        checked = run_plan(found.raw, plan, source).diagnostics
-        diagnostics += [d for d in checked if not knock_on(d, text, found)]
-    diagnostics.sort(key=diagnostic_order)
-    return diagnostics
+
+def _plan(raw: RawDirective, shape: str | None, mode: Mode | None, catalogue: Catalogue, plan: Plan | None) -> Plan:
+    """``plan`` (the one kept for the shape, if any), or a new one, kept when it may be shared."""
+    if plan is None:
+        plan = compile_plan(raw, mode, catalogue)
+        if shape is not None and plan.shared:
+            CACHE.plans.put((shape, mode, catalogue), plan)
+    return plan
 
 
 _verdicts = CACHE.verdicts
