@@ -24,11 +24,13 @@ __all__ = ["Source", "SourceAudio", "SourceField"]
 
 
 class SourceField(NamedTuple):
-    """One fact about the source that rules may read: a positive integer."""
+    """One fact about the source that rules may read: a positive integer, or for a
+    field declared with ``type=str`` a non-empty word (an image's format: ``"png"``)."""
 
     name: str
     meaning: str
     unit: str | None = None
+    type: type[int] | type[str] = int
 
 
 class Source(Frozen):
@@ -40,28 +42,40 @@ class Source(Frozen):
 
     __slots__ = ("_facts", "_hash")
 
-    _facts: Mapping[str, int]
+    _facts: Mapping[str, int | str]
     _hash: int
 
-    def __init__(self, **facts: int | None) -> None:
-        known: dict[str, int] = {}
+    def __init__(self, **facts: int | str | None) -> None:
+        known: dict[str, int | str] = {}
         for name, value in facts.items():
             if value is None:
                 continue
-            if type(value) is not int or value <= 0:
-                raise ArgumentError((), message=f"{type(self).__name__}.{name} must be a positive int or None, not {value!r}")
+            if not ((type(value) is int and value > 0) or (type(value) is str and value)):
+                raise ArgumentError(
+                    (), message=f"{type(self).__name__}.{name} must be a positive int, a non-empty str or None, not {value!r}"
+                )
             known[name] = value
         object.__setattr__(self, "_facts", MappingProxyType(dict(sorted(known.items()))))
         object.__setattr__(self, "_hash", hash(tuple(self._facts.items())))
 
     @property
-    def facts(self) -> Mapping[str, int]:
+    def facts(self) -> Mapping[str, int | str]:
         """The known facts, by field name."""
         return self._facts
 
-    def get(self, name: str) -> int | None:
+    def get(self, name: str) -> int | str | None:
         """The value of field ``name``, or None when it is not known."""
         return self._facts.get(name)
+
+    def number(self, name: str) -> int | None:
+        """The value of integer field ``name``, or None when it is not known (or not a number)."""
+        value = self._facts.get(name)
+        return value if isinstance(value, int) else None
+
+    def word(self, name: str) -> str | None:
+        """The value of text field ``name``, or None when it is not known (or not text)."""
+        value = self._facts.get(name)
+        return value if isinstance(value, str) else None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._facts)
@@ -81,7 +95,7 @@ class Source(Frozen):
         return (_rebuild, (dict(self._facts),))
 
 
-def _rebuild(facts: dict[str, int]) -> Source:
+def _rebuild(facts: dict[str, int | str]) -> Source:
     return Source(**facts)
 
 
@@ -94,21 +108,24 @@ class SourceAudio(Source):
     FIELDS: ClassVar[tuple[str, ...]] = ("sample_rate", "channels", "bitrate")
 
     def __init__(self, sample_rate: int | None = None, channels: int | None = None, bitrate: int | None = None) -> None:
+        for name, value in zip(self.FIELDS, (sample_rate, channels, bitrate)):
+            if value is not None and type(value) is not int:
+                raise ArgumentError((), message=f"SourceAudio.{name} must be a positive int or None, not {value!r}")
         super().__init__(sample_rate=sample_rate, channels=channels, bitrate=bitrate)
 
     @property
     def sample_rate(self) -> int | None:
         """Hz."""
-        return self.get("sample_rate")
+        return self.number("sample_rate")
 
     @property
     def channels(self) -> int | None:
-        return self.get("channels")
+        return self.number("channels")
 
     @property
     def bitrate(self) -> int | None:
         """bit/s."""
-        return self.get("bitrate")
+        return self.number("bitrate")
 
     def __reduce__(self) -> tuple[object, ...]:
         return (SourceAudio, (self.sample_rate, self.channels, self.bitrate))

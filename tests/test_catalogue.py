@@ -81,10 +81,16 @@ def test_the_source_fields_a_catalogue_declares() -> None:
     assert codes("paint/tint,c_red,w_200", catalogue=MINE, source=wide) == ["E215"]
     assert codes("paint/tint,c_blue,w_200", catalogue=MINE, source=wide) == []
     assert codes("paint/tint,c_red,w_50", catalogue=MINE, source=wide) == []
-    with pytest.raises(oss_process.ArgumentError, match="'width' is not declared"):
-        oss_process.lint("audio/convert,f_aac", source=wide)
+    with pytest.raises(oss_process.ArgumentError, match="'depth' is not declared"):
+        oss_process.lint("audio/convert,f_aac", source=Source(depth=3))
     with pytest.raises(oss_process.ArgumentError, match="positive int"):
         Source(width=0)
+    # A field is of the type its declaration says: the format is a word, the width a number.
+    with pytest.raises(oss_process.ArgumentError, match="'format' must be a non-empty str"):
+        oss_process.lint("image/rotate,90", source=Source(format=3))
+    with pytest.raises(oss_process.ArgumentError, match="'width' must be a positive int"):
+        oss_process.lint("image/rotate,90", source=Source(width="wide"))
+    assert oss_process.lint("image/rotate,90", source=Source(width=10, format="png")) == []
 
 
 def test_every_source_field_a_built_in_rule_reads_is_declared() -> None:

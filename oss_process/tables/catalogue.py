@@ -86,6 +86,11 @@ SOURCE_FIELDS = (
     SourceField("sample_rate", "the source audio's sampling rate", "Hz"),
     SourceField("channels", "the source audio's number of channels"),
     SourceField("bitrate", "the source audio's bitrate", "bit/s"),
+    SourceField("width", "the source image's width", "px"),
+    SourceField("height", "the source image's height", "px"),
+    SourceField("format", "the source image's format, as OSS names it (jpg, png, gif, webp, bmp, tiff, heic, avif)", type=str),
+    SourceField("size", "the source object's size", "bytes"),
+    SourceField("frames", "the source image's number of frames (1 unless animated)"),
 )
 
 #: The catalogue every check uses unless it is given another.

@@ -319,6 +319,11 @@ class Catalogue(Frozen):
         if unknown:
             declared = ", ".join(self.source_fields) or "none"
             raise ArgumentError((), message=f"source field {unknown[0]!r} is not declared by the catalogue (declared: {declared})")
+        for name in source:
+            wanted = self.source_fields[name].type
+            if type(source.get(name)) is not wanted:
+                what = "a positive int" if wanted is int else "a non-empty str"
+                raise ArgumentError((), message=f"source field {name!r} must be {what}, not {source.get(name)!r}")
 
     def __repr__(self) -> str:
         return f"<Catalogue of {sum(1 for _ in self.tabled())} tables>"
