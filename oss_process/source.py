@@ -108,7 +108,7 @@ class SourceAudio(Source):
     FIELDS: ClassVar[tuple[str, ...]] = ("sample_rate", "channels", "bitrate")
 
     def __init__(self, sample_rate: int | None = None, channels: int | None = None, bitrate: int | None = None) -> None:
-        for name, value in zip(self.FIELDS, (sample_rate, channels, bitrate)):
+        for name, value in zip(self.FIELDS, (sample_rate, channels, bitrate), strict=True):
             if value is not None and type(value) is not int:
                 raise ArgumentError((), message=f"SourceAudio.{name} must be a positive int or None, not {value!r}")
         super().__init__(sample_rate=sample_rate, channels=channels, bitrate=bitrate)
