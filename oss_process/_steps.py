@@ -24,12 +24,37 @@ __all__ = [
     "BuiltDirective",
     "ImageAutoOrient",
     "ImageAutoOrientByExif",
+    "ImageAverageHue",
+    "ImageBlindwatermark",
+    "ImageBlindwatermarkStrength",
+    "ImageBlur",
+    "ImageBlurRegion",
     "ImageBright",
+    "ImageCircle",
     "ImageContrast",
+    "ImageCrop",
+    "ImageCropAnchor",
+    "ImageDeblindwatermark",
+    "ImageDeblindwatermarkStrength",
+    "ImageDeblindwatermarkType",
+    "ImageFormat",
+    "ImageFormatFormat",
+    "ImageIndexcrop",
+    "ImageInfo",
     "ImageInterlace",
     "ImageInterlaceProgressive",
+    "ImageQuality",
+    "ImageResize",
+    "ImageResizeFit",
+    "ImageResizeLimit",
     "ImageRotate",
+    "ImageRoundedCorners",
     "ImageSharpen",
+    "ImageWatermark",
+    "ImageWatermarkAlign",
+    "ImageWatermarkAnchor",
+    "ImageWatermarkOrder",
+    "ImageWatermarkTile",
     "Notify",
     "SaveAs",
     "Step",
@@ -40,8 +65,20 @@ AudioConvertFormat = Literal["mp3", "aac", "flac", "oga", "ac3", "opus", "amr"]
 AudioConvertSampleRate = Literal[8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000]
 AudioConvertBitrateOption = Literal["0", "1", "2", 0, 1, 2]
 AudioConvertBitDepth = Literal[16, 24]
+ImageResizeFit = Literal["lfit", "mfit", "fill", "pad", "fixed"]
+ImageResizeLimit = Literal[0, 1]
+ImageCropAnchor = Literal["nw", "north", "ne", "west", "center", "east", "sw", "south", "se"]
 ImageAutoOrientByExif = Literal[0, 1]
 ImageInterlaceProgressive = Literal[0, 1]
+ImageBlurRegion = Literal["face"]
+ImageFormatFormat = Literal["jpg", "png", "webp", "bmp", "gif", "tiff", "heic", "avif"]
+ImageWatermarkAnchor = Literal["nw", "north", "ne", "west", "center", "east", "sw", "south", "se"]
+ImageWatermarkTile = Literal[0, 1]
+ImageWatermarkOrder = Literal[0, 1]
+ImageWatermarkAlign = Literal[0, 1, 2]
+ImageBlindwatermarkStrength = Literal["low", "medium", "high"]
+ImageDeblindwatermarkStrength = Literal["low", "medium", "high"]
+ImageDeblindwatermarkType = Literal["text"]
 
 
 class BuiltDirective(_Directive):
@@ -143,6 +180,124 @@ class Notify(StepBase):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageResize(ProcessStep, BuiltDirective):
+    """``image/resize``: Resize the image: to a width and/or height, a longer or shorter side, or a
+    percentage. A directive on its own: chain the methods of :class:`BuiltDirective` to save or announce
+    the result.
+
+    - ``fit`` (``m``, default lfit): How the image fits w x h: lfit inside it, mfit covers it, fill
+      covers it and crops the centre, pad fits inside and pads with color, fixed stretches to it. Left
+      out: lfit: fit inside w x h, keeping the aspect ratio.
+    - ``width`` (``w``, px): The target width.
+    - ``height`` (``h``, px): The target height.
+    - ``longer`` (``l``, px): The target length of the longer side (the side with the larger
+      source/target ratio); ignored with w or h.
+    - ``shorter`` (``s``, px): The target length of the shorter side; ignored with w or h.
+    - ``limit`` (``limit``, default 1): 1: a target larger than the source returns the source's size (no
+      enlarging); 0: enlarge. GIF is only shrunk. Left out: no enlarging.
+    - ``color`` (``color``, default FFFFFF): The padding colour of m_pad, RRGGBB. Left out: white.
+    - ``percent`` (``p``, %): Scale by this percentage (below 100 shrinks, above enlarges); a GIF
+      becomes static.
+    - ``base_percent`` (``P``, %): Scale to this percentage of the base image (documented only in a
+      watermark's preprocessing).
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "resize")
+    METHOD = "ImageResize"
+
+    fit: ImageResizeFit | None = _field(default=None, metadata=fills("m"))
+    width: int | None = _field(default=None, metadata=fills("w"))
+    height: int | None = _field(default=None, metadata=fills("h"))
+    longer: int | None = _field(default=None, metadata=fills("l"))
+    shorter: int | None = _field(default=None, metadata=fills("s"))
+    limit: ImageResizeLimit | None = _field(default=None, metadata=fills("limit"))
+    color: str | None = _field(default=None, metadata=fills("color"))
+    percent: int | None = _field(default=None, metadata=fills("p"))
+    base_percent: int | None = _field(default=None, metadata=fills("P"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageCrop(ProcessStep, BuiltDirective):
+    """``image/crop``: Cut a rectangle out of the image, from an anchor of the nine-grid and an offset. A
+    directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
+
+    - ``width`` (``w``, px): The width to cut; past the image's edge it stops at the edge. Left out: to
+      the edge.
+    - ``height`` (``h``, px): The height to cut; past the image's edge it stops at the edge. Left out:
+      to the edge.
+    - ``x`` (``x``, px, default 0): The horizontal offset from the anchor.
+    - ``y`` (``y``, px, default 0): The vertical offset from the anchor.
+    - ``anchor`` (``g``, default nw): The anchor: a cell of the nine-grid (nw, north, ne, west, center,
+      east, sw, south, se).
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "crop")
+    METHOD = "ImageCrop"
+
+    width: int | None = _field(default=None, metadata=fills("w"))
+    height: int | None = _field(default=None, metadata=fills("h"))
+    x: int | None = _field(default=None, metadata=fills("x"))
+    y: int | None = _field(default=None, metadata=fills("y"))
+    anchor: ImageCropAnchor | None = _field(default=None, metadata=fills("g"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageIndexcrop(ProcessStep, BuiltDirective):
+    """``image/indexcrop``: Cut the image into equal slices along one axis and keep one of them. A
+    directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
+
+    - ``slice_width`` (``x``, px): The width of each slice, cut left to right.
+    - ``slice_height`` (``y``, px): The height of each slice, cut top to bottom; wins over x.
+    - ``index`` (``i``, default 0): The slice to keep, from 0; past the last slice the source image
+      comes back.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "indexcrop")
+    METHOD = "ImageIndexcrop"
+
+    slice_width: int | None = _field(default=None, metadata=fills("x"))
+    slice_height: int | None = _field(default=None, metadata=fills("y"))
+    index: int | None = _field(default=None, metadata=fills("i"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageCircle(ProcessStep, BuiltDirective):
+    """``image/circle``: Keep the circle of radius r at the centre; outside it is transparent (PNG, WebP)
+    or white (JPG). A directive on its own: chain the methods of :class:`BuiltDirective` to save or
+    announce the result.
+
+    - ``radius`` (``r``, required, px): The radius; above half the shorter side, the largest circle that
+      fits.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "circle")
+    METHOD = "ImageCircle"
+
+    radius: int = _field(metadata=fills("r"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageRoundedCorners(ProcessStep, BuiltDirective):
+    """``image/rounded-corners``: Round the image's corners with radius r; outside them is transparent
+    (PNG, WebP) or white (JPG). A directive on its own: chain the methods of :class:`BuiltDirective` to
+    save or announce the result.
+
+    - ``radius`` (``r``, required, px): The corner radius; above half the shorter side, the largest that
+      fits.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "rounded-corners")
+    METHOD = "ImageRoundedCorners"
+
+    radius: int = _field(metadata=fills("r"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class ImageRotate(ProcessStep, BuiltDirective):
     """``image/rotate``: Rotate the image clockwise (the source must be at most 4096 x 4096 px). A
     directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
@@ -193,6 +348,28 @@ class ImageInterlace(ProcessStep, BuiltDirective):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageBlur(ProcessStep, BuiltDirective):
+    """``image/blur``: Blur the image, or only the faces found in it (g_face; may need an IMM binding). A
+    directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
+
+    - ``radius`` (``r``, required, px): The blur radius.
+    - ``sigma`` (``s``, required): The standard deviation of the blur.
+    - ``region`` (``g``): face: blur only the faces found in the image.
+    - ``face_percent`` (``p``): With g_face: the strength of the face blur (50 is the documented
+      example; the range is not documented).
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "blur")
+    METHOD = "ImageBlur"
+
+    radius: int = _field(metadata=fills("r"))
+    sigma: int = _field(metadata=fills("s"))
+    region: ImageBlurRegion | None = _field(default=None, metadata=fills("g"))
+    face_percent: int | None = _field(default=None, metadata=fills("p"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class ImageBright(ProcessStep, BuiltDirective):
     """``image/bright``: Change the brightness of the image. A directive on its own: chain the methods of
     :class:`BuiltDirective` to save or announce the result.
@@ -240,32 +417,231 @@ class ImageSharpen(ProcessStep, BuiltDirective):
     amount: int = _field(metadata=fills(None))
 
 
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageQuality(ProcessStep, BuiltDirective):
+    """``image/quality``: Set the output's compression quality (JPG and WebP outputs; others ignore it). A
+    directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
+
+    - ``quality`` (the bare value): A bare quality (quality,90): not a documented form, though EC
+      0040-00000310 refuses quality,200 with the range of q.
+    - ``relative`` (``q``, %): Relative quality: the source's JPG quality times q%; for WebP, as Q.
+    - ``absolute`` (``Q``): Absolute quality; a source of lower quality keeps its own; wins over q.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "quality")
+    METHOD = "ImageQuality"
+
+    quality: int | None = _field(default=None, metadata=fills(None))
+    relative: int | None = _field(default=None, metadata=fills("q"))
+    absolute: int | None = _field(default=None, metadata=fills("Q"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageFormat(ProcessStep, BuiltDirective):
+    """``image/format``: Convert the image to another format (gif keeps animation only from a GIF source).
+    A directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
+
+    - ``format`` (the bare value, required): The output format; heic and avif only where advanced
+      compression is offered.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "format")
+    METHOD = "ImageFormat"
+
+    format: ImageFormatFormat = _field(metadata=fills(None))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageWatermark(ProcessStep, BuiltDirective):
+    """``image/watermark``: Draw a text or image watermark (or both: a mixed one) on the image. A directive
+    on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
+
+    - ``opacity`` (``t``, %, default 100): The watermark's opacity.
+    - ``anchor`` (``g``, default se): Where the watermark goes: a cell of the nine-grid.
+    - ``margin_x`` (``x``, px, default 10): The horizontal margin from the edge.
+    - ``margin_y`` (``y``, px, default 10): The vertical margin from the edge.
+    - ``vertical_offset`` (``voffset``, px, default 0): The vertical offset from the middle line (g
+      west, center or east).
+    - ``tile`` (``fill``, default 0): 1 tiles the watermark over the whole image.
+    - ``words`` (``text``): The text, URL-safe Base64 of UTF-8 (at most 64 characters encoded).
+    - ``font`` (``type``, default d3F5LXplbmhlaQ): The font of the text, URL-safe Base64 of its name.
+      Left out: wqy-zenhei.
+    - ``color`` (``color``, default 000000): The colour of the text, RRGGBB.
+    - ``size`` (``size``, px, default 40): The size of the text.
+    - ``shadow`` (``shadow``, %): The opacity of the text's shadow. Left out: no shadow.
+    - ``text_rotation`` (``rotate``, degrees, default 0): The text's clockwise rotation.
+    - ``image`` (``image``): The watermark image: URL-safe Base64 of an object name in the same bucket,
+      optionally with ?x-oss-process=<resize (with P), crop, indexcrop, rounded-corners or rotate>.
+    - ``order`` (``order``, default 0): Mixed watermark: 0 puts the image first, 1 the text.
+    - ``align`` (``align``, default 2): Mixed watermark: align the text and image at the top (0), middle
+      (1) or bottom (2).
+    - ``interval`` (``interval``, px, default 0): Mixed watermark: the space between the text and the
+      image.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "watermark")
+    METHOD = "ImageWatermark"
+
+    opacity: int | None = _field(default=None, metadata=fills("t"))
+    anchor: ImageWatermarkAnchor | None = _field(default=None, metadata=fills("g"))
+    margin_x: int | None = _field(default=None, metadata=fills("x"))
+    margin_y: int | None = _field(default=None, metadata=fills("y"))
+    vertical_offset: int | None = _field(default=None, metadata=fills("voffset"))
+    tile: ImageWatermarkTile | None = _field(default=None, metadata=fills("fill"))
+    words: str | None = _field(default=None, metadata=fills("text"))
+    font: str | None = _field(default=None, metadata=fills("type"))
+    color: str | None = _field(default=None, metadata=fills("color"))
+    size: int | None = _field(default=None, metadata=fills("size"))
+    shadow: int | None = _field(default=None, metadata=fills("shadow"))
+    text_rotation: int | None = _field(default=None, metadata=fills("rotate"))
+    image: str | None = _field(default=None, metadata=fills("image"))
+    order: ImageWatermarkOrder | None = _field(default=None, metadata=fills("order"))
+    align: ImageWatermarkAlign | None = _field(default=None, metadata=fills("align"))
+    interval: int | None = _field(default=None, metadata=fills("interval"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageInfo(ProcessStep, BuiltDirective):
+    """``image/info``: Answer the image's size, format and EXIF fields as JSON. A directive on its own:
+    chain the methods of :class:`BuiltDirective` to save or announce the result.
+
+
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "info")
+    METHOD = "ImageInfo"
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageAverageHue(ProcessStep, BuiltDirective):
+    """``image/average-hue``: Answer the image's average colour as JSON ({"RGB":"0xRRGGBB"}). A directive
+    on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
+
+
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "average-hue")
+    METHOD = "ImageAverageHue"
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageBlindwatermark(ProcessStep, BuiltDirective):
+    """``image/blindwatermark``: Embed an invisible text watermark (needs an IMM binding); usually saved
+    with |sys/saveas. A directive on its own: chain the methods of :class:`BuiltDirective` to save or
+    announce the result.
+
+    - ``content`` (``content``, required): The text to embed, URL-safe Base64 (at most 256 characters).
+    - ``strength`` (``s``, default low): The strength of the watermark: low, medium or high.
+    - ``quality`` (``q``, default 90): The output quality (JPG only).
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "blindwatermark")
+    METHOD = "ImageBlindwatermark"
+
+    content: str = _field(metadata=fills("content"))
+    strength: ImageBlindwatermarkStrength | None = _field(default=None, metadata=fills("s"))
+    quality: int | None = _field(default=None, metadata=fills("q"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ImageDeblindwatermark(ProcessStep, BuiltDirective):
+    """``image/deblindwatermark``: Read a blind watermark back (asynchronous; the result comes in the
+    notification). A directive on its own: chain the methods of :class:`BuiltDirective` to save or
+    announce the result.
+
+    - ``strength`` (``s``): The strength the watermark was added with.
+    - ``type`` (``t``): The type of watermark to read: text.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("image", "deblindwatermark")
+    METHOD = "ImageDeblindwatermark"
+
+    strength: ImageDeblindwatermarkStrength | None = _field(default=None, metadata=fills("s"))
+    type: ImageDeblindwatermarkType | None = _field(default=None, metadata=fills("t"))
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class _Chain(ChainBase, BuiltDirective):
     """Several steps: what the chaining methods of :class:`BuiltDirective` return."""
 
 
 #: One action of a built directive, and the classes of the actions.
-Step = Union[AudioConvert, SaveAs, Notify, ImageRotate, ImageAutoOrient, ImageInterlace, ImageBright, ImageContrast, ImageSharpen]  # noqa: UP007  # an alias evaluated at run time, not an annotation
+Step = Union[  # noqa: UP007  # an alias evaluated at run time, not an annotation
+    AudioConvert,
+    SaveAs,
+    Notify,
+    ImageResize,
+    ImageCrop,
+    ImageIndexcrop,
+    ImageCircle,
+    ImageRoundedCorners,
+    ImageRotate,
+    ImageAutoOrient,
+    ImageInterlace,
+    ImageBlur,
+    ImageBright,
+    ImageContrast,
+    ImageSharpen,
+    ImageQuality,
+    ImageFormat,
+    ImageWatermark,
+    ImageInfo,
+    ImageAverageHue,
+    ImageBlindwatermark,
+    ImageDeblindwatermark,
+]
 StepType = Union[  # noqa: UP007
     type[AudioConvert],
     type[SaveAs],
     type[Notify],
+    type[ImageResize],
+    type[ImageCrop],
+    type[ImageIndexcrop],
+    type[ImageCircle],
+    type[ImageRoundedCorners],
     type[ImageRotate],
     type[ImageAutoOrient],
     type[ImageInterlace],
+    type[ImageBlur],
     type[ImageBright],
     type[ImageContrast],
     type[ImageSharpen],
+    type[ImageQuality],
+    type[ImageFormat],
+    type[ImageWatermark],
+    type[ImageInfo],
+    type[ImageAverageHue],
+    type[ImageBlindwatermark],
+    type[ImageDeblindwatermark],
 ]
 STEPS: tuple[StepType, ...] = (
     AudioConvert,
     SaveAs,
     Notify,
+    ImageResize,
+    ImageCrop,
+    ImageIndexcrop,
+    ImageCircle,
+    ImageRoundedCorners,
     ImageRotate,
     ImageAutoOrient,
     ImageInterlace,
+    ImageBlur,
     ImageBright,
     ImageContrast,
     ImageSharpen,
+    ImageQuality,
+    ImageFormat,
+    ImageWatermark,
+    ImageInfo,
+    ImageAverageHue,
+    ImageBlindwatermark,
+    ImageDeblindwatermark,
 )

@@ -17,17 +17,21 @@ from ._suggest import did_you_mean
 from .ast import Value
 
 __all__ = [
+    "Alias",
     "Base64Name",
     "BucketName",
     "Checked",
     "Choice",
+    "HexColor",
     "Integer",
     "IntegerChoice",
     "Kind",
     "NameRule",
+    "Named",
     "ObjectName",
     "Problem",
     "Templates",
+    "Text",
     "TopicName",
     "template_variables",
     "templated",
@@ -145,10 +149,20 @@ class IntegerChoice(NamedTuple):
         return Checked(number, canonical, problems)
 
 
+class Alias(NamedTuple):
+    """An undocumented spelling that is read as one of the choices (``jpeg`` for ``jpg``):
+    accepted with a warning, written canonically as the choice."""
+
+    spelling: str
+    means: str
+    evidence: str
+
+
 class Choice(NamedTuple):
     """A string from a fixed, case-sensitive list."""
 
     choices: tuple[str, ...]
+    aliases: tuple[Alias, ...] = ()
 
     def describe(self) -> str:
         return "one of " + ", ".join(self.choices)
@@ -156,7 +170,34 @@ class Choice(NamedTuple):
     def check(self, text: str) -> Checked:
         if text in self.choices:
             return Checked(text, text, ())
+        for alias in self.aliases:
+            if text == alias.spelling:
+                note = f"{text!r} is not documented ({alias.evidence}); it is read as {alias.means!r}"
+                return Checked(alias.means, alias.means, (Problem("W224", note, f"write {alias.means}"),))
         return Checked(None, text, (Problem("E207", f"{_short(text)} is not {self.describe()}", did_you_mean(text, self.choices)),))
+
+
+_HEX_COLOR = re.compile(r"[0-9A-Fa-f]{6}").fullmatch
+
+
+class HexColor(NamedTuple):
+    """A colour as six hexadecimal digits, ``RRGGBB``, without '#'; written in capitals
+    (hexadecimal digits mean the same in either case)."""
+
+    def describe(self) -> str:
+        return "a colour RRGGBB (6 hexadecimal digits)"
+
+    def check(self, text: str) -> Checked:
+        if _HEX_COLOR(text):
+            upper = text.upper()
+            return Checked(upper, upper, ())
+        if text[:1] == "#" and _HEX_COLOR(text[1:]):
+            hint: str | None = f"drop the '#': {text[1:].upper()}"
+        elif len(text) == 8 and _HEX_COLOR(text[:6]) and _HEX_COLOR(text[2:]):
+            hint = "OSS takes no alpha channel: write the 6 digits RRGGBB"
+        else:
+            hint = None
+        return Checked(None, text, (Problem("E207", f"{_short(text)} is not {self.describe()}", hint),))
 
 
 # --- Names carried as URL-safe Base64 -------------------------------------------------
@@ -244,6 +285,68 @@ def _control_problem(name: str, what: str) -> Problem | None:
             "encode the name without the newline (echo -n, or strip it before encoding)",
         )
     return Problem("W305", f"the {what} contains the control character {found.group()!r} at {found.start()}")
+
+
+class Text(NamedTuple):
+    """Free text carried as Base64 (a watermark's words). ``max_chars`` characters is the
+    limit every source states; ``max_encoded`` (Base64 characters) and ``max_bytes``
+    (UTF-8) are stricter limits that only some sources state: beyond them, a warning
+    that gives ``stricter``, the source that says so."""
+
+    what: str
+    max_chars: int
+    max_encoded: int | None = None
+    max_bytes: int | None = None
+    stricter: str = ""
+
+    @property
+    def allows_templates(self) -> bool:
+        return False
+
+    def describe(self) -> str:
+        return f"{self.what} of at most {self.max_chars} characters"
+
+    def check(self, name: str) -> list[Problem]:
+        if not name:
+            return [Problem("E202", f"the {self.what} is empty")]
+        problems: list[Problem] = []
+        size = len(name.encode("utf-8"))
+        if len(name) > self.max_chars:
+            problems.append(Problem("E312", f"the {self.what} is {len(name)} characters long; the limit is {self.max_chars}"))
+        elif self.max_encoded is not None and -(-size * 4 // 3) > self.max_encoded:
+            encoded = -(-size * 4 // 3)
+            problems.append(
+                Problem("W313", f"the {self.what} is {encoded} characters long in Base64, over {self.max_encoded}: {self.stricter}")
+            )
+        elif self.max_bytes is not None and size > self.max_bytes:
+            problems.append(Problem("W313", f"the {self.what} is {size} bytes long, over {self.max_bytes}: {self.stricter}"))
+        control = _control_problem(name, self.what)
+        if control is not None:
+            problems.append(control)
+        return problems
+
+
+class Named(NamedTuple):
+    """A name from a fixed list, carried as Base64 (a watermark's font)."""
+
+    what: str
+    names: tuple[str, ...]
+
+    @property
+    def allows_templates(self) -> bool:
+        return False
+
+    def describe(self) -> str:
+        return f"a {self.what}: " + ", ".join(self.names)
+
+    def check(self, name: str) -> list[Problem]:
+        if name in self.names:
+            return []
+        hint = did_you_mean(name.strip(), self.names) or f"{self.what}s: " + ", ".join(self.names)
+        control = _control_problem(name, self.what)
+        if control is not None and control.hint is not None:
+            hint = control.hint
+        return [Problem("E207", f"{_short(name)} is not a {self.what} OSS has", hint)]
 
 
 # --- Template variables: {name}, with {{ and }} for literal braces ---------------------

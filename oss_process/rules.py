@@ -17,7 +17,25 @@ from .ast import Value
 if TYPE_CHECKING:
     from .source import Source
 
-__all__ = ["AllowedPerChoice", "Emit", "Exclusive", "FailsBelowSource", "Needs", "OnlyWith", "Rule", "RuleContext"]
+__all__ = [
+    "AllowedPerChoice",
+    "AtMost",
+    "ChainEmit",
+    "ChainEntry",
+    "ChainRule",
+    "Doubtful",
+    "Emit",
+    "EndsChain",
+    "Exclusive",
+    "FailsBelowSource",
+    "Needs",
+    "OneOf",
+    "OnlyWith",
+    "Overridden",
+    "Rule",
+    "RuleContext",
+    "Untested",
+]
 
 
 class Emit(Protocol):
@@ -170,6 +188,8 @@ class OnlyWith:
     key: str
     selector: str
     choices: tuple[str, ...]
+    #: What ``selector`` is when it is left out (its documented default), if anything.
+    absent: str | None = None
 
     uses_source: ClassVar[bool] = False
     requires_source: ClassVar[bool] = False
@@ -184,10 +204,14 @@ class OnlyWith:
 
     def check(self, ctx: RuleContext) -> None:
         choice = ctx.values.get(self.selector)
+        by_default = choice is None and self.selector not in ctx.present
+        if by_default:
+            choice = self.absent
         if self.key in ctx.present and isinstance(choice, str) and choice not in self.choices:
             ctx.emit(
                 "W213",
-                f"{self.key} takes effect only when {self.selector} is {_listing(self.choices)}; here it is {choice}",
+                f"{self.key} takes effect only when {self.selector} is {_listing(self.choices)}; "
+                f"here it is {choice}{' (the default)' if by_default else ''}",
                 self.key,
                 f"remove {self.key}, or set {self.selector}_{self.choices[0]}",
             )
@@ -195,10 +219,38 @@ class OnlyWith:
 
 @dataclass(frozen=True, kw_only=True)
 class Needs:
-    """``key`` does nothing unless ``needed`` is given too."""
+    """``key`` does nothing unless ``needed`` is given too (every key of it, when a tuple:
+    a mixed watermark's ``order`` needs both ``text`` and ``image``)."""
 
     key: str
-    needed: str
+    needed: str | tuple[str, ...]
+
+    reads: ClassVar[tuple[str, ...]] = ()
+    uses_source: ClassVar[bool] = False
+    requires_source: ClassVar[bool] = False
+    source_fields: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def all_needed(self) -> tuple[str, ...]:
+        return (self.needed,) if isinstance(self.needed, str) else self.needed
+
+    def describe(self) -> str:
+        return f"{self.key} takes effect only with {_listing(self.all_needed)}"
+
+    def check(self, ctx: RuleContext) -> None:
+        missing = [k for k in self.all_needed if k not in ctx.present]
+        if self.key in ctx.present and missing:
+            needed = _listing(self.all_needed)
+            ctx.emit(
+                "W214", f"{self.key} has no effect without {needed}", self.key, f"set {_listing(tuple(missing))}, or remove {self.key}"
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class OneOf:
+    """At least one of ``keys`` is needed (a positional row counts by its key)."""
+
+    keys: tuple[str, ...]
 
     reads: ClassVar[tuple[str, ...]] = ()
     uses_source: ClassVar[bool] = False
@@ -206,11 +258,85 @@ class Needs:
     source_fields: ClassVar[tuple[str, ...]] = ()
 
     def describe(self) -> str:
-        return f"{self.key} takes effect only with {self.needed}"
+        return f"one of {_listing(self.keys)} is needed"
 
     def check(self, ctx: RuleContext) -> None:
-        if self.key in ctx.present and self.needed not in ctx.present:
-            ctx.emit("W214", f"{self.key} has no effect without {self.needed}", self.key, f"set {self.needed}, or remove {self.key}")
+        if not any(k in ctx.present for k in self.keys):
+            words = ", ".join(self.keys[:-1]) + " or " + self.keys[-1] if len(self.keys) > 1 else self.keys[0]
+            ctx.emit("E202", f"one of {words} is needed: none is given", None, f"add {self.keys[0]}_<value>")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Overridden:
+    """``key`` has no effect when one of ``by`` is given: the documentation says which wins."""
+
+    key: str
+    by: tuple[str, ...]
+
+    reads: ClassVar[tuple[str, ...]] = ()
+    uses_source: ClassVar[bool] = False
+    requires_source: ClassVar[bool] = False
+    source_fields: ClassVar[tuple[str, ...]] = ()
+
+    def describe(self) -> str:
+        return f"{self.key} has no effect with {_listing(self.by)}"
+
+    def check(self, ctx: RuleContext) -> None:
+        given = [k for k in self.by if k in ctx.present]
+        if self.key in ctx.present and given:
+            ctx.emit("W217", f"{self.key} has no effect: {_listing(tuple(given))} is given, and wins", self.key, f"remove {self.key}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Untested:
+    """``key`` together with one of ``with_keys``: what OSS does is not documented."""
+
+    key: str
+    with_keys: tuple[str, ...]
+
+    reads: ClassVar[tuple[str, ...]] = ()
+    uses_source: ClassVar[bool] = False
+    requires_source: ClassVar[bool] = False
+    source_fields: ClassVar[tuple[str, ...]] = ()
+
+    def describe(self) -> str:
+        return f"{self.key} with {_listing(self.with_keys)} is not documented"
+
+    def check(self, ctx: RuleContext) -> None:
+        given = [k for k in self.with_keys if k in ctx.present]
+        if self.key in ctx.present and given:
+            ctx.emit(
+                "W218",
+                f"{self.key} together with {_listing(tuple(given))}: which one OSS follows is not documented",
+                self.key,
+                f"keep {self.key} or {_listing(tuple(given))}",
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Doubtful:
+    """A value of ``key`` above ``above`` is within the range this project accepts but
+    beyond a limit some source states (``note``): a warning, not a refusal."""
+
+    key: str
+    above: int
+    note: str
+
+    uses_source: ClassVar[bool] = False
+    requires_source: ClassVar[bool] = False
+    source_fields: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.key,)
+
+    def describe(self) -> str:
+        return f"{self.key} above {self.above}: {self.note}"
+
+    def check(self, ctx: RuleContext) -> None:
+        value = ctx.values.get(self.key)
+        if isinstance(value, int) and value > self.above:
+            ctx.emit("W219", f"{self.key}_{value} is above {self.above}: {self.note}", self.key, f"stay at or below {self.above}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -249,4 +375,80 @@ class FailsBelowSource:
                 f"is below {self.key} ({target} {self.unit})",
                 switch,
                 self.hint,
+            )
+
+
+# --- Rules about an action's place in the directive --------------------------------------
+
+
+class ChainEntry(NamedTuple):
+    """One action of the directive, as chain rules see it."""
+
+    label: str  # category/name, or the name of a stage of its own
+    role: str  # the catalogue role's value: "process", "save" or "notify"
+    spec: object  # its table (ActionSpec), or None
+    present: frozenset[str]  # the keys given
+
+
+class ChainEmit(Protocol):
+    """Report a problem at the action of index ``at`` among all of the directive's."""
+
+    def __call__(self, code: str, message: str, at: int, hint: str | None = None) -> None: ...
+
+
+class ChainRule(Protocol):
+    def check_chain(self, entries: tuple[ChainEntry, ...], index: int, emit: ChainEmit) -> None:
+        """Check the action ``entries[index]`` (whose table lists the rule) among the others."""
+
+    def describe(self) -> str: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndsChain:
+    """No processing may follow the action: its output is not an image (``reason``)."""
+
+    reason: str
+
+    def describe(self) -> str:
+        return f"nothing is processed after it: {self.reason}"
+
+    def check_chain(self, entries: tuple[ChainEntry, ...], index: int, emit: ChainEmit) -> None:
+        after = next((i for i in range(index + 1, len(entries)) if entries[i].role == "process"), None)
+        if after is not None:
+            emit(
+                "W112",
+                f"{entries[after].label} after {entries[index].label}: {self.reason}",
+                after,
+                f"end the chain with {entries[index].label}, or run it in a request of its own",
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class AtMost:
+    """How many of this action (those with ``counting`` given, when set) one directive may
+    hold: ``documented`` by the current page, ``refused`` above what any source allows."""
+
+    documented: int
+    refused: int
+    noun: str
+    counting: str | None = None
+    other: str = ""
+
+    def describe(self) -> str:
+        return f"at most {self.documented} {self.noun}s in one directive"
+
+    def check_chain(self, entries: tuple[ChainEntry, ...], index: int, emit: ChainEmit) -> None:
+        me = entries[index]
+        same = [i for i, e in enumerate(entries) if e.label == me.label and (self.counting is None or self.counting in e.present)]
+        if not same or same[0] != index:
+            return  # reported once, at the first
+        count = len(same)
+        if count > self.refused:
+            emit("E114", f"{count} {self.noun}s: no source allows more than {self.refused}", same[self.refused], "remove some")
+        elif count > self.documented:
+            emit(
+                "W113",
+                f"{count} {self.noun}s: the documentation allows {self.documented}{self.other}",
+                same[self.documented],
+                f"keep at most {self.documented}",
             )

@@ -91,8 +91,9 @@ from hypothesis import strategies as st
 from ._grammar import grammar_text, terminal_patterns
 from .ast import Action, Directive, Parameter, Stage, Value
 from .builder import BuiltDirective
-from .kinds import Base64Name, BucketName, Choice, Integer, IntegerChoice, ObjectName, TopicName
-from .rules import AllowedPerChoice, Exclusive, FailsBelowSource, Needs, OnlyWith, RuleContext
+from .embedded import ObjectWithProcess
+from .kinds import Base64Name, BucketName, Choice, HexColor, Integer, IntegerChoice, Named, ObjectName, Text, TopicName
+from .rules import AllowedPerChoice, Doubtful, Exclusive, FailsBelowSource, Needs, OneOf, OnlyWith, Overridden, RuleContext, Untested
 from .source import Source, SourceAudio
 from .tables import BUILTIN, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
 from .tables.variables import ALL as ALL_VARIABLES
@@ -315,8 +316,18 @@ register_kind(
         values=lambda kind, context: st.sampled_from(kind.choices),
         violations=lambda kind, context: {
             "E207": st.from_regex(r"[a-z0-9]{1,6}", fullmatch=True)
-            .filter(lambda v: v not in kind.choices)
+            .filter(lambda v: v not in kind.choices and all(v != a.spelling for a in kind.aliases))
             .map(lambda v: (v, f"{v!r}: not one of its values"))
+        },
+    ),
+)
+register_kind(
+    HexColor,
+    KindExamples(
+        values=lambda kind, context: st.from_regex(r"[0-9A-F]{6}", fullmatch=True),
+        spellings=lambda kind, value: st.sampled_from([str(value), str(value).lower()]),
+        violations=lambda kind, context: {
+            "E207": st.sampled_from([("AABBCCDD", "8 digits"), ("#FFFFFF", "a '#'"), ("FFF", "3 digits"), ("GG0000", "not hexadecimal")])
         },
     ),
 )
@@ -460,6 +471,55 @@ def _bad_topics(draw: st.DrawFn) -> tuple[str, str]:
 
 
 register_kind(TopicName, KindExamples(values=lambda kind, context: _TOPICS, violations=lambda kind, context: {"E310": _bad_topics()}))
+
+
+def _texts_within(kind: Text) -> st.SearchStrategy[str]:
+    alphabet = st.sampled_from(string.ascii_letters + string.digits + " .,!-" + "éü中文")
+    return st.text(alphabet, min_size=1, max_size=min(kind.max_chars, 40)).filter(lambda text: not kind.check(text))
+
+
+register_kind(
+    Text,
+    KindExamples(
+        values=lambda kind, context: _texts_within(kind),
+        violations=lambda kind, context: {
+            "E312": st.integers(kind.max_chars + 1, kind.max_chars + 20).map(lambda n: ("a" * n, f"{n} characters"))
+        },
+    ),
+)
+register_kind(
+    Named,
+    KindExamples(
+        values=lambda kind, context: st.sampled_from(kind.names),
+        violations=lambda kind, context: {
+            "E207": st.from_regex(r"[a-z-]{1,12}", fullmatch=True)
+            .filter(lambda v: v not in kind.names)
+            .map(lambda v: (v, f"{v!r}: not a {kind.what}"))
+        },
+    ),
+)
+
+_PLAIN_OBJECTS = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,12}\.(png|jpg)", fullmatch=True)
+
+
+def _processed_objects(kind: ObjectWithProcess) -> st.SearchStrategy[str]:
+    first = kind.allowed[0]
+    processing = st.integers(1, 100).map(lambda p: f"?x-oss-process={kind.category}/{first},P_{p}")
+    return st.tuples(_PLAIN_OBJECTS, st.one_of(st.just(""), processing)).map("".join)
+
+
+register_kind(
+    ObjectWithProcess,
+    KindExamples(
+        values=lambda kind, context: _processed_objects(kind),
+        violations=lambda kind, context: {
+            "E304": _PLAIN_OBJECTS.map(lambda name: ("/" + name, "starts with '/'")),
+            "E314": st.tuples(_PLAIN_OBJECTS, st.sampled_from(kind.refused)).map(
+                lambda pair: (f"{pair[0]}?x-oss-process={kind.category}/{pair[1]}", f"{pair[1]} in its processing")
+            ),
+        },
+    ),
+)
 
 
 # --- One action's parameters, as they are drawn and spoiled ---------------------------
@@ -614,6 +674,8 @@ def _draw_values(draw: st.DrawFn, step: _Step) -> None:
     for row in step.spec.rows:
         if _kind(row.kind) is None:
             continue
+        if not row.confidence.documented and not row.required:
+            continue  # a valid directive keeps to what is documented: using such a row warns (W223)
         if row.required or row is step.spec.positional or draw(st.booleans()):
             step.put(row.key, draw(_values(row.kind, step.context)))
     _settle(draw, step, [])
@@ -708,17 +770,67 @@ register_rule(AllowedPerChoice, RuleExamples(satisfy=_satisfy_per_choice, violat
 
 def _satisfy_only_with(draw: st.DrawFn, rule: OnlyWith, step: _Step) -> None:
     choice = step.values().get(rule.selector)
+    if choice is None and rule.selector not in step.texts():
+        choice = rule.absent
     if isinstance(choice, str) and choice not in rule.choices:
         step.drop(rule.key)
 
 
 def _satisfy_needs(draw: st.DrawFn, rule: Needs, step: _Step) -> None:
-    if rule.needed not in step.texts():
+    if any(key not in step.texts() for key in rule.all_needed):
         step.drop(rule.key)
+
+
+def _drawable_rows(rule_keys: tuple[str, ...], step: _Step) -> list[ParamSpec]:
+    rows = [_row_of(step.spec, key) for key in rule_keys]
+    return [row for row in rows if row is not None and _kind(row.kind) is not None and row.confidence.documented]
+
+
+def _satisfy_one_of(draw: st.DrawFn, rule: OneOf, step: _Step) -> None:
+    if any(key in step.texts() for key in rule.keys):
+        return
+    rows = _drawable_rows(rule.keys, step)
+    if rows:
+        row = draw(st.sampled_from(rows))
+        step.put(row.key, draw(_values(row.kind, step.context)))
+
+
+def _break_one_of(rule: OneOf, step: _Step) -> Mapping[str, Breaker]:
+    if any((row := _row_of(step.spec, key)) is not None and (row.required or row is step.spec.positional) for key in rule.keys):
+        return {}
+
+    def spoil(draw: st.DrawFn, step: _Step) -> tuple[str, Source | None]:
+        for key in rule.keys:
+            step.drop(key)
+            step.forced.add(key)  # stays out
+        return f"none of {', '.join(rule.keys)}", None
+
+    return {"E202": spoil}
+
+
+def _satisfy_overridden(draw: st.DrawFn, rule: Overridden, step: _Step) -> None:
+    if any(key in step.texts() for key in rule.by):
+        step.drop(rule.key)
+
+
+def _satisfy_untested(draw: st.DrawFn, rule: Untested, step: _Step) -> None:
+    if any(key in step.texts() for key in rule.with_keys):
+        step.drop(rule.key)
+
+
+def _satisfy_doubtful(draw: st.DrawFn, rule: Doubtful, step: _Step) -> None:
+    value = step.values().get(rule.key)
+    row = _row_of(step.spec, rule.key)
+    if isinstance(value, int) and value > rule.above and row is not None and isinstance(row.kind, Integer):
+        step.put(rule.key, draw(st.integers(row.kind.minimum, rule.above)))
 
 
 register_rule(OnlyWith, RuleExamples(satisfy=_satisfy_only_with))
 register_rule(Needs, RuleExamples(satisfy=_satisfy_needs))
+register_rule(OneOf, RuleExamples(satisfy=_satisfy_one_of, violations=_break_one_of))
+register_rule(Overridden, RuleExamples(satisfy=_satisfy_overridden))
+register_rule(Untested, RuleExamples(satisfy=_satisfy_untested))
+register_rule(Doubtful, RuleExamples(satisfy=_satisfy_doubtful))
 
 
 def _break_below_source(rule: FailsBelowSource, step: _Step) -> Mapping[str, Breaker]:
@@ -1241,18 +1353,22 @@ def _param_spoilers(entry: _Entry, catalogue: Catalogue) -> list[_Spoiler]:
 
     # A bare value where the table has no positional row is E204; beside the positional
     # value (always drawn, written first), a second one is E209.
-    bare_code = "E204" if spec.positional is None else "E209"
+    # An undocumented positional row is never drawn: a bare value there is read as it (W223).
+    positional = spec.positional
+    bare_code = "E204" if positional is None else "E209" if positional.confidence.documented else None
 
     def bare(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
         # Digits: never a category name, which at the end of an action reads as E107.
         value = str(draw(st.integers(0, 10**6)))
         target.params.insert(draw(st.integers(0, len(target.params))), (None, value))
+        assert bare_code is not None
         return NearMiss(draft.text(), bare_code, f"the bare value {value} besides the table's keys", draft.mode)
 
     # An unknown key is no near miss: OSS ignores it (W220, tables/policy.py).
     if any(_kind(row.kind) is not None for row in spec.parameters):
         found.append(_Spoiler("E201", duplicate))
-    found.append(_Spoiler(bare_code, bare))
+    if bare_code is not None:
+        found.append(_Spoiler(bare_code, bare))
     return found
 
 

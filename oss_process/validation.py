@@ -26,7 +26,7 @@ from .ast import Action, Directive, Parameter, Span, Stage, Value
 from .diagnostics import Diagnostic
 from .errors import ArgumentError
 from .kinds import Base64Name, template_variables
-from .rules import Rule, RuleContext
+from .rules import ChainEntry, Rule, RuleContext
 from .source import Source, SourceAudio
 from .tables import MAX_PIPES, MAX_STYLE_NAME, OLDER_MAX_PIPES, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
 from .tables.catalogue import coerce_catalogue
@@ -437,6 +437,7 @@ def structure(directive: Directive, mode: Mode | None, catalogue: Catalogue) -> 
     # category -> (first stage using it, its actions without a table), for one warning each
     unchecked: dict[str, tuple[int, dict[str, None]]] = {}
     flat: _Flat = []
+    present: list[frozenset[str]] = []  # per action: the keys given
     action_index = param_index = 0
     for stage_index, stage in enumerate(stages):
         category = stage.category
@@ -471,6 +472,7 @@ def structure(directive: Directive, mode: Mode | None, catalogue: Catalogue) -> 
             )
             shape.infos.append(info)
             flat.append((stage_index, position, category, name, info))
+            present.append(frozenset(p.key for p in params if p.key is not None))
             repeated = None
             if params and position < len(actions) - 1 and params[-1].key is None and params[-1].text in categories:
                 repeated = param_index + len(params) - 1
@@ -500,6 +502,7 @@ def structure(directive: Directive, mode: Mode | None, catalogue: Catalogue) -> 
             action_index += 1
             param_index += len(params)
 
+    _chain(flat, present, find)
     for category, (stage_index, names) in unchecked.items():
         them = "it" if len(names) == 1 else "them"
         find("W102", f"{category}/{', '.join(names)} not checked: no parameter table for {them} yet", AT_STAGE, stage_index)
@@ -539,6 +542,7 @@ def _parameters(
             elif bare_at is None:
                 bare_at = index
                 row = positional
+                keys[positional.key] = index
             else:
                 find(
                     POLICY["extra bare value"].code,
@@ -561,6 +565,9 @@ def _parameters(
         else:
             keys[key] = index
             row = spec.by_key[key]
+        if row is not None and not row.confidence.documented:
+            written = f"the bare value {parameter.text!r}" if key is None else key
+            find("W223", f"{written} is not documented for {where}: {row.source}", AT_PARAM, index)
         shape.rows.append(row)
     if positional is not None and bare_at is None:
         if positional.required:
@@ -571,7 +578,7 @@ def _parameters(
                 action_index,
                 f"write {where.rpartition('/')[2]},<{positional.kind.describe()}>",
             )
-        else:
+        elif positional.default is not None:
             find(
                 POLICY["bare value left out"].code,
                 f"{where} without its value ({positional.key}): the documented default is {positional.default}, "
@@ -604,6 +611,26 @@ def _parameters(
     value_rules = tuple(r for r in spec.rules if r.reads or r.uses_source)
     if value_rules:
         shape.checks.append(ActionCheck(action_index, spec, keys, value_rules))
+
+
+def _chain(flat: _Flat, present: list[frozenset[str]], find: _Find) -> None:
+    """The chain rules of each table: what may follow an action, how many there may be."""
+    entries: tuple[ChainEntry, ...] | None = None
+    for index, (_, _, _, _, info) in enumerate(flat):
+        spec = info.spec if info is not None else None
+        if spec is None or not spec.chain_rules:
+            continue
+        if entries is None:
+            entries = tuple(
+                ChainEntry(_label(c, n), _role(i).value, i.spec if i is not None else None, keys)
+                for (_, _, c, n, i), keys in zip(flat, present, strict=True)
+            )
+
+        def emit(code: str, message: str, at: int, hint: str | None = None) -> None:
+            find(code, message, AT_ACTION, at, hint)
+
+        for rule in spec.chain_rules:
+            rule.check_chain(entries, index, emit)
 
 
 def _modes(flat: _Flat, mode: Mode | None, find: _Find, meant_as_stage: set[int]) -> None:
@@ -790,7 +817,8 @@ def check_values(directive: Directive, shape: Structure, source: Source | None) 
     for check in shape.checks:
 
         def valid_for_parameter(key: str, value: Value, spec: ActionSpec = check.spec) -> bool:
-            return spec.by_key[key].kind.check(str(value)).value is not None
+            row = spec.by_key.get(key) or spec.positional
+            return row is not None and row.kind.check(str(value)).value is not None
 
         run_rules(check, values, source, locate, valid_for_parameter, diagnostics)
     if shape.templated:

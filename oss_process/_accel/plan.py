@@ -100,7 +100,9 @@ class RuleCheck:
         return quiet  # type: ignore[return-value]
 
     def valid_for_parameter(self, key: str, value: Value) -> bool:
-        return check_value(self.check.spec.by_key[key], str(value)).value is not None
+        spec = self.check.spec
+        row = spec.by_key.get(key) or spec.positional
+        return row is not None and check_value(row, str(value)).value is not None
 
 
 class Plan:

@@ -8,7 +8,7 @@ their category is first checked.
 
 from .catalogue import BUILTIN, CATEGORIES, STANDALONE, lookup
 from .limits import MAX_DIAGNOSTICS, MAX_INT32, MAX_LENGTH, MAX_PARAMETERS, MAX_PIPES, MAX_STYLE_NAME, MAX_SYNTAX_ERRORS, OLDER_MAX_PIPES
-from .model import ASYNC_ONLY, BOTH, SYNC_ONLY, ActionInfo, ActionSpec, Catalogue, CategoryInfo, Mode, ParamSpec, Role
+from .model import ASYNC_ONLY, BOTH, SYNC_ONLY, ActionInfo, ActionSpec, Catalogue, CategoryInfo, Confidence, Mode, ParamSpec, Role
 
 __all__ = [
     "ASYNC_ONLY",
@@ -29,6 +29,7 @@ __all__ = [
     "ActionSpec",
     "Catalogue",
     "CategoryInfo",
+    "Confidence",
     "Mode",
     "ParamSpec",
     "Role",

@@ -49,19 +49,29 @@ CATEGORIES = MappingProxyType(
                 "image",
                 "Image processing.",
                 [
-                    ActionInfo("rotate", SYNC_ONLY, spec=".image:ROTATE"),
-                    ActionInfo("auto-orient", SYNC_ONLY, spec=".image:AUTO_ORIENT"),
-                    ActionInfo("interlace", SYNC_ONLY, spec=".image:INTERLACE"),
-                    ActionInfo("bright", SYNC_ONLY, spec=".image:BRIGHT"),
-                    ActionInfo("contrast", SYNC_ONLY, spec=".image:CONTRAST"),
-                    ActionInfo("sharpen", SYNC_ONLY, spec=".image:SHARPEN"),
+                    ActionInfo(name, SYNC_ONLY, spec=f".image:{name.upper().replace('-', '_')}")
+                    for name in [
+                        "resize",
+                        "crop",
+                        "indexcrop",
+                        "circle",
+                        "rounded-corners",
+                        "rotate",
+                        "auto-orient",
+                        "interlace",
+                        "blur",
+                        "bright",
+                        "contrast",
+                        "sharpen",
+                        "quality",
+                        "format",
+                        "watermark",
+                        "info",
+                        "average-hue",
+                        "blindwatermark",
+                    ]
                 ],
-                # Not checked yet (W102): listed, so that none is an unknown action (E101).
-                _each(
-                    "resize crop format quality watermark blur circle rounded-corners indexcrop info average-hue blindwatermark",
-                    SYNC_ONLY,
-                ),
-                [ActionInfo("deblindwatermark", ASYNC_ONLY, result_by_notification=True)],
+                [ActionInfo("deblindwatermark", ASYNC_ONLY, spec=".image:DEBLINDWATERMARK", result_by_notification=True)],
             ),
             _category(
                 "video",

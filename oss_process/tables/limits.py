@@ -31,3 +31,37 @@ MAX_SYNTAX_ERRORS: Final = 20
 #: Diagnostics reported for one directive; the rest are counted in one last E004 (W005
 #: when only warnings were left out). 256 parameters could otherwise give 256 findings.
 MAX_DIAGNOSTICS: Final = 100
+
+# --- Images (spec/media-actions.md sections 0, 1 and 6) ---------------------------------
+
+#: Resize sides: the current page says [1,16384]; the 2021 page and EC 0040-00000007 say
+#: 4096 (a warning above it, W219).
+MAX_RESIZE_SIDE: Final = 16384
+OLDER_MAX_RESIZE_SIDE: Final = 4096
+
+#: Image watermarks on one image: 3 on the current page and EC 0040-00000026; one English
+#: revision said 6 (a warning from 4 to 6, an error above).
+MAX_IMAGE_WATERMARKS: Final = 3
+OLDER_MAX_IMAGE_WATERMARKS: Final = 6
+
+#: A text watermark: 64 characters after Base64 encoding (current page); the older error
+#: page EC 0040-00000377 counts 64 after decoding (an error beyond both, a warning between).
+MAX_WATERMARK_TEXT: Final = 64
+
+#: A blind watermark's text: 256 characters (OSS page); IMM's API says 100 bytes (warned).
+MAX_BLIND_CONTENT: Final = 256
+IMM_MAX_BLIND_CONTENT_BYTES: Final = 100
+
+#: image/blur p: 50 is a documented valid value and 1000 a refused one; the range between
+#: is not documented: 1000 and above is an error, above 100 a warning.
+MAX_BLUR_PERCENT: Final = 999
+DOUBTFUL_BLUR_PERCENT: Final = 100
+
+#: What OSS takes as a source image, and gives as an output (resize page).
+MAX_SOURCE_BYTES: Final = 20 * 1024 * 1024
+MAX_SOURCE_SIDE: Final = 30_000
+MAX_SOURCE_PIXELS: Final = 250_000_000
+MAX_OUTPUT_SIDE: Final = 16_384
+MAX_OUTPUT_PIXELS: Final = 16_777_216
+#: image/rotate takes a source of at most 4096 x 4096 px (rotate page).
+MAX_ROTATE_SIDE: Final = 4096

@@ -13,9 +13,21 @@ from ..source import Source, SourceField
 
 if TYPE_CHECKING:
     from ..kinds import Kind
-    from ..rules import Rule
+    from ..rules import ChainRule, Rule
 
-__all__ = ["ASYNC_ONLY", "BOTH", "SYNC_ONLY", "ActionInfo", "ActionSpec", "Catalogue", "CategoryInfo", "Mode", "ParamSpec", "Role"]
+__all__ = [
+    "ASYNC_ONLY",
+    "BOTH",
+    "SYNC_ONLY",
+    "ActionInfo",
+    "ActionSpec",
+    "Catalogue",
+    "CategoryInfo",
+    "Confidence",
+    "Mode",
+    "ParamSpec",
+    "Role",
+]
 
 
 class Mode(str, Enum):
@@ -57,6 +69,23 @@ class Role(Enum):
     NOTIFY = "notify"  # announces completion (notify)
 
 
+class Confidence(str, Enum):
+    """How a row's facts are known, as ``spec/media-actions.md`` tags them."""
+
+    DOC = "DOC"  # an official documentation page or error-code page
+    SDK = "SDK"  # official SDK source, tests or samples
+    EX = "EX"  # seen in real strings only (official samples or public code)
+    INF = "INF"  # inferred
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def documented(self) -> bool:
+        """True when an official page or SDK states the fact."""
+        return self in (Confidence.DOC, Confidence.SDK)
+
+
 class ParamSpec(Frozen):
     """One row of a parameter table, as the OSS documentation states it.
 
@@ -64,7 +93,7 @@ class ParamSpec(Frozen):
     ``ss``); without one the key itself is the keyword.
     """
 
-    __slots__ = ("default", "key", "keyword", "kind", "meaning", "required", "unit", "when_omitted")
+    __slots__ = ("confidence", "default", "key", "keyword", "kind", "meaning", "required", "source", "unit", "when_omitted")
 
     key: str
     kind: Kind
@@ -76,6 +105,11 @@ class ParamSpec(Frozen):
     default: str | None
     #: What leaving the parameter out means, in words.
     when_omitted: str | None
+    #: Where the row's facts come from (None: the action's reference).
+    source: str | None
+    #: How they are known; a row that is not documented (EX, INF) is checked, and using it
+    #: is a warning (W223) that says so.
+    confidence: Confidence
 
     def __init__(
         self,
@@ -88,6 +122,8 @@ class ParamSpec(Frozen):
         required: bool = False,
         default: str | None = None,
         when_omitted: str | None = None,
+        source: str | None = None,
+        confidence: Confidence = Confidence.DOC,
     ) -> None:
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "kind", kind)
@@ -99,6 +135,8 @@ class ParamSpec(Frozen):
         object.__setattr__(self, "default", default)
         #: What leaving the parameter out means, in words.
         object.__setattr__(self, "when_omitted", when_omitted)
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "confidence", confidence)
 
     def __repr__(self) -> str:
         return f"ParamSpec({self.key!r}, {self.kind!r})"
@@ -111,7 +149,18 @@ class ActionSpec(Frozen):
     ``image/resize`` -> ``ImageResize``); the method that chains it is its snake case.
     """
 
-    __slots__ = ("builder_name", "by_key", "order", "output_variables", "parameters", "positional", "reference", "rules", "summary")
+    __slots__ = (
+        "builder_name",
+        "by_key",
+        "chain_rules",
+        "order",
+        "output_variables",
+        "parameters",
+        "positional",
+        "reference",
+        "rules",
+        "summary",
+    )
 
     summary: str
     parameters: tuple[ParamSpec, ...]
@@ -121,6 +170,8 @@ class ActionSpec(Frozen):
     #: the action without its value is another directive).
     positional: ParamSpec | None
     rules: tuple[Rule, ...]
+    #: Rules about the action's place among the others (what may follow it, how many).
+    chain_rules: tuple[ChainRule, ...]
     #: Per-operation template variables ({autoext}, ...) this action's output defines.
     output_variables: frozenset[str] | None
     reference: str
@@ -138,6 +189,7 @@ class ActionSpec(Frozen):
         *,
         builder_name: str | None = None,
         positional: ParamSpec | None = None,
+        chain_rules: tuple[ChainRule, ...] = (),
     ) -> None:
         if positional is not None and any(p.key == positional.key for p in parameters):
             raise ValueError(f"the positional row {positional.key!r} has the key of a keyed row")
@@ -145,6 +197,7 @@ class ActionSpec(Frozen):
         object.__setattr__(self, "parameters", parameters)
         object.__setattr__(self, "positional", positional)
         object.__setattr__(self, "rules", rules)
+        object.__setattr__(self, "chain_rules", chain_rules)
         #: Per-operation template variables ({autoext}, ...) this action's output defines.
         object.__setattr__(self, "output_variables", output_variables)
         object.__setattr__(self, "reference", reference)
