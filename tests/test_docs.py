@@ -11,14 +11,26 @@ from pathlib import Path
 import pytest
 
 import oss_process
-from oss_process._docs import render_readme
+from oss_process._docs import reference, render_readme
 
 README = Path(__file__).parent.parent / "README.md"
 
 
 def test_generated_sections_are_current() -> None:
     text = README.read_text(encoding="utf-8")
-    assert render_readme(text) == text, "run: python -m oss_process._docs README.md"
+    assert render_readme(text) == text, "run: python -m oss_process._docs"
+
+
+def test_the_parameter_reference_is_current_and_complete() -> None:
+    text = (README.parent / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert text == reference(), "run: python -m oss_process._docs"
+    # Every table is there, with every row's key and how it is known.
+    for label, _, info in oss_process.tables.BUILTIN.tabled():
+        assert f"### `{label}`" in text or info.name in oss_process.tables.BUILTIN.standalone
+        assert info.spec is not None
+        for row in info.spec.parameters:
+            assert f"| `{row.key}` |" in text
+    assert "| `P` | no | integer from 1 to 100 | % |" in text and "| EX: seen in an official sample" in text
 
 
 def test_every_code_is_documented_and_nothing_else() -> None:
