@@ -187,7 +187,7 @@ class ImageResize(ProcessStep, BuiltDirective):
 
     - ``fit`` (``m``, default lfit): How the image fits w x h: lfit inside it, mfit covers it, fill
       covers it and crops the centre, pad fits inside and pads with color, fixed stretches to it. Left
-      out: lfit: fit inside w x h, keeping the aspect ratio.
+      out: fit inside w x h, keeping the aspect ratio.
     - ``width`` (``w``, px): The target width.
     - ``height`` (``h``, px): The target height.
     - ``longer`` (``l``, px): The target length of the longer side (the side with the larger

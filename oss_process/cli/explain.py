@@ -47,7 +47,16 @@ def command_explain(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: I
 
 def _row(row: ParamSpec | None) -> dict[str, object]:
     if row is None:
-        return {"meaning": None, "unit": None, "accepts": None, "required": False, "default": None, "when_omitted": None}
+        return {
+            "meaning": None,
+            "unit": None,
+            "accepts": None,
+            "required": False,
+            "default": None,
+            "when_omitted": None,
+            "source": None,
+            "confidence": None,
+        }
     return {
         "meaning": row.meaning,
         "unit": row.unit,
@@ -55,6 +64,8 @@ def _row(row: ParamSpec | None) -> dict[str, object]:
         "required": row.required,
         "default": row.default,
         "when_omitted": row.when_omitted,
+        "source": row.source,
+        "confidence": row.confidence.value,
     }
 
 
@@ -233,6 +244,8 @@ def _action_lines(action: dict[str, object]) -> list[str]:
             lines.append(f"      meaning   {item['meaning']}")
         if item["accepts"]:
             lines.append(f"      accepts   {item['accepts']}")
+        if item["given"] and item["confidence"] not in (None, "DOC"):
+            lines.append(f"      known     {item['confidence']}: {item['source']}")
         for variable in item.get("variables", ()):
             meaning = variable["meaning"] or (f"one of the {{{variable['prefix']}<name>}} variables" if variable["prefix"] else "unknown")
             lines.append(f"      variable  {{{variable['name']}}}: {meaning}")

@@ -146,7 +146,7 @@ _RESIZE_ROWS = (
         "How the image fits w x h: lfit inside it, mfit covers it, fill covers it and crops the centre, "
         "pad fits inside and pads with color, fixed stretches to it.",
         default=RESIZE_MODE_DEFAULT,
-        when_omitted="lfit: fit inside w x h, keeping the aspect ratio",
+        when_omitted="fit inside w x h, keeping the aspect ratio",
         keyword="fit",
         source="R; M:Resize images; EC 0040-00000311",
     ),
