@@ -82,7 +82,7 @@ def parameter_reference(catalogue: Catalogue = BUILTIN) -> str:
         if id(info) not in standalone:
             by_category.setdefault(category, []).append((label, info))
     for category, entries in by_category.items():
-        summary = catalogue.categories[category].summary if category in catalogue.categories else ""
+        summary = catalogue.categories[category].summary if category is not None and category in catalogue.categories else ""
         lines += [f"## `{category}`", "", summary, ""] if category else []
         lines += [f"- [`{label}`](#{label.replace('/', '').lower()})" for label, _ in entries]
         lines.append("")
