@@ -33,7 +33,17 @@ from .printer import unparse
 from .tables import BUILTIN, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
 from .validation import ModeLike, validate
 
-__all__ = ["BitrateOption", "Built", "ChainBase", "ProcessStep", "StepBase", "UnsupportedDirectiveError", "source", "step_classes"]
+__all__ = [
+    "BitrateOption",
+    "Built",
+    "ChainBase",
+    "ProcessStep",
+    "StepBase",
+    "UnsupportedDirectiveError",
+    "chained_steps",
+    "source",
+    "step_classes",
+]
 
 
 class BitrateOption(str, Enum):
@@ -86,6 +96,9 @@ class StepBase:
     ACTION: ClassVar[tuple[str | None, str]]
     #: The builder call that makes this step (repr writes it): a class or a method name.
     METHOD: ClassVar[str]
+    #: The method that appends this processing step to a chain of its category (``resize``
+    #: for ``image/resize``), for an action that may follow another; else None.
+    CHAIN: ClassVar[str | None] = None
 
     def __post_init__(self) -> None:
         # A required keyword given as None is the caller's mistake, not the directive's E202.
@@ -95,7 +108,8 @@ class StepBase:
                 raise ArgumentError((), message=f"{self.METHOD}({f.name}=None): {f.name} is required (it fills {fills})")
 
     @classmethod
-    def info(cls) -> ActionInfo:
+    def entry(cls) -> ActionInfo:
+        """The catalogue's entry for this step's action."""
         info = cls.CATALOGUE.lookup(*cls.ACTION)
         # Generated from this catalogue's tables, so the entry is there.
         assert info is not None, cls.ACTION
@@ -103,7 +117,7 @@ class StepBase:
 
     @classmethod
     def spec(cls) -> ActionSpec:
-        spec = cls.info().spec
+        spec = cls.entry().spec
         assert spec is not None
         return spec
 
@@ -132,9 +146,18 @@ class StepBase:
         named.sort(key=lambda item: item[0])
         return Action(self.ACTION[1], tuple(Parameter(key, text) for _, key, text in named))
 
-    def call_arguments(self) -> str:
-        """The keyword arguments that rebuild this step, as code."""
-        return ", ".join(f"{name}={_code(getattr(self, name))}" for name in self.keywords() if getattr(self, name) is not None)
+    def call_arguments(self, *, positional: bool = False) -> str:
+        """The arguments that rebuild this step, as code: all keywords, or (``positional``:
+        for a chaining method) the bare value first and without its name."""
+        found = []
+        for name, key in self.keywords().items():
+            value = getattr(self, name)
+            if value is not None:
+                found.append(
+                    (key is not None or not positional, f"{name}={_code(value)}" if key is not None or not positional else _code(value))
+                )
+        found.sort(key=lambda item: item[0])
+        return ", ".join(text for _, text in found)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.call_arguments()})"
@@ -216,10 +239,19 @@ def _tree(steps: tuple[StepBase, ...], catalogue: Catalogue) -> Directive:
     save's category lists it (``.../saveas,o_.../notify,...``), as the canonical form writes it."""
     stages: list[Stage] = []
     previous: ActionInfo | None = None
-    for step in steps:
-        info = step.info()
+    for index, step in enumerate(steps):
+        info = step.entry()
         action = step.action()
         if (
+            index
+            and step.CHAIN is not None
+            and previous is not None
+            and previous.role is Role.PROCESS
+            and stages[-1].category == step.ACTION[0]
+        ):
+            # A chain of one category's processing: one stage, "image/resize,.../format,...".
+            stages[-1] = Stage(stages[-1].category, (*stages[-1].actions, action))
+        elif (
             previous is not None
             and previous.role is Role.SAVE
             and info.role is Role.NOTIFY
@@ -235,7 +267,7 @@ def _tree(steps: tuple[StepBase, ...], catalogue: Catalogue) -> Directive:
 def _check(steps: tuple[StepBase, ...], catalogue: Catalogue) -> _Checked:
     """Validate the steps as one directive, once; raise on any error, with every diagnostic."""
     tree = _tree(steps, catalogue)
-    modes = frozenset.intersection(*(step.info().modes for step in steps))
+    modes = frozenset.intersection(*(step.entry().modes for step in steps))
     mode = next(iter(modes)) if len(modes) == 1 else None
     checked = validate(tree, mode=mode, catalogue=catalogue)
     if not checked.ok:
@@ -321,8 +353,18 @@ class Built:
         checked = validate(directive, mode=mode, catalogue=tables)
         if not checked.ok:
             raise InvalidDirectiveError(checked.diagnostics, text)
-        if not types or not issubclass(types[0], ProcessStep) or any(issubclass(t, ProcessStep) for t in types[1:]):
-            raise UnsupportedDirectiveError((), text, "the builder makes directives of one processing action and the steps after it")
+        processing = [t for t in types if issubclass(t, ProcessStep)]
+        chained = (
+            len(processing) > 1
+            and all(t.CHAIN is not None and t.ACTION[0] == types[0].ACTION[0] for t in processing)
+            and types[: len(processing)] == processing
+        )
+        if not types or not issubclass(types[0], ProcessStep) or (len(processing) > 1 and not chained):
+            raise UnsupportedDirectiveError(
+                (),
+                text,
+                "the builder makes directives of one processing action, or a chain of one category's (image/...), and the steps after it",
+            )
         # A bare value has a typed value only as its action's positional one (key None).
         values = [{p.key: p.value for p in action.parameters if p.value is not None} for _, action in checked.directive.actions()]
         built: Built
@@ -332,7 +374,8 @@ class Built:
             # The chain checks every step at once; its first step is not checked on its own.
             first = _unchecked(types[0], _kwargs(types[0], values[0]))
             rest = (step(**_kwargs(step, found)) for step, found in zip(types[1:], values[1:], strict=True))
-            built = cast(Built, classes.chain((first, *rest)))
+            chain = classes.chains.get(types[0].ACTION[0] or "", classes.chain) if chained else classes.chain
+            built = cast(Built, chain((first, *rest)))
         if not isinstance(built, cls):
             what = "a chain of several steps" if isinstance(built, ChainBase) else type(built).__name__
             raise UnsupportedDirectiveError((), text, f"{cls.__name__}.from_tree: the tree builds {what}, not {cls.__name__}")
@@ -350,7 +393,13 @@ class Built:
 
     def __repr__(self) -> str:
         first, *rest = self.steps
-        return repr(first) + "".join(f".{step.METHOD}({step.call_arguments()})" for step in rest)
+        calls = [
+            f".{step.CHAIN}({step.call_arguments(positional=True)})"
+            if isinstance(step, ProcessStep) and step.CHAIN
+            else f".{step.METHOD}({step.call_arguments()})"
+            for step in rest
+        ]
+        return repr(first) + "".join(calls)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Built):
@@ -401,6 +450,8 @@ class StepClasses(NamedTuple):
     by_info: Mapping[ActionInfo, type[StepBase]]
     chain: type[ChainBase]
     covered: str  # the labels, for messages
+    #: category -> the chain class of its processing steps (ImageChain)
+    chains: Mapping[str, type[ChainBase]]
     module_name: str | None = None  # in sys.modules, for a catalogue other than the built-in one
 
 
@@ -423,6 +474,7 @@ class _Planned(NamedTuple):
     summary: str
     rows: tuple[_Row, ...]  # required first, then the table's order
     aliases: tuple[tuple[str, str], ...]  # (name, Literal[...]) for the rows' choices
+    chain: str | None = None  # the method that appends it to a chain of its category
 
 
 def _camel(text: str) -> str:
@@ -470,7 +522,27 @@ def _plan(catalogue: Catalogue) -> list[_Planned]:
         rows.sort(key=lambda row: not row.required)  # stable: the table's order within each
         method = name if info.role is Role.PROCESS else _snake(name)
         found.append(_Planned(name, method, home, info.name, label, info.role, spec.summary, tuple(rows), tuple(aliases)))
+    # Processing that runs synchronously may follow other processing of its category
+    # (image/resize,.../format,...): where a category has two such tables, each gets a method.
+    chainable: dict[str, list[int]] = {}
+    for index, step in enumerate(found):
+        entry = catalogue.lookup(step.category, step.action)
+        if step.role is Role.PROCESS and step.category is not None and entry is not None and Mode.SYNC in entry.modes:
+            chainable.setdefault(step.category, []).append(index)
+    for indices in chainable.values():
+        if len(indices) > 1:
+            for index in indices:
+                found[index] = found[index]._replace(chain=_snake(_camel(found[index].action)))
     _check_names(found)
+    return found
+
+
+def _chains(steps: list[_Planned]) -> dict[str, list[_Planned]]:
+    """category -> its chainable processing steps, in table order."""
+    found: dict[str, list[_Planned]] = {}
+    for step in steps:
+        if step.chain is not None and step.category is not None:
+            found.setdefault(step.category, []).append(step)
     return found
 
 
@@ -489,7 +561,7 @@ def _row_doc(pspec: ParamSpec, *, positional: bool = False) -> str:
 # What the generated source defines or imports besides the classes, and the names its
 # signatures and class bodies use: a class or keyword of the same name would hide one.
 _RESERVED = frozenset(
-    {"BuiltDirective", "Step", "StepType", "STEPS", "self", "int", "str", "None"}
+    {"BuiltDirective", "Step", "StepType", "STEPS", "CHAINS", "self", "int", "str", "None", "chained_steps"}
     | {"BitrateOption", "Catalogue", "ChainBase", "ClassVar", "Literal", "ProcessStep", "StepBase", "Union", "dataclass", "fills"}
 )
 
@@ -501,6 +573,13 @@ def _check_names(steps: list[_Planned]) -> None:
     for name in (*top, *methods, *(row.keyword for step in steps for row in step.rows)):
         if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_"):
             raise ValueError(f"{name!r} cannot name a builder class, method or keyword: give the table a builder_name or keyword")
+    chains = _chains(steps)
+    top += [name for category in chains for name in (_camel(category), f"{_camel(category)}Steps", f"{_camel(category)}Chain")]
+    chained = {category: {step.chain for step in members if step.chain} for category, members in chains.items()}
+    for names in chained.values():
+        for name in names:
+            if not name.isidentifier() or keyword.iskeyword(name) or name in methods or name in _attributes(ProcessStep):
+                raise ValueError(f"{name!r} cannot name a chaining method: give the table a builder_name")
     taken = set(_RESERVED)
     for name in (*top, *methods):
         if name in taken:
@@ -509,6 +588,8 @@ def _check_names(steps: list[_Planned]) -> None:
     for step in steps:
         # A keyword must not hide what the class already has (``mode``, ``text``, ``steps``...).
         attributes = _attributes(ProcessStep) | set(methods) if step.role is Role.PROCESS else _attributes(StepBase)
+        if step.chain is not None and step.category is not None:
+            attributes |= chained[step.category]
         keywords = [row.keyword for row in step.rows]
         clash = next((k for k in keywords if keywords.count(k) > 1 or k in taken or k in attributes), None)
         if clash is not None:
@@ -549,7 +630,7 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import ClassVar, Literal, Union
 
-from ._build import BitrateOption, ChainBase, ProcessStep, StepBase, fills
+from ._build import BitrateOption, ChainBase, ProcessStep, StepBase, chained_steps, fills
 from ._build import Built as _Directive
 from .tables import BUILTIN as _CATALOGUE
 from .tables import Catalogue
@@ -570,7 +651,13 @@ def source(catalogue: Catalogue) -> str:
         raise ValueError(f"{catalogue!r} has no table: the builder has nothing to build")
     out = [_BUILTIN_HEADER if catalogue is BUILTIN else _RUN_HEADER]
     aliases = [alias for step in steps for alias in step.aliases]
-    public = ["STEPS", *sorted(["BuiltDirective", "Step", "StepType", *(step.name for step in steps), *(name for name, _ in aliases)])]
+    chains = _chains(steps)
+    chain_names = [name for category in chains for name in (_camel(category), f"{_camel(category)}Chain", f"{_camel(category)}Steps")]
+    public = [
+        "CHAINS",
+        "STEPS",
+        *sorted(["BuiltDirective", "Step", "StepType", *(step.name for step in steps), *(name for name, _ in aliases), *chain_names]),
+    ]
     out.append("\n__all__ = [\n" + "".join(f"    {_quote(name)},\n" for name in public) + "]\n")
     if aliases:
         out.append("\n" + "".join(f"{name} = {literal}\n" for name, literal in aliases))
@@ -585,11 +672,16 @@ def source(catalogue: Catalogue) -> str:
         out.append(f"\n    def {step.method}(self, *, {parameters}) -> BuiltDirective:\n")
         out.append(_docstring(f"Append ``{step.label}``: {step.summary}\n\n{_keywords_doc(step)}", "        "))
         out.append(f"        return _Chain((*self.steps, {step.name}({arguments})))\n")
+    for category, members in chains.items():
+        out.append(_chain_methods(category, members))
     for step in steps:
         process = step.role is Role.PROCESS
         out.append("\n\n")
         out.append(f"@dataclass(frozen=True, kw_only=True{', eq=False' if process else ''}, repr=False)\n")
-        out.append(f"class {step.name}({'ProcessStep, BuiltDirective' if process else 'StepBase'}):\n")
+        bases = "ProcessStep, BuiltDirective" if process else "StepBase"
+        if step.chain is not None and step.category is not None:
+            bases = f"ProcessStep, {_camel(step.category)}Steps, BuiltDirective"
+        out.append(f"class {step.name}({bases}):\n")
         tail = (
             "A directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result."
             if process
@@ -598,7 +690,11 @@ def source(catalogue: Catalogue) -> str:
         out.append(_docstring(f"``{step.label}``: {step.summary} {tail}\n\n{_keywords_doc(step)}", "    "))
         out.append("\n    CATALOGUE = _CATALOGUE\n")
         out.append(f"    ACTION = ({_quote(step.category) if step.category is not None else 'None'}, {_quote(step.action)})\n")
-        out.append(f"    METHOD = {_quote(step.method)}\n\n")
+        out.append(f"    METHOD = {_quote(step.method)}\n")
+        if step.chain is not None:
+            out.append(f"    CHAIN = {_quote(step.chain)}\n")
+        if step.rows:
+            out.append("\n")
         for row in step.rows:
             key = "None" if row.key is None else _quote(row.key)
             metadata = f"fills({key}{', ' + row.convert if row.convert else ''})"
@@ -608,6 +704,21 @@ def source(catalogue: Catalogue) -> str:
                 out.append(f"    {row.keyword}: {row.annotation} | None = _field(default=None, metadata={metadata})\n")
     out.append("\n\n@dataclass(frozen=True, eq=False, repr=False)\nclass _Chain(ChainBase, BuiltDirective):\n")
     out.append(_docstring("Several steps: what the chaining methods of :class:`BuiltDirective` return.", "    "))
+    for category in chains:
+        name = _camel(category)
+        out.append(f"\n\n@dataclass(frozen=True, eq=False, repr=False)\nclass {name}Chain(ChainBase, {name}Steps, BuiltDirective):\n")
+        out.append(_docstring(f"A chain of {category} processing, left to right: what the methods of :class:`{name}Steps` return.", "    "))
+        out.append(f"\n\nclass {name}({name}Steps):\n")
+        out.append(
+            _docstring(
+                f"The start of a chain of {category} processing: ``{name}().{chains[category][0].chain}(...)``; "
+                "each method appends an action and returns the checked chain.",
+                "    ",
+            )
+        )
+        out.append("\n    __slots__ = ()\n")
+    entries = ", ".join(f"{_quote(category)}: {_camel(category)}Chain" for category in chains)
+    out.append(f"\n\n#: The chain class of each category whose processing chains.\nCHAINS: dict[str, type[ChainBase]] = {{{entries}}}\n")
     names = [step.name for step in steps]
     out.append("\n\n#: One action of a built directive, and the classes of the actions.\n")
     alias = "  # noqa: UP007  # an alias evaluated at run time, not an annotation"
@@ -615,6 +726,48 @@ def source(catalogue: Catalogue) -> str:
     out.append(_bracketed("StepType = Union[", [f"type[{name}]" for name in names], "]", comment="  # noqa: UP007") + "\n")
     out.append(_bracketed("STEPS: tuple[StepType, ...] = (", names, ")", tuple_of_one=len(names) == 1) + "\n")
     return "".join(out)
+
+
+def _chain_methods(category: str, members: list[_Planned]) -> str:
+    """The mixin of a category's chaining methods: one per chainable processing step,
+    its bare value (if any) positional, the rest keywords."""
+    name = _camel(category)
+    out = [f"\n\nclass {name}Steps:\n"]
+    out.append(_docstring(f"The methods that chain {category} processing, each appending one action.", "    "))
+    out.append("\n    __slots__ = ()\n")
+    for step in members:
+        bare = [row for row in step.rows if row.key is None]
+        keyed = [row for row in step.rows if row.key is not None]
+        parameters = ["self"]
+        for row in bare:
+            parameters.append(f"{row.keyword}: {row.annotation}" + ("" if row.required else " | None = None"))
+        if bare:
+            parameters.append("/")
+        if keyed:
+            parameters.append("*")
+            parameters += [f"{row.keyword}: {row.annotation}" + ("" if row.required else " | None = None") for row in keyed]
+        arguments = [f"{row.keyword}={row.keyword}" for row in step.rows]
+        out.append("\n" + _call(f"    def {step.chain}(", parameters, f") -> {name}Chain:", "    "))
+        doc = f"Append ``{step.label}``: {step.summary}" + (f"\n\n{_keywords_doc(step)}" if step.rows else "")
+        out.append(_docstring(doc, "        "))
+        out.append(_call(f"        step = {step.name}(", arguments, ")", "        "))
+        out.append(f"        return {name}Chain((*chained_steps(self), step))\n")
+    return "".join(out)
+
+
+def _call(head: str, items: list[str], tail: str, indent: str) -> str:
+    """``head items tail`` on one line when it fits, else one item a line with a trailing
+    comma (which ``ruff format`` keeps as it is)."""
+    line = head + ", ".join(items) + tail
+    if len(line) <= _LINE_LENGTH:
+        return line + "\n"
+    return head + "\n" + "".join(f"{indent}    {item},\n" for item in items) + indent + tail + "\n"
+
+
+def chained_steps(start: object) -> tuple[StepBase, ...]:
+    """The steps a chaining method appends to: none for a chain's start (``Image()``)."""
+    steps: tuple[StepBase, ...] = getattr(start, "steps", ())
+    return steps
 
 
 #: The line length of ``ruff format`` (pyproject.toml): the generated source is formatted.
@@ -654,6 +807,7 @@ def _run(catalogue: Catalogue) -> ModuleType:
         ChainBase=ChainBase,
         ProcessStep=ProcessStep,
         StepBase=StepBase,
+        chained_steps=chained_steps,
         fills=fills,
         Catalogue=Catalogue,
         # Every directive is a BuiltDirective; this catalogue's chaining methods override those it shares.
@@ -708,4 +862,5 @@ def _classes(namespace: Mapping[str, object], module_name: str | None) -> StepCl
     labels = [step.ACTION[1] if step.ACTION[0] is None else "/".join(cast("tuple[str, str]", step.ACTION)) for step in steps]
     covered = " and ".join(filter(None, [", ".join(labels[:-1]), *labels[-1:]])) or "none"
     chain = cast("type[ChainBase]", namespace["_Chain"])
-    return StepClasses(namespace, {step.info(): step for step in steps}, chain, covered, module_name)
+    chains = cast("Mapping[str, type[ChainBase]]", namespace.get("CHAINS", {}))
+    return StepClasses(namespace, {step.entry(): step for step in steps}, chain, covered, chains, module_name)

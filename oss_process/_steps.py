@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import ClassVar, Literal, Union
 
-from ._build import BitrateOption, ChainBase, ProcessStep, StepBase, fills
+from ._build import BitrateOption, ChainBase, ProcessStep, StepBase, chained_steps, fills
 from ._build import Built as _Directive
 from .tables import BUILTIN as _CATALOGUE
 from .tables import Catalogue
 
 __all__ = [
+    "CHAINS",
     "STEPS",
     "AudioConvert",
     "AudioConvertBitDepth",
@@ -22,6 +23,7 @@ __all__ = [
     "AudioConvertFormat",
     "AudioConvertSampleRate",
     "BuiltDirective",
+    "Image",
     "ImageAutoOrient",
     "ImageAutoOrientByExif",
     "ImageAverageHue",
@@ -30,6 +32,7 @@ __all__ = [
     "ImageBlur",
     "ImageBlurRegion",
     "ImageBright",
+    "ImageChain",
     "ImageCircle",
     "ImageContrast",
     "ImageCrop",
@@ -38,7 +41,7 @@ __all__ = [
     "ImageDeblindwatermarkStrength",
     "ImageDeblindwatermarkType",
     "ImageFormat",
-    "ImageFormatFormat",
+    "ImageFormatTo",
     "ImageIndexcrop",
     "ImageInfo",
     "ImageInterlace",
@@ -50,6 +53,7 @@ __all__ = [
     "ImageRotate",
     "ImageRoundedCorners",
     "ImageSharpen",
+    "ImageSteps",
     "ImageWatermark",
     "ImageWatermarkAlign",
     "ImageWatermarkAnchor",
@@ -71,7 +75,7 @@ ImageCropAnchor = Literal["nw", "north", "ne", "west", "center", "east", "sw", "
 ImageAutoOrientByExif = Literal[0, 1]
 ImageInterlaceProgressive = Literal[0, 1]
 ImageBlurRegion = Literal["face"]
-ImageFormatFormat = Literal["jpg", "png", "webp", "bmp", "gif", "tiff", "heic", "avif"]
+ImageFormatTo = Literal["jpg", "png", "webp", "bmp", "gif", "tiff", "heic", "avif"]
 ImageWatermarkAnchor = Literal["nw", "north", "ne", "west", "center", "east", "sw", "south", "se"]
 ImageWatermarkTile = Literal[0, 1]
 ImageWatermarkOrder = Literal[0, 1]
@@ -105,6 +109,294 @@ class BuiltDirective(_Directive):
         - ``topic`` (``topic``, required): The message-queue topic, URL-safe Base64.
         """
         return _Chain((*self.steps, Notify(topic=topic)))
+
+
+class ImageSteps:
+    """The methods that chain image processing, each appending one action."""
+
+    __slots__ = ()
+
+    def resize(
+        self,
+        *,
+        fit: ImageResizeFit | None = None,
+        width: int | None = None,
+        height: int | None = None,
+        longer: int | None = None,
+        shorter: int | None = None,
+        limit: ImageResizeLimit | None = None,
+        color: str | None = None,
+        percent: int | None = None,
+        base_percent: int | None = None,
+    ) -> ImageChain:
+        """Append ``image/resize``: Resize the image: to a width and/or height, a longer or shorter side, or a
+        percentage.
+
+        - ``fit`` (``m``, default lfit): How the image fits w x h: lfit inside it, mfit covers it, fill
+          covers it and crops the centre, pad fits inside and pads with color, fixed stretches to it. Left
+          out: fit inside w x h, keeping the aspect ratio.
+        - ``width`` (``w``, px): The target width.
+        - ``height`` (``h``, px): The target height.
+        - ``longer`` (``l``, px): The target length of the longer side (the side with the larger
+          source/target ratio); ignored with w or h.
+        - ``shorter`` (``s``, px): The target length of the shorter side; ignored with w or h.
+        - ``limit`` (``limit``, default 1): 1: a target larger than the source returns the source's size (no
+          enlarging); 0: enlarge. GIF is only shrunk. Left out: no enlarging.
+        - ``color`` (``color``, default FFFFFF): The padding colour of m_pad, RRGGBB. Left out: white.
+        - ``percent`` (``p``, %): Scale by this percentage (below 100 shrinks, above enlarges); a GIF
+          becomes static.
+        - ``base_percent`` (``P``, %): Scale to this percentage of the base image (documented only in a
+          watermark's preprocessing).
+        """
+        step = ImageResize(
+            fit=fit,
+            width=width,
+            height=height,
+            longer=longer,
+            shorter=shorter,
+            limit=limit,
+            color=color,
+            percent=percent,
+            base_percent=base_percent,
+        )
+        return ImageChain((*chained_steps(self), step))
+
+    def crop(
+        self,
+        *,
+        width: int | None = None,
+        height: int | None = None,
+        x: int | None = None,
+        y: int | None = None,
+        anchor: ImageCropAnchor | None = None,
+    ) -> ImageChain:
+        """Append ``image/crop``: Cut a rectangle out of the image, from an anchor of the nine-grid and an
+        offset.
+
+        - ``width`` (``w``, px): The width to cut; past the image's edge it stops at the edge. Left out: to
+          the edge.
+        - ``height`` (``h``, px): The height to cut; past the image's edge it stops at the edge. Left out:
+          to the edge.
+        - ``x`` (``x``, px, default 0): The horizontal offset from the anchor.
+        - ``y`` (``y``, px, default 0): The vertical offset from the anchor.
+        - ``anchor`` (``g``, default nw): The anchor: a cell of the nine-grid (nw, north, ne, west, center,
+          east, sw, south, se).
+        """
+        step = ImageCrop(width=width, height=height, x=x, y=y, anchor=anchor)
+        return ImageChain((*chained_steps(self), step))
+
+    def indexcrop(self, *, slice_width: int | None = None, slice_height: int | None = None, index: int | None = None) -> ImageChain:
+        """Append ``image/indexcrop``: Cut the image into equal slices along one axis and keep one of them.
+
+        - ``slice_width`` (``x``, px): The width of each slice, cut left to right.
+        - ``slice_height`` (``y``, px): The height of each slice, cut top to bottom; wins over x.
+        - ``index`` (``i``, default 0): The slice to keep, from 0; past the last slice the source image
+          comes back.
+        """
+        step = ImageIndexcrop(slice_width=slice_width, slice_height=slice_height, index=index)
+        return ImageChain((*chained_steps(self), step))
+
+    def circle(self, *, radius: int) -> ImageChain:
+        """Append ``image/circle``: Keep the circle of radius r at the centre; outside it is transparent (PNG,
+        WebP) or white (JPG).
+
+        - ``radius`` (``r``, required, px): The radius; above half the shorter side, the largest circle that
+          fits.
+        """
+        step = ImageCircle(radius=radius)
+        return ImageChain((*chained_steps(self), step))
+
+    def rounded_corners(self, *, radius: int) -> ImageChain:
+        """Append ``image/rounded-corners``: Round the image's corners with radius r; outside them is
+        transparent (PNG, WebP) or white (JPG).
+
+        - ``radius`` (``r``, required, px): The corner radius; above half the shorter side, the largest that
+          fits.
+        """
+        step = ImageRoundedCorners(radius=radius)
+        return ImageChain((*chained_steps(self), step))
+
+    def rotate(self, degrees: int | None = None, /) -> ImageChain:
+        """Append ``image/rotate``: Rotate the image clockwise (the source must be at most 4096 x 4096 px).
+
+        - ``degrees`` (the bare value, degrees, default 0): The angle to rotate the image clockwise; the
+          canvas grows for angles that are not a multiple of 90. Left out: the page's default, 0 (no
+          rotation); a warning (W222), as the action is documented to take one value.
+        """
+        step = ImageRotate(degrees=degrees)
+        return ImageChain((*chained_steps(self), step))
+
+    def auto_orient(self, by_exif: ImageAutoOrientByExif, /) -> ImageChain:
+        """Append ``image/auto-orient``: Rotate the image as its EXIF orientation says, or keep it as stored.
+
+        - ``by_exif`` (the bare value, required): 1 rotates the image by its EXIF orientation; 0 keeps the
+          orientation it is stored in.
+        """
+        step = ImageAutoOrient(by_exif=by_exif)
+        return ImageChain((*chained_steps(self), step))
+
+    def interlace(self, progressive: ImageInterlaceProgressive, /) -> ImageChain:
+        """Append ``image/interlace``: Save the output as a progressive (interlaced) or baseline image; only
+        JPG output is affected.
+
+        - ``progressive`` (the bare value, required): 1 saves a progressive JPG (it shows blurred first,
+          then sharp); 0 a baseline JPG (it shows top to bottom).
+        """
+        step = ImageInterlace(progressive=progressive)
+        return ImageChain((*chained_steps(self), step))
+
+    def blur(self, *, radius: int, sigma: int, region: ImageBlurRegion | None = None, face_percent: int | None = None) -> ImageChain:
+        """Append ``image/blur``: Blur the image, or only the faces found in it (g_face; may need an IMM
+        binding).
+
+        - ``radius`` (``r``, required, px): The blur radius.
+        - ``sigma`` (``s``, required): The standard deviation of the blur.
+        - ``region`` (``g``): face: blur only the faces found in the image.
+        - ``face_percent`` (``p``): With g_face: the strength of the face blur (50 is the documented
+          example; the range is not documented).
+        """
+        step = ImageBlur(radius=radius, sigma=sigma, region=region, face_percent=face_percent)
+        return ImageChain((*chained_steps(self), step))
+
+    def bright(self, brightness: int, /) -> ImageChain:
+        """Append ``image/bright``: Change the brightness of the image.
+
+        - ``brightness`` (the bare value, required): The change of brightness: 0 leaves it unchanged, a
+          negative value darkens, a positive value brightens.
+        """
+        step = ImageBright(brightness=brightness)
+        return ImageChain((*chained_steps(self), step))
+
+    def contrast(self, change: int, /) -> ImageChain:
+        """Append ``image/contrast``: Change the contrast of the image.
+
+        - ``change`` (the bare value, required): The change of contrast: 0 leaves it unchanged, a negative
+          value lowers it, a positive value raises it.
+        """
+        step = ImageContrast(change=change)
+        return ImageChain((*chained_steps(self), step))
+
+    def sharpen(self, amount: int, /) -> ImageChain:
+        """Append ``image/sharpen``: Sharpen the image.
+
+        - ``amount`` (the bare value, required): The amount of sharpening: the larger, the sharper (and the
+          noisier); 100 is the recommended value.
+        """
+        step = ImageSharpen(amount=amount)
+        return ImageChain((*chained_steps(self), step))
+
+    def quality(self, level: int | None = None, /, *, relative: int | None = None, absolute: int | None = None) -> ImageChain:
+        """Append ``image/quality``: Set the output's compression quality (JPG and WebP outputs; others ignore
+        it).
+
+        - ``level`` (the bare value): A bare quality (quality,90): not a documented form, though EC
+          0040-00000310 refuses quality,200 with the range of q.
+        - ``relative`` (``q``, %): Relative quality: the source's JPG quality times q%; for WebP, as Q.
+        - ``absolute`` (``Q``): Absolute quality; a source of lower quality keeps its own; wins over q.
+        """
+        step = ImageQuality(level=level, relative=relative, absolute=absolute)
+        return ImageChain((*chained_steps(self), step))
+
+    def format(self, to: ImageFormatTo, /) -> ImageChain:
+        """Append ``image/format``: Convert the image to another format (gif keeps animation only from a GIF
+        source).
+
+        - ``to`` (the bare value, required): The output format; heic and avif only where advanced
+          compression is offered.
+        """
+        step = ImageFormat(to=to)
+        return ImageChain((*chained_steps(self), step))
+
+    def watermark(
+        self,
+        *,
+        opacity: int | None = None,
+        anchor: ImageWatermarkAnchor | None = None,
+        margin_x: int | None = None,
+        margin_y: int | None = None,
+        vertical_offset: int | None = None,
+        tile: ImageWatermarkTile | None = None,
+        words: str | None = None,
+        font: str | None = None,
+        color: str | None = None,
+        size: int | None = None,
+        shadow: int | None = None,
+        text_rotation: int | None = None,
+        image: str | None = None,
+        order: ImageWatermarkOrder | None = None,
+        align: ImageWatermarkAlign | None = None,
+        interval: int | None = None,
+    ) -> ImageChain:
+        """Append ``image/watermark``: Draw a text or image watermark (or both: a mixed one) on the image.
+
+        - ``opacity`` (``t``, %, default 100): The watermark's opacity.
+        - ``anchor`` (``g``, default se): Where the watermark goes: a cell of the nine-grid.
+        - ``margin_x`` (``x``, px, default 10): The horizontal margin from the edge.
+        - ``margin_y`` (``y``, px, default 10): The vertical margin from the edge.
+        - ``vertical_offset`` (``voffset``, px, default 0): The vertical offset from the middle line (g
+          west, center or east).
+        - ``tile`` (``fill``, default 0): 1 tiles the watermark over the whole image.
+        - ``words`` (``text``): The text, URL-safe Base64 of UTF-8 (at most 64 characters encoded).
+        - ``font`` (``type``, default d3F5LXplbmhlaQ): The font of the text, URL-safe Base64 of its name.
+          Left out: wqy-zenhei.
+        - ``color`` (``color``, default 000000): The colour of the text, RRGGBB.
+        - ``size`` (``size``, px, default 40): The size of the text.
+        - ``shadow`` (``shadow``, %): The opacity of the text's shadow. Left out: no shadow.
+        - ``text_rotation`` (``rotate``, degrees, default 0): The text's clockwise rotation.
+        - ``image`` (``image``): The watermark image: URL-safe Base64 of an object name in the same bucket,
+          optionally with ?x-oss-process=<resize (with P), crop, indexcrop, rounded-corners or rotate>.
+        - ``order`` (``order``, default 0): Mixed watermark: 0 puts the image first, 1 the text.
+        - ``align`` (``align``, default 2): Mixed watermark: align the text and image at the top (0), middle
+          (1) or bottom (2).
+        - ``interval`` (``interval``, px, default 0): Mixed watermark: the space between the text and the
+          image.
+        """
+        step = ImageWatermark(
+            opacity=opacity,
+            anchor=anchor,
+            margin_x=margin_x,
+            margin_y=margin_y,
+            vertical_offset=vertical_offset,
+            tile=tile,
+            words=words,
+            font=font,
+            color=color,
+            size=size,
+            shadow=shadow,
+            text_rotation=text_rotation,
+            image=image,
+            order=order,
+            align=align,
+            interval=interval,
+        )
+        return ImageChain((*chained_steps(self), step))
+
+    def info(self) -> ImageChain:
+        """Append ``image/info``: Answer the image's size, format and EXIF fields as JSON."""
+        step = ImageInfo()
+        return ImageChain((*chained_steps(self), step))
+
+    def average_hue(self) -> ImageChain:
+        """Append ``image/average-hue``: Answer the image's average colour as JSON ({"RGB":"0xRRGGBB"})."""
+        step = ImageAverageHue()
+        return ImageChain((*chained_steps(self), step))
+
+    def blindwatermark(
+        self,
+        *,
+        content: str,
+        strength: ImageBlindwatermarkStrength | None = None,
+        output_quality: int | None = None,
+    ) -> ImageChain:
+        """Append ``image/blindwatermark``: Embed an invisible text watermark (needs an IMM binding); usually
+        saved with |sys/saveas.
+
+        - ``content`` (``content``, required): The text to embed, URL-safe Base64 (at most 256 characters).
+        - ``strength`` (``s``, default low): The strength of the watermark: low, medium or high.
+        - ``output_quality`` (``q``, default 90): The output quality (JPG only).
+        """
+        step = ImageBlindwatermark(content=content, strength=strength, output_quality=output_quality)
+        return ImageChain((*chained_steps(self), step))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
@@ -180,7 +472,7 @@ class Notify(StepBase):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageResize(ProcessStep, BuiltDirective):
+class ImageResize(ProcessStep, ImageSteps, BuiltDirective):
     """``image/resize``: Resize the image: to a width and/or height, a longer or shorter side, or a
     percentage. A directive on its own: chain the methods of :class:`BuiltDirective` to save or announce
     the result.
@@ -205,6 +497,7 @@ class ImageResize(ProcessStep, BuiltDirective):
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "resize")
     METHOD = "ImageResize"
+    CHAIN = "resize"
 
     fit: ImageResizeFit | None = _field(default=None, metadata=fills("m"))
     width: int | None = _field(default=None, metadata=fills("w"))
@@ -218,7 +511,7 @@ class ImageResize(ProcessStep, BuiltDirective):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageCrop(ProcessStep, BuiltDirective):
+class ImageCrop(ProcessStep, ImageSteps, BuiltDirective):
     """``image/crop``: Cut a rectangle out of the image, from an anchor of the nine-grid and an offset. A
     directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
 
@@ -235,6 +528,7 @@ class ImageCrop(ProcessStep, BuiltDirective):
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "crop")
     METHOD = "ImageCrop"
+    CHAIN = "crop"
 
     width: int | None = _field(default=None, metadata=fills("w"))
     height: int | None = _field(default=None, metadata=fills("h"))
@@ -244,7 +538,7 @@ class ImageCrop(ProcessStep, BuiltDirective):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageIndexcrop(ProcessStep, BuiltDirective):
+class ImageIndexcrop(ProcessStep, ImageSteps, BuiltDirective):
     """``image/indexcrop``: Cut the image into equal slices along one axis and keep one of them. A
     directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
 
@@ -257,6 +551,7 @@ class ImageIndexcrop(ProcessStep, BuiltDirective):
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "indexcrop")
     METHOD = "ImageIndexcrop"
+    CHAIN = "indexcrop"
 
     slice_width: int | None = _field(default=None, metadata=fills("x"))
     slice_height: int | None = _field(default=None, metadata=fills("y"))
@@ -264,7 +559,7 @@ class ImageIndexcrop(ProcessStep, BuiltDirective):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageCircle(ProcessStep, BuiltDirective):
+class ImageCircle(ProcessStep, ImageSteps, BuiltDirective):
     """``image/circle``: Keep the circle of radius r at the centre; outside it is transparent (PNG, WebP)
     or white (JPG). A directive on its own: chain the methods of :class:`BuiltDirective` to save or
     announce the result.
@@ -276,12 +571,13 @@ class ImageCircle(ProcessStep, BuiltDirective):
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "circle")
     METHOD = "ImageCircle"
+    CHAIN = "circle"
 
     radius: int = _field(metadata=fills("r"))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageRoundedCorners(ProcessStep, BuiltDirective):
+class ImageRoundedCorners(ProcessStep, ImageSteps, BuiltDirective):
     """``image/rounded-corners``: Round the image's corners with radius r; outside them is transparent
     (PNG, WebP) or white (JPG). A directive on its own: chain the methods of :class:`BuiltDirective` to
     save or announce the result.
@@ -293,12 +589,13 @@ class ImageRoundedCorners(ProcessStep, BuiltDirective):
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "rounded-corners")
     METHOD = "ImageRoundedCorners"
+    CHAIN = "rounded_corners"
 
     radius: int = _field(metadata=fills("r"))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageRotate(ProcessStep, BuiltDirective):
+class ImageRotate(ProcessStep, ImageSteps, BuiltDirective):
     """``image/rotate``: Rotate the image clockwise (the source must be at most 4096 x 4096 px). A
     directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
 
@@ -310,12 +607,13 @@ class ImageRotate(ProcessStep, BuiltDirective):
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "rotate")
     METHOD = "ImageRotate"
+    CHAIN = "rotate"
 
     degrees: int | None = _field(default=None, metadata=fills(None))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageAutoOrient(ProcessStep, BuiltDirective):
+class ImageAutoOrient(ProcessStep, ImageSteps, BuiltDirective):
     """``image/auto-orient``: Rotate the image as its EXIF orientation says, or keep it as stored. A
     directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
 
@@ -326,12 +624,13 @@ class ImageAutoOrient(ProcessStep, BuiltDirective):
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "auto-orient")
     METHOD = "ImageAutoOrient"
+    CHAIN = "auto_orient"
 
     by_exif: ImageAutoOrientByExif = _field(metadata=fills(None))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageInterlace(ProcessStep, BuiltDirective):
+class ImageInterlace(ProcessStep, ImageSteps, BuiltDirective):
     """``image/interlace``: Save the output as a progressive (interlaced) or baseline image; only JPG
     output is affected. A directive on its own: chain the methods of :class:`BuiltDirective` to save or
     announce the result.
@@ -343,12 +642,13 @@ class ImageInterlace(ProcessStep, BuiltDirective):
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "interlace")
     METHOD = "ImageInterlace"
+    CHAIN = "interlace"
 
     progressive: ImageInterlaceProgressive = _field(metadata=fills(None))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageBlur(ProcessStep, BuiltDirective):
+class ImageBlur(ProcessStep, ImageSteps, BuiltDirective):
     """``image/blur``: Blur the image, or only the faces found in it (g_face; may need an IMM binding). A
     directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
 
@@ -362,6 +662,7 @@ class ImageBlur(ProcessStep, BuiltDirective):
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "blur")
     METHOD = "ImageBlur"
+    CHAIN = "blur"
 
     radius: int = _field(metadata=fills("r"))
     sigma: int = _field(metadata=fills("s"))
@@ -370,7 +671,7 @@ class ImageBlur(ProcessStep, BuiltDirective):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageBright(ProcessStep, BuiltDirective):
+class ImageBright(ProcessStep, ImageSteps, BuiltDirective):
     """``image/bright``: Change the brightness of the image. A directive on its own: chain the methods of
     :class:`BuiltDirective` to save or announce the result.
 
@@ -381,28 +682,30 @@ class ImageBright(ProcessStep, BuiltDirective):
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "bright")
     METHOD = "ImageBright"
+    CHAIN = "bright"
 
     brightness: int = _field(metadata=fills(None))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageContrast(ProcessStep, BuiltDirective):
+class ImageContrast(ProcessStep, ImageSteps, BuiltDirective):
     """``image/contrast``: Change the contrast of the image. A directive on its own: chain the methods of
     :class:`BuiltDirective` to save or announce the result.
 
-    - ``contrast`` (the bare value, required): The change of contrast: 0 leaves it unchanged, a negative
+    - ``change`` (the bare value, required): The change of contrast: 0 leaves it unchanged, a negative
       value lowers it, a positive value raises it.
     """
 
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "contrast")
     METHOD = "ImageContrast"
+    CHAIN = "contrast"
 
-    contrast: int = _field(metadata=fills(None))
+    change: int = _field(metadata=fills(None))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageSharpen(ProcessStep, BuiltDirective):
+class ImageSharpen(ProcessStep, ImageSteps, BuiltDirective):
     """``image/sharpen``: Sharpen the image. A directive on its own: chain the methods of
     :class:`BuiltDirective` to save or announce the result.
 
@@ -413,16 +716,17 @@ class ImageSharpen(ProcessStep, BuiltDirective):
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "sharpen")
     METHOD = "ImageSharpen"
+    CHAIN = "sharpen"
 
     amount: int = _field(metadata=fills(None))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageQuality(ProcessStep, BuiltDirective):
+class ImageQuality(ProcessStep, ImageSteps, BuiltDirective):
     """``image/quality``: Set the output's compression quality (JPG and WebP outputs; others ignore it). A
     directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
 
-    - ``quality`` (the bare value): A bare quality (quality,90): not a documented form, though EC
+    - ``level`` (the bare value): A bare quality (quality,90): not a documented form, though EC
       0040-00000310 refuses quality,200 with the range of q.
     - ``relative`` (``q``, %): Relative quality: the source's JPG quality times q%; for WebP, as Q.
     - ``absolute`` (``Q``): Absolute quality; a source of lower quality keeps its own; wins over q.
@@ -431,30 +735,32 @@ class ImageQuality(ProcessStep, BuiltDirective):
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "quality")
     METHOD = "ImageQuality"
+    CHAIN = "quality"
 
-    quality: int | None = _field(default=None, metadata=fills(None))
+    level: int | None = _field(default=None, metadata=fills(None))
     relative: int | None = _field(default=None, metadata=fills("q"))
     absolute: int | None = _field(default=None, metadata=fills("Q"))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageFormat(ProcessStep, BuiltDirective):
+class ImageFormat(ProcessStep, ImageSteps, BuiltDirective):
     """``image/format``: Convert the image to another format (gif keeps animation only from a GIF source).
     A directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
 
-    - ``format`` (the bare value, required): The output format; heic and avif only where advanced
+    - ``to`` (the bare value, required): The output format; heic and avif only where advanced
       compression is offered.
     """
 
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "format")
     METHOD = "ImageFormat"
+    CHAIN = "format"
 
-    format: ImageFormatFormat = _field(metadata=fills(None))
+    to: ImageFormatTo = _field(metadata=fills(None))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageWatermark(ProcessStep, BuiltDirective):
+class ImageWatermark(ProcessStep, ImageSteps, BuiltDirective):
     """``image/watermark``: Draw a text or image watermark (or both: a mixed one) on the image. A directive
     on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
 
@@ -484,6 +790,7 @@ class ImageWatermark(ProcessStep, BuiltDirective):
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "watermark")
     METHOD = "ImageWatermark"
+    CHAIN = "watermark"
 
     opacity: int | None = _field(default=None, metadata=fills("t"))
     anchor: ImageWatermarkAnchor | None = _field(default=None, metadata=fills("g"))
@@ -504,7 +811,7 @@ class ImageWatermark(ProcessStep, BuiltDirective):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageInfo(ProcessStep, BuiltDirective):
+class ImageInfo(ProcessStep, ImageSteps, BuiltDirective):
     """``image/info``: Answer the image's size, format and EXIF fields as JSON. A directive on its own:
     chain the methods of :class:`BuiltDirective` to save or announce the result.
 
@@ -514,10 +821,11 @@ class ImageInfo(ProcessStep, BuiltDirective):
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "info")
     METHOD = "ImageInfo"
+    CHAIN = "info"
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageAverageHue(ProcessStep, BuiltDirective):
+class ImageAverageHue(ProcessStep, ImageSteps, BuiltDirective):
     """``image/average-hue``: Answer the image's average colour as JSON ({"RGB":"0xRRGGBB"}). A directive
     on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
 
@@ -527,26 +835,28 @@ class ImageAverageHue(ProcessStep, BuiltDirective):
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "average-hue")
     METHOD = "ImageAverageHue"
+    CHAIN = "average_hue"
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ImageBlindwatermark(ProcessStep, BuiltDirective):
+class ImageBlindwatermark(ProcessStep, ImageSteps, BuiltDirective):
     """``image/blindwatermark``: Embed an invisible text watermark (needs an IMM binding); usually saved
     with |sys/saveas. A directive on its own: chain the methods of :class:`BuiltDirective` to save or
     announce the result.
 
     - ``content`` (``content``, required): The text to embed, URL-safe Base64 (at most 256 characters).
     - ``strength`` (``s``, default low): The strength of the watermark: low, medium or high.
-    - ``quality`` (``q``, default 90): The output quality (JPG only).
+    - ``output_quality`` (``q``, default 90): The output quality (JPG only).
     """
 
     CATALOGUE = _CATALOGUE
     ACTION = ("image", "blindwatermark")
     METHOD = "ImageBlindwatermark"
+    CHAIN = "blindwatermark"
 
     content: str = _field(metadata=fills("content"))
     strength: ImageBlindwatermarkStrength | None = _field(default=None, metadata=fills("s"))
-    quality: int | None = _field(default=None, metadata=fills("q"))
+    output_quality: int | None = _field(default=None, metadata=fills("q"))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
@@ -570,6 +880,23 @@ class ImageDeblindwatermark(ProcessStep, BuiltDirective):
 @dataclass(frozen=True, eq=False, repr=False)
 class _Chain(ChainBase, BuiltDirective):
     """Several steps: what the chaining methods of :class:`BuiltDirective` return."""
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ImageChain(ChainBase, ImageSteps, BuiltDirective):
+    """A chain of image processing, left to right: what the methods of :class:`ImageSteps` return."""
+
+
+class Image(ImageSteps):
+    """The start of a chain of image processing: ``Image().resize(...)``; each method appends an action and
+    returns the checked chain.
+    """
+
+    __slots__ = ()
+
+
+#: The chain class of each category whose processing chains.
+CHAINS: dict[str, type[ChainBase]] = {"image": ImageChain}
 
 
 #: One action of a built directive, and the classes of the actions.

@@ -516,10 +516,10 @@ def doc_examples() -> dict[str, str]:
 
 
 def test_the_docs_examples_are_all_found() -> None:
-    assert sorted(doc_examples()) == ["build", "errors", "oss2", "own-table", "rebuild", "strategies"]
+    assert sorted(doc_examples()) == ["build", "errors", "image", "oss2", "own-table", "rebuild", "strategies"]
 
 
-@pytest.mark.parametrize("name", ["build", "errors", "own-table", "rebuild", "strategies"])
+@pytest.mark.parametrize("name", ["build", "errors", "image", "own-table", "rebuild", "strategies"])
 def test_docs_example_runs(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     exec(compile(doc_examples()[name], f"docs/builder.md:{name}", "exec"), {"__name__": "docs_example"})
     if name == "errors":
@@ -615,7 +615,7 @@ def test_the_regeneration_command_writes_and_checks_the_module(tmp_path: Path, m
 def test_each_tabled_action_has_its_class_and_each_role_its_method() -> None:
     for _, category, info in BUILTIN.tabled():
         step = step_class(category, info.name)
-        assert step.info() is info
+        assert step.entry() is info
         if info.role is Role.PROCESS:
             assert issubclass(step, BuiltDirective)
         else:

@@ -96,6 +96,7 @@ CONTRAST = ActionSpec(
         "contrast",
         ADJUSTMENT,
         "The change of contrast: 0 leaves it unchanged, a negative value lowers it, a positive value raises it.",
+        keyword="change",
         required=True,
     ),
 )
@@ -380,6 +381,7 @@ QUALITY = ActionSpec(
         "quality",
         Integer(1, 100),
         "A bare quality (quality,90): not a documented form, though EC 0040-00000310 refuses quality,200 with the range of q.",
+        keyword="level",
         source="EC 0040-00000310 refuses quality,200 as out of range; the documented forms are q_ and Q_",
         confidence=Confidence.EX,
     ),
@@ -397,6 +399,7 @@ FORMAT = ActionSpec(
             aliases=(Alias("jpeg", "jpg", "Alibaba's own Aliyun Drive API and many clients send it; the page lists jpg"),),
         ),
         "The output format; heic and avif only where advanced compression is offered.",
+        keyword="to",
         required=True,
         source="M:Format conversion; EC 0040-00000206, 0040-00000207",
     ),
@@ -601,7 +604,7 @@ BLINDWATERMARK = ActionSpec(
             keyword="strength",
             source="BW (zh page)",
         ),
-        ParamSpec("q", Integer(70, 100), "The output quality (JPG only).", default="90", keyword="quality", source="BW; IMM-BW"),
+        ParamSpec("q", Integer(70, 100), "The output quality (JPG only).", default="90", keyword="output_quality", source="BW; IMM-BW"),
     ),
 )
 
