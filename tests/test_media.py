@@ -1,4 +1,5 @@
-"""Reading the source from a file (the ``[media]`` extra): ``Source.from_file``.
+"""Reading the source from a file (the ``[media]`` extra): ``Source.from_file`` and the
+command line's ``--source-file`` and ``--source``.
 
 Every file is written here: images by Pillow, WAV by the standard library's ``wave``,
 MP3 and FLAC by hand (no encoder is needed: an MP3 frame header and FLAC's STREAMINFO
@@ -8,6 +9,8 @@ was made.
 
 from __future__ import annotations
 
+import io
+import json
 import pickle
 import struct
 import subprocess
@@ -16,14 +19,16 @@ import warnings
 import wave
 import zlib
 from pathlib import Path
+from typing import NamedTuple, Protocol
 
 import pytest
 from PIL import Image
 
 import oss_process
-from oss_process import MissingExtraError, Source, SourceAudio, SourceFileError, lint
+from oss_process import MissingExtraError, Source, SourceAudio, SourceFileError, cli, lint
 from oss_process.media import MISSING_EXTRA
 from tests.helpers import b64
+from tests.test_cli import python_m
 
 # OSS refuses to transcode a 96 kHz source to MP3 without ar (E212).
 TO_MP3 = f"x-oss-async-process=audio/convert,f_mp3|sys/saveas,o_{b64('out.mp3')}"
@@ -237,3 +242,146 @@ def test_import_oss_process_loads_neither_library() -> None:
     )
     ran = subprocess.run([sys.executable, "-c", code, __file__], capture_output=True, text=True, check=True)
     assert ran.stdout.splitlines() == ["False False", "True True"]  # this file is no media file
+
+
+# --- The command line --------------------------------------------------------------------
+
+
+class Ran(NamedTuple):
+    status: int
+    out: str
+    err: str
+
+
+class Runner(Protocol):
+    def __call__(self, *argv: str) -> Ran: ...
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Runner:
+    """``run(*argv)``: ``cli.main`` in this process, its streams captured."""
+
+    def invoke(*argv: str) -> Ran:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8"))
+        capsys.readouterr()
+        status = cli.main(list(argv))
+        captured = capsys.readouterr()
+        return Ran(status, captured.out, captured.err)
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    return invoke
+
+
+@pytest.fixture
+def hi_res(tmp_path: Path) -> Path:
+    return write_wav(tmp_path / "hi-res.wav", 96000, 2, 2)
+
+
+def test_lint_checks_against_the_source_file(run: Runner, hi_res: Path, tmp_path: Path) -> None:
+    unknown = run("lint", TO_MP3)
+    assert (unknown.status, unknown.out.count("warning[W211]")) == (0, 2)
+    found = run("lint", "--source-file", str(hi_res), TO_MP3)
+    assert found.status == 1
+    assert (found.out.count("error[E212]"), found.out.count("warning[")) == (1, 0)
+    assert "(96000 Hz)" in found.out
+    cd = run("lint", "--source-file", str(write_wav(tmp_path / "cd.wav", 44100, 2, 2)), TO_MP3)
+    assert cd == Ran(0, "1 directive checked: no problems.\n", "")
+
+
+def test_explicit_facts_check_as_the_file_does(run: Runner, hi_res: Path) -> None:
+    from_file = run("lint", "--source-file", str(hi_res), TO_MP3)
+    assert run("lint", "--source", "sample_rate=96000,channels=2", TO_MP3) == from_file
+    # The facts given win over the file's; several --source add up.
+    assert run("lint", "--source-file", str(hi_res), "--source", "sample_rate=44100", TO_MP3).status == 0
+    assert run("lint", "--source", "channels=2", "--source", "sample_rate=96000", TO_MP3) == from_file
+
+
+def test_image_facts_parse(run: Runner) -> None:
+    ran = run("lint", "--source", "width=1920,height=1080,format=png,frames=1,size=1000", "image/rotate,90")
+    assert (ran.status, ran.err) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("widht=5", "unknown source field 'widht': did you mean 'width'? (fields: sample_rate, channels, bitrate, width, height"),
+        ("width", "'width' is not NAME=VALUE"),
+        ("=5", "'=5' is not NAME=VALUE"),
+        ("width=0", "width must be a positive whole number (px), not '0'"),
+        ("width=1_000", "width must be a positive whole number (px), not '1_000'"),
+        ("sample_rate=44.1k", "sample_rate must be a positive whole number (Hz), not '44.1k'"),
+        ("format=", "format must not be empty"),
+        ("width=1,width=2", "source field 'width' is given twice"),
+    ],
+)
+def test_bad_facts_are_a_usage_error(run: Runner, given: str, said: str) -> None:
+    ran = run("lint", "--source", given, TO_MP3)
+    assert ran.status == 2
+    assert f"oss-process lint: error: argument --source: {said}" in ran.err
+    assert ran.out == ""
+
+
+def test_an_unreadable_source_file_is_one_line_and_status_2(run: Runner, tmp_path: Path) -> None:
+    missing = tmp_path / "gone.wav"
+    ran = run("lint", "--source-file", str(missing), TO_MP3)
+    assert ran == Ran(2, "", f"oss-process lint: error: cannot read the source file {missing}: No such file or directory\n")
+    text = tmp_path / "notes.txt"
+    text.write_text("hello\n")
+    ran = run("explain", "--source-file", str(text), TO_MP3)
+    assert (ran.status, ran.out) == (2, "")
+    neither = "not an image Pillow opens nor an audio file tinytag reads"
+    assert ran.err == f"oss-process explain: error: cannot read the source file {text}: {neither}\n"
+
+
+def test_without_the_extra_the_cli_says_what_to_install(run: Runner, hi_res: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "tinytag", None)
+    ran = run("canon", "--source-file", str(hi_res), TO_MP3)
+    assert ran == Ran(2, "", f"oss-process canon: error: {MISSING_EXTRA}\n")
+    # Facts given by hand need no extra.
+    assert run("lint", "--source", "sample_rate=96000,channels=2", TO_MP3).status == 1
+
+
+def test_json_output_with_a_source_file(run: Runner, hi_res: Path) -> None:
+    ran = run("lint", "--format", "json", "--source-file", str(hi_res), TO_MP3)
+    document = json.loads(ran.out)
+    assert ran.status == 1
+    assert [d["code"] for d in document["results"][0]["diagnostics"]] == ["E212"]
+    assert document["summary"] == {"directives": 1, "invalid": 1, "errors": 1, "warnings": 0}
+    jsonl = run("lint", "--format", "jsonl", "--source", "sample_rate=44100,channels=2", TO_MP3).out
+    assert [(r["verdict"], r["diagnostics"]) for r in map(json.loads, jsonl.splitlines())] == [("ok", [])]
+
+
+def test_canon_refuses_what_the_source_makes_invalid(run: Runner, hi_res: Path) -> None:
+    assert run("canon", TO_MP3).out == TO_MP3.split("=", 1)[1] + "\n"
+    refused = run("canon", "--source-file", str(hi_res), TO_MP3)
+    assert (refused.status, refused.out) == (1, "\n")
+    assert "error[E212]" in refused.err
+
+
+def test_lint_fix_leaves_what_the_source_makes_invalid(run: Runner, hi_res: Path) -> None:
+    unordered = TO_MP3.replace("f_mp3", "f_mp3,ss_0")  # canonicalizing would drop the default
+    assert run("lint", "--fix", unordered).out == TO_MP3 + "\n"
+    assert run("lint", "--fix", "--source-file", str(hi_res), unordered).out == unordered + "\n"
+
+
+def test_explain_shows_the_facts_and_checks_against_them(run: Runner, hi_res: Path) -> None:
+    ran = run("explain", "--source-file", str(hi_res), TO_MP3)
+    assert ran.status == 1
+    size = hi_res.stat().st_size
+    assert f"\nsource     bitrate=3072000, channels=2, sample_rate=96000, size={size}\n" in ran.out
+    assert "error[E212]" in ran.out
+    model = json.loads(run("explain", "--format", "json", "--source", "sample_rate=96000", TO_MP3).out)
+    assert model["source_facts"] == {"sample_rate": 96000}
+    assert [d["code"] for d in model["diagnostics"]] == ["E212", "W211"]  # the channels are not known
+    assert "source_facts" not in json.loads(run("explain", "--format", "json", TO_MP3).out)
+
+
+def test_the_real_entry_point_with_worker_processes(hi_res: Path, tmp_path: Path) -> None:
+    """``python -m oss_process``: the source goes to every worker; a bad one, no traceback."""
+    ran = python_m("lint", "--jobs", "2", "--format", "jsonl", "--source-file", str(hi_res), TO_MP3, TO_MP3.replace("f_mp3", "f_aac"))
+    assert ran.returncode == 1
+    assert [json.loads(line)["verdict"] for line in ran.stdout.splitlines()] == ["error", "ok"]
+    missing = python_m("lint", "--source-file", str(tmp_path / "gone.png"), TO_MP3)
+    assert missing.returncode == 2
+    assert missing.stderr.count(b"\n") == 1
+    assert b"Traceback" not in missing.stderr
