@@ -106,15 +106,15 @@ def _image(stream: BinaryIO, name: str, reasons: list[str]) -> dict[str, int | s
         try:
             try:
                 image = Image.open(stream)
-            except Image.DecompressionBombError:
-                image = _open_unchecked(stream, name)
+            except Image.DecompressionBombError as refused:
+                image = _open_unchecked(stream, name, refused)
             with image:
                 facts = _image_facts(image)
         except UnidentifiedImageError:
             reasons.extend(str(w.message) for w in caught if not issubclass(w.category, Image.DecompressionBombWarning))
             return None
         except Image.DecompressionBombError as error:
-            # Only a plugin that allocates from the header alone refuses here (WebP).
+            # Only for a plugin that allocates from the header alone (WebP).
             message = f"cannot read the source file {name}: its header declares an image too large to open safely (Pillow: {error})"
             raise SourceFileError((), message=message) from None
         except Exception as error:  # noqa: BLE001 - a damaged image: Pillow's plugins raise many kinds
@@ -123,11 +123,18 @@ def _image(stream: BinaryIO, name: str, reasons: list[str]) -> dict[str, int | s
     return facts
 
 
-def _open_unchecked(stream: BinaryIO, name: str) -> ImageFile:
+#: Plugins that allocate the whole canvas on opening: libwebp's animation decoder does,
+#: so a WebP that Image.open refuses for its size stays refused. (Pillow checks the size
+#: in this plugin itself from version 13; before, only Image.open did.)
+_ALLOCATE_ON_OPENING = frozenset({"WEBP"})
+
+
+def _open_unchecked(stream: BinaryIO, name: str, refused: Exception) -> ImageFile:
     """The image as ``Image.open`` finds it, without its check of the declared size,
     which guards decoding: only the header is read here, so a huge image still gives its
     width and height. Plugins are tried in the order ``Image.open`` tries them, through
-    the registry they are registered in (``Image.register_open``)."""
+    the registry they are registered in (``Image.register_open``); ``refused`` is raised
+    again for a plugin that would allocate the canvas."""
     from PIL import Image, UnidentifiedImageError
 
     stream.seek(0)
@@ -137,6 +144,8 @@ def _open_unchecked(stream: BinaryIO, name: str) -> ImageFile:
         accepted = accept(prefix) if accept is not None else True
         if isinstance(accepted, str) or not accepted:
             continue
+        if format_id in _ALLOCATE_ON_OPENING:
+            raise refused
         stream.seek(0)
         try:
             return factory(stream, name)
