@@ -39,6 +39,8 @@ _DEFINED_IN = {
     "MAX_PARAMETERS": "tables",
     "Catalogue": "tables",
     "Mode": "tables",
+    "MissingExtraError": "media",
+    "SourceFileError": "media",
     "Source": "source",
     "SourceAudio": "source",
     "SourceField": "source",
@@ -63,6 +65,7 @@ __all__ = [
     "Directive",
     "DirectiveError",
     "InvalidDirectiveError",
+    "MissingExtraError",
     "Mode",
     "Parameter",
     "ParseError",
@@ -71,6 +74,7 @@ __all__ = [
     "Source",
     "SourceAudio",
     "SourceField",
+    "SourceFileError",
     "Span",
     "Stage",
     "URLDirective",
@@ -96,6 +100,7 @@ if TYPE_CHECKING:
     from .builder import AudioConvert, BuiltDirective, UnsupportedDirectiveError
     from .diagnostics import CODES, Diagnostic, Severity, render
     from .errors import ArgumentError, DirectiveError, InvalidDirectiveError, ParseError
+    from .media import MissingExtraError, SourceFileError
     from .printer import print_canonical, unparse
     from .source import Source, SourceAudio, SourceField
     from .tables import MAX_LENGTH, MAX_PARAMETERS, Catalogue, Mode

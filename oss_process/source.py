@@ -9,16 +9,21 @@ The fields a :class:`Source` may carry are declared by the catalogue's tables
 bitrate today; an image's width and height or a video's duration fit the same way. A
 field no table of the catalogue declares is refused (:class:`~oss_process.ArgumentError`)
 when the source is used, so a misspelt field never silently checks nothing.
+:meth:`Source.from_file` reads the facts of an image or audio file (the ``[media]``
+extra: :mod:`oss_process.media`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from ._frozen import Frozen
 from .errors import ArgumentError
+
+if TYPE_CHECKING:
+    from os import PathLike
 
 __all__ = ["Source", "SourceAudio", "SourceField"]
 
@@ -57,6 +62,21 @@ class Source(Frozen):
             known[name] = value
         object.__setattr__(self, "_facts", MappingProxyType(dict(sorted(known.items()))))
         object.__setattr__(self, "_hash", hash(tuple(self._facts.items())))
+
+    @classmethod
+    def from_file(cls, path: str | PathLike[str]) -> Source:
+        """The facts of an image or audio file, read from its header (a plain
+        :class:`Source`, also when called on a subclass): an image's ``width``,
+        ``height``, ``format``, ``frames`` and ``size`` with Pillow, an audio file's
+        ``sample_rate``, ``channels``, ``bitrate`` and ``size`` with tinytag, both from
+        the ``[media]`` extra. See :mod:`oss_process.media`.
+
+        Raises :class:`~oss_process.MissingExtraError` without the extra and
+        :class:`~oss_process.SourceFileError` for a file it cannot read.
+        """
+        from .media import read_source  # imports Pillow and tinytag: only when asked
+
+        return read_source(path)
 
     @property
     def facts(self) -> Mapping[str, int | str]:

@@ -716,10 +716,10 @@ def test_broken_input_text_output_stays_short(run: Runner) -> None:
 def test_a_library_bug_costs_one_line_not_the_batch(run: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
     real_lint = oss_process.lint
 
-    def lint_that_breaks(text: str, *, mode: str | None = None) -> list[oss_process.Diagnostic]:
+    def lint_that_breaks(text: str, *, mode: str | None = None, source: oss_process.Source | None = None) -> list[oss_process.Diagnostic]:
         if "boom" in text:
             raise RuntimeError("boom")
-        return real_lint(text, mode=mode)
+        return real_lint(text, mode=mode, source=source)
 
     monkeypatch.setattr(verdicts, "lint", lint_that_breaks)
     result = run("lint", "--format", "jsonl", CLEAN, "audio/boom", CLEAN)

@@ -9,7 +9,8 @@ Modules: :mod:`.reading` bounded byte lines; :mod:`.decoding` the directive in a
 the map back to its columns; :mod:`.fixes` ``--fix``; :mod:`.verdicts` the library's
 answers for a line; :mod:`.output` what a directive prints in each format; :mod:`.work`,
 :mod:`.chunks`, :mod:`.pool`, :mod:`.writer` and :mod:`.batch` a batch across processes;
-:mod:`.explain`; :mod:`.parser` the arguments; :mod:`.commands`; :mod:`.app` ``main``.
+:mod:`.explain`; :mod:`.facts` ``--source`` and ``--source-file``; :mod:`.parser` the
+arguments; :mod:`.commands`; :mod:`.app` ``main``.
 """
 
 from .app import main

@@ -9,7 +9,10 @@ import sys
 from collections.abc import Sequence
 from typing import IO, TextIO
 
+from oss_process import DirectiveError
+
 from .commands import COMMANDS
+from .facts import given_source
 from .output import PROG
 from .parser import build_parser
 
@@ -43,6 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
     _prepare(out)
     _prepare(err)
+    try:
+        args.source = given_source(args)  # read once, before any line, for every check
+    except DirectiveError as error:  # no [media] extra, or a file it cannot read
+        err.write(f"{PROG} {args.command}: error: {error}\n")
+        return 2
     stdin = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else _text_as_bytes(sys.stdin)
     try:
         status = COMMANDS[args.command](args, out, err, stdin)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oss_process import Mode
+from oss_process import Mode, Source
 from oss_process.diagnostics import Origin
 
 from . import verdicts
@@ -27,9 +27,9 @@ def process_chunk(job: Job, chunk: Chunk) -> ChunkResult:
         entry = examine(raw)
         mode = entry.mode or job.mode
         if job.fix:
-            entry = _fix(entry, raw, mode, out, tally)
+            entry = _fix(entry, raw, mode, job.source, out, tally)
         # Looked up on the module at each line, so a test can make lint fail.
-        diagnostics = [entry.problem] if entry.problem else verdicts.safe_lint(entry.text, mode)
+        diagnostics = [entry.problem] if entry.problem else verdicts.safe_lint(entry.text, mode, job.source)
         tally.directives += 1
         errors = sum(d.is_error for d in diagnostics)
         tally.errors += errors
@@ -48,9 +48,9 @@ def _echo(raw: RawLine, out: Pieces) -> None:
         out.add(STDOUT, raw.spool)
 
 
-def _fix(entry: Entry, raw: RawLine, mode: Mode | None, out: Pieces, tally: Tally) -> Entry:
+def _fix(entry: Entry, raw: RawLine, mode: Mode | None, source: Source | None, out: Pieces, tally: Tally) -> Entry:
     """Print the line with its safe fixes; the entry to report on is the fixed one."""
-    line = fixed_line(entry, mode)
+    line = fixed_line(entry, mode, source)
     if line is None:
         _echo(raw, out)
         return entry

@@ -7,7 +7,7 @@ import argparse
 import json
 from typing import IO, TextIO
 
-from oss_process import Action, Diagnostic, Mode, Stage, check, render
+from oss_process import Action, Diagnostic, Mode, Source, Stage, check, render
 from oss_process.diagnostics import Origin
 from oss_process.kinds import Base64Name, template_variables
 from oss_process.tables import BUILTIN, Catalogue, ParamSpec
@@ -29,7 +29,7 @@ def command_explain(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: I
     else:
         raw, origin = args.directive.encode("utf-8", "surrogateescape"), Origin("<arg>", 1, is_file=False)
     entry = examine(raw)
-    model, diagnostics = explanation(entry, Mode(args.mode) if args.mode else None)
+    model, diagnostics = explanation(entry, Mode(args.mode) if args.mode else None, source=args.source)
     if args.format == "json":
         out.write(render(diagnostics, entry.text, format="json", fields=model, offsets=entry.offsets, indent=2) + "\n")
     else:
@@ -79,11 +79,15 @@ def _variables(name: str) -> list[dict[str, object]]:
     return named
 
 
-def explanation(entry: Entry, option: Mode | None, catalogue: Catalogue = BUILTIN) -> tuple[dict[str, object], list[Diagnostic]]:
+def explanation(
+    entry: Entry, option: Mode | None, catalogue: Catalogue = BUILTIN, source: Source | None = None
+) -> tuple[dict[str, object], list[Diagnostic]]:
     """The breakdown of a directive as plain data (the JSON of --format json, which adds
     the diagnostics to it), and its diagnostics: one check of the text, read against the
     catalogue's tables. The line's own mode (a form field's or URL parameter's name) wins
-    over ``option`` (--mode); without either, ``mode`` is the one lint assumed."""
+    over ``option`` (--mode); without either, ``mode`` is the one lint assumed. With a
+    ``source`` (--source, --source-file), its facts are checked against and shown as
+    ``source_facts``."""
     given = entry.mode or option
     mode_from = None if given is None else "input" if entry.mode is not None else "option"
     model: dict[str, object] = {
@@ -94,11 +98,13 @@ def explanation(entry: Entry, option: Mode | None, catalogue: Catalogue = BUILTI
         "runs_in": None,
         "canonical": None,
     }
+    if source is not None:
+        model["source_facts"] = dict(source.facts)
     if entry.problem is not None:
         diagnostics = [entry.problem]
         model["stages"] = None
     else:
-        result = check(entry.text, mode=given, catalogue=catalogue)
+        result = check(entry.text, mode=given, source=source, catalogue=catalogue)
         diagnostics = list(result.diagnostics)
         if result.directive is None:
             model["stages"] = None
@@ -194,6 +200,9 @@ def explanation_text(model: dict[str, object]) -> str:
     mode = _mode_text(model)
     if mode:
         lines.append(f"mode       {mode}")
+    facts = model.get("source_facts")
+    if isinstance(facts, dict):
+        lines.append(f"source     {', '.join(f'{name}={value}' for name, value in facts.items())}")
     lines.append(f"canonical  {model['canonical'] or 'none: the directive has errors'}")
     stages = model["stages"]
     for number, stage in enumerate(stages if isinstance(stages, list) else (), start=1):

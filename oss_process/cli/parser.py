@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from oss_process import __version__
 
+from .facts import source_facts
 from .output import PROG
 
 __all__ = ["build_parser"]
@@ -24,6 +25,8 @@ examples:
   {PROG} lint --files examples/directives.txt --format github
   {PROG} lint --fix --files directives.txt > fixed.txt
   {PROG} lint --jobs 2 --format jsonl --files big.txt > verdicts.jsonl
+  {PROG} lint --source-file song.flac 'x-oss-async-process=audio/convert,f_mp3'
+  {PROG} lint --source width=1920,height=1080,format=png 'image/resize,w_800'
 
 Input lines may be form fields as sent to OSS, raw or percent-encoded, or URLs:
   x-oss-async-process=audio%2Fconvert%2Cf_aac   (the field name sets the mode)
@@ -31,6 +34,7 @@ Input lines may be form fields as sent to OSS, raw or percent-encoded, or URLs:
 Standard input and --files skip blank lines and lines starting with '#'.
 
 exit status: 0 no errors (warnings allowed unless --strict), 1 errors, 2 usage or unreadable file
+(of directives, or --source-file)
 """
 
 _CANON_EXAMPLES = f"""\
@@ -42,15 +46,17 @@ examples:
 One canonical directive per input on stdout; an invalid input leaves its line empty
 and its diagnostics go to stderr.
 
-exit status: 0 all valid, 1 some invalid, 2 usage or unreadable file
+exit status: 0 all valid, 1 some invalid, 2 usage or unreadable file (of directives, or
+--source-file)
 """
 
 _EXPLAIN_EXAMPLES = f"""\
 examples:
   {PROG} explain '{_EXAMPLE_SEED}'
   {PROG} explain --format json 'x-oss-async-process=audio/convert,f_mp3,ar_44100'
+  {PROG} explain --source-file song.flac 'x-oss-async-process=audio/convert,f_mp3'
 
-exit status: 0 valid (warnings allowed), 1 errors, 2 usage
+exit status: 0 valid (warnings allowed), 1 errors, 2 usage or unreadable --source-file
 """
 
 
@@ -62,6 +68,22 @@ def _jobs(text: str) -> int:
     if jobs < 0:
         raise argparse.ArgumentTypeError("the number of processes cannot be negative")
     return jobs or os.cpu_count() or 1
+
+
+def _source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--source-file",
+        metavar="PATH",
+        help="check against the facts of this image or audio file (needs the [media] extra)",
+    )
+    parser.add_argument(
+        "--source",
+        dest="facts",
+        action="append",
+        type=source_facts,
+        metavar="NAME=VALUE,...",
+        help="facts about the input object, as in width=1920,height=1080,format=png; they win over --source-file's",
+    )
 
 
 def _batch_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
@@ -78,6 +100,7 @@ def _batch_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> N
         default="auto",
         help="colour diagnostics (default: on a terminal, unless NO_COLOR is set)",
     )
+    _source_options(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,4 +134,5 @@ def build_parser() -> argparse.ArgumentParser:
     explain_parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     explain_parser.add_argument("--mode", choices=("async", "sync"), help="check for x-oss-async-process or x-oss-process")
     explain_parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour diagnostics")
+    _source_options(explain_parser)
     return parser

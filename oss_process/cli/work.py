@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from oss_process import Mode
+from oss_process import Mode, Source
 
 from .reading import RawLine
 
@@ -63,6 +63,7 @@ class Job(NamedTuple):
     fix: bool
     color_out: bool
     color_err: bool
+    source: Source | None = None  # --source, --source-file: what the checks know of the input object
 
 
 class Chunk(NamedTuple):
