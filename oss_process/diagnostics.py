@@ -113,6 +113,12 @@ CODES: Final = MappingProxyType(
         "W222": CodeInfo(_W, "bare value left out where the documentation gives a default"),
         "W223": CodeInfo(_W, "parameter or form seen in use but not documented"),
         "W224": CodeInfo(_W, "undocumented spelling of a value"),
+        # The source image, when the caller describes it (Source, --source-file).
+        "E225": CodeInfo(_E, "source image OSS does not process"),
+        "E226": CodeInfo(_E, "result larger than OSS gives"),
+        "W227": CodeInfo(_W, "processing that does not do what it says for this source"),
+        "E228": CodeInfo(_E, "crop origin outside the image"),
+        "E229": CodeInfo(_E, "image too large for this action"),
         # Base64 names: bucket, object, topic.
         "E300": CodeInfo(_E, "invalid URL-safe Base64"),
         "E301": CodeInfo(_E, "Base64 does not decode to UTF-8"),

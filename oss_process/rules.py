@@ -18,23 +18,31 @@ if TYPE_CHECKING:
     from .source import Source
 
 __all__ = [
+    "AffectsFormats",
     "AllowedPerChoice",
+    "AnimatedOnlyFrom",
     "AtMost",
     "ChainEmit",
     "ChainEntry",
     "ChainRule",
+    "CropInside",
     "Doubtful",
     "Emit",
     "EndsChain",
+    "EnlargesDespiteLimit",
     "Exclusive",
     "FailsBelowSource",
+    "IndexInside",
     "Needs",
     "OneOf",
     "OnlyWith",
     "Overridden",
     "Rule",
     "RuleContext",
+    "SourceSideAtMost",
+    "SourceWithin",
     "Untested",
+    "WithinOutput",
 ]
 
 
@@ -46,13 +54,18 @@ class Emit(Protocol):
 
 class RuleContext(NamedTuple):
     """One action under check. ``present`` has every parameter given (valid or not);
-    ``values`` only those whose value checked out."""
+    ``values`` only those whose value checked out. ``source`` is the object as this action
+    receives it: the source given, as the actions before it changed it (their tables'
+    ``effect``); ``position`` the action's index in the directive; ``output`` what the
+    whole directive gives (None: not known)."""
 
     values: Mapping[str, Value]
     present: Collection[str]
     source: Source | None
     emit: Emit
     valid_for_parameter: Callable[[str, Value], bool]
+    position: int = 0
+    output: Source | None = None
 
 
 class Rule(Protocol):
@@ -452,3 +465,251 @@ class AtMost:
                 same[self.documented],
                 f"keep at most {self.documented}",
             )
+
+
+# --- Rules about the source image (spec/media-actions.md sections 0 and 1) ---------------
+
+
+def _size(source: Source | None) -> tuple[int, int] | None:
+    if source is None:
+        return None
+    width, height = source.number("width"), source.number("height")
+    return None if width is None or height is None else (width, height)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceWithin:
+    """What OSS takes as a source image, checked at the directive's first action."""
+
+    max_bytes: int
+    max_side: int
+    max_pixels: int
+
+    reads: ClassVar[tuple[str, ...]] = ()
+    uses_source: ClassVar[bool] = True
+    #: Reads the image as the actions before it left it (``RuleContext.source``, ``output``).
+    threaded: ClassVar[bool] = True
+    requires_source: ClassVar[bool] = True
+    source_fields: ClassVar[tuple[str, ...]] = ("width", "height", "size", "frames")
+
+    def describe(self) -> str:
+        return f"a source of at most {self.max_bytes} bytes, {self.max_side} px a side and {self.max_pixels} px in all (x frames)"
+
+    def check(self, ctx: RuleContext) -> None:
+        if ctx.position != 0 or ctx.source is None:
+            return
+        size = ctx.source.number("size")
+        if size is not None and size > self.max_bytes:
+            ctx.emit("E225", f"the source is {size} bytes; OSS processes images of at most {self.max_bytes}", None)
+        found = _size(ctx.source)
+        if found is None:
+            return
+        width, height = found
+        frames = ctx.source.number("frames") or 1
+        if max(width, height) > self.max_side:
+            ctx.emit("E225", f"the source is {width} x {height} px; OSS takes at most {self.max_side} px a side", None)
+        elif width * height * frames > self.max_pixels:
+            total = f"{width} x {height}" + (f" x {frames} frames" if frames > 1 else "")
+            ctx.emit("E225", f"the source is {total} = {width * height * frames} px; OSS takes at most {self.max_pixels}", None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class WithinOutput:
+    """The image an action gives (its table's ``effect``) is at most ``max_side`` a side
+    and ``max_pixels`` in all."""
+
+    effect: Callable[[Mapping[str, Value], Source], Source]
+    max_side: int
+    max_pixels: int
+    reads: tuple[str, ...]
+
+    uses_source: ClassVar[bool] = True
+    #: Reads the image as the actions before it left it (``RuleContext.source``, ``output``).
+    threaded: ClassVar[bool] = True
+    requires_source: ClassVar[bool] = True
+    source_fields: ClassVar[tuple[str, ...]] = ("width", "height")
+
+    def describe(self) -> str:
+        return f"the result is at most {self.max_side} px a side and {self.max_pixels} px in all"
+
+    def check(self, ctx: RuleContext) -> None:
+        if _size(ctx.source) is None:
+            return
+        assert ctx.source is not None
+        found = _size(self.effect(ctx.values, ctx.source))
+        if found is None:
+            return
+        width, height = found
+        if max(width, height) > self.max_side or width * height > self.max_pixels:
+            ctx.emit(
+                "E226",
+                f"the result would be {width} x {height} px; OSS gives at most {self.max_side} px a side and {self.max_pixels} px in all",
+                None,
+                "resize to less",
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnlargesDespiteLimit:
+    """A resize that would enlarge the image does nothing with limit_1 (the default)."""
+
+    resized: Callable[..., tuple[int, int]]
+
+    reads: ClassVar[tuple[str, ...]] = ("m", "w", "h", "l", "s", "p", "limit")
+    uses_source: ClassVar[bool] = True
+    #: Reads the image as the actions before it left it (``RuleContext.source``, ``output``).
+    threaded: ClassVar[bool] = True
+    requires_source: ClassVar[bool] = True
+    source_fields: ClassVar[tuple[str, ...]] = ("width", "height")
+
+    def describe(self) -> str:
+        return "with limit_1 (the default) a resize to more than the source gives the source's size"
+
+    def check(self, ctx: RuleContext) -> None:
+        found = _size(ctx.source)
+        if found is None or ctx.values.get("limit", 1) != 1:
+            return
+        width, height = found
+        target = self.resized(ctx.values, width, height, limited=False)
+        if target[0] >= width and target[1] >= height and target != (width, height):
+            ctx.emit(
+                "W227",
+                f"limit_1 (the default) keeps the {width} x {height} px source as it is: the resize would enlarge it to "
+                f"{target[0]} x {target[1]}",
+                None,
+                "add limit_0 to enlarge",
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class CropInside:
+    """A crop's origin must lie inside the image ("Advance cut's position is out of image")."""
+
+    origin: Callable[[Mapping[str, Value], int, int], tuple[int, int]]
+
+    reads: ClassVar[tuple[str, ...]] = ("x", "y", "w", "h", "g")
+    uses_source: ClassVar[bool] = True
+    #: Reads the image as the actions before it left it (``RuleContext.source``, ``output``).
+    threaded: ClassVar[bool] = True
+    requires_source: ClassVar[bool] = True
+    source_fields: ClassVar[tuple[str, ...]] = ("width", "height")
+
+    def describe(self) -> str:
+        return "the crop's origin lies inside the image"
+
+    def check(self, ctx: RuleContext) -> None:
+        found = _size(ctx.source)
+        if found is None:
+            return
+        width, height = found
+        x, y = self.origin(ctx.values, width, height)
+        if x >= width or y >= height:
+            ctx.emit(
+                "E228",
+                f"the crop starts at ({x}, {y}), outside the {width} x {height} px image: OSS refuses it "
+                '("Advance cut\'s position is out of image")',
+                "x" if x >= width and "x" in ctx.present else "y" if "y" in ctx.present else None,
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndexInside:
+    """An index crop past the last slice gives the source image back, uncut."""
+
+    slices: Callable[[Mapping[str, Value], int, int], tuple[int, int, int]]
+
+    reads: ClassVar[tuple[str, ...]] = ("x", "y", "i")
+    uses_source: ClassVar[bool] = True
+    #: Reads the image as the actions before it left it (``RuleContext.source``, ``output``).
+    threaded: ClassVar[bool] = True
+    requires_source: ClassVar[bool] = True
+    source_fields: ClassVar[tuple[str, ...]] = ("width", "height")
+
+    def describe(self) -> str:
+        return "i names one of the slices"
+
+    def check(self, ctx: RuleContext) -> None:
+        found = _size(ctx.source)
+        index = ctx.values.get("i", 0)
+        if found is None or not isinstance(index, int):
+            return
+        count, _, _ = self.slices(ctx.values, *found)
+        if index >= count:
+            ctx.emit(
+                "W227",
+                f"i_{index} is past the last of the {count} slices: OSS gives the image back uncut",
+                "i",
+                f"use i_0 to i_{count - 1}",
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceSideAtMost:
+    """The action takes a source of at most ``max_side`` a side (rotate: 4096)."""
+
+    max_side: int
+
+    reads: ClassVar[tuple[str, ...]] = ()
+    uses_source: ClassVar[bool] = True
+    #: Reads the image as the actions before it left it (``RuleContext.source``, ``output``).
+    threaded: ClassVar[bool] = True
+    requires_source: ClassVar[bool] = True
+    source_fields: ClassVar[tuple[str, ...]] = ("width", "height")
+
+    def describe(self) -> str:
+        return f"the image it receives is at most {self.max_side} x {self.max_side} px"
+
+    def check(self, ctx: RuleContext) -> None:
+        found = _size(ctx.source)
+        if found is not None and max(found) > self.max_side:
+            ctx.emit(
+                "E229",
+                f"the image is {found[0]} x {found[1]} px when it reaches this action; it takes at most {self.max_side} x {self.max_side}",
+                None,
+                "resize it first",
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class AffectsFormats:
+    """The action changes only outputs of ``formats`` (quality: jpg and webp)."""
+
+    formats: tuple[str, ...]
+    what: str
+
+    reads: ClassVar[tuple[str, ...]] = ()
+    uses_source: ClassVar[bool] = True
+    #: Reads the image as the actions before it left it (``RuleContext.source``, ``output``).
+    threaded: ClassVar[bool] = True
+    requires_source: ClassVar[bool] = True
+    source_fields: ClassVar[tuple[str, ...]] = ("format",)
+
+    def describe(self) -> str:
+        return f"{self.what} changes only {_listing(self.formats)} outputs"
+
+    def check(self, ctx: RuleContext) -> None:
+        output = ctx.output.word("format") if ctx.output is not None else None
+        if output is not None and output not in self.formats:
+            ctx.emit("W227", f"the output is {output}: {self.what} changes only {_listing(self.formats)} outputs", None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnimatedOnlyFrom:
+    """Converting to ``target`` keeps animation only from a source of that format."""
+
+    target: str
+
+    reads: ClassVar[tuple[str, ...]] = ("format",)
+    uses_source: ClassVar[bool] = True
+    #: Reads the image as the actions before it left it (``RuleContext.source``, ``output``).
+    threaded: ClassVar[bool] = True
+    requires_source: ClassVar[bool] = True
+    source_fields: ClassVar[tuple[str, ...]] = ("format",)
+
+    def describe(self) -> str:
+        return f"format,{self.target} is animated only from a {self.target} source"
+
+    def check(self, ctx: RuleContext) -> None:
+        before = ctx.source.word("format") if ctx.source is not None else None
+        if ctx.values.get("format") == self.target and before is not None and before != self.target:
+            ctx.emit("W227", f"format,{self.target} from a {before} image gives a still {self.target}, not an animation", "format")

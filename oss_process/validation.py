@@ -393,13 +393,18 @@ class Templated(NamedTuple):
 class Structure:
     """Everything about a directive that follows from its shape alone."""
 
-    __slots__ = ("checks", "findings", "has_bare", "has_style", "infos", "rows", "templated")
+    __slots__ = ("checks", "effects", "findings", "has_bare", "has_style", "infos", "rows", "templated", "threads")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.infos: list[ActionInfo | None] = []  # per action
         self.rows: list[ParamSpec | None] = []  # per parameter: the row that checks it
         self.checks: list[ActionCheck] = []
+        #: The actions whose tables say what they do to the object (ActionSpec.effect).
+        self.effects: list[ActionCheck] = []
+        #: Some rule reads the object as the actions before it left it: a given source is
+        #: threaded through the directive (:func:`threaded`).
+        self.threads = False
         self.templated: list[Templated] = []
         self.has_bare = False
         # A style name's "_" cannot be told from a key's: such a structure is not shared.
@@ -611,6 +616,9 @@ def _parameters(
     value_rules = tuple(r for r in spec.rules if r.reads or r.uses_source)
     if value_rules:
         shape.checks.append(ActionCheck(action_index, spec, keys, value_rules))
+    if spec.effect is not None:
+        shape.effects.append(ActionCheck(action_index, spec, keys, ()))
+    shape.threads = shape.threads or spec.effect is not None or any(getattr(r, "threaded", False) for r in value_rules)
 
 
 def _chain(flat: _Flat, present: list[frozenset[str]], find: _Find) -> None:
@@ -814,17 +822,39 @@ def check_values(directive: Directive, shape: Structure, source: Source | None) 
             diagnostics.append(Diagnostic(problem.code, f"{row.key}: {problem.message}", locate(AT_VALUE, index), problem.hint))
         values[index] = result.value
 
+    before, output = threaded(shape, values, source)
     for check in shape.checks:
 
         def valid_for_parameter(key: str, value: Value, spec: ActionSpec = check.spec) -> bool:
             row = spec.by_key.get(key) or spec.positional
             return row is not None and row.kind.check(str(value)).value is not None
 
-        run_rules(check, values, source, locate, valid_for_parameter, diagnostics)
+        run_rules(check, values, before.get(check.action_index, source), locate, valid_for_parameter, diagnostics, output)
     if shape.templated:
         diagnostics.extend(variable_diagnostics(shape, values, [p.key for p in params], locate))
     diagnostics.sort(key=diagnostic_order)
     return diagnostics, values
+
+
+def threaded(shape: Structure, values: Sequence[Value | None], source: Source | None) -> tuple[dict[int, Source], Source | None]:
+    """The source as each action receives it (by action index), and as the directive
+    gives it: each table's ``effect`` applied in turn; after an action without a table,
+    nothing is known. Without a source, or a rule that reads it so, nothing."""
+    if source is None or not shape.threads:
+        return {}, None
+    effects = {check.action_index: check for check in shape.effects}
+    before: dict[int, Source] = {}
+    current = source
+    for index, info in enumerate(shape.infos):
+        before[index] = current
+        found = effects.get(index)
+        if found is not None:
+            known = {key: v for key, i in found.keys.items() if (v := values[i]) is not None}
+            assert found.spec.effect is not None
+            current = found.spec.effect(known, current)
+        elif info is None or (info.spec is None and info.role is Role.PROCESS):
+            current = Source()
+    return before, current
 
 
 def run_rules(
@@ -834,15 +864,17 @@ def run_rules(
     locate: Callable[[int, int], Span],
     valid_for_parameter: Callable[[str, Value], bool],
     diagnostics: list[Diagnostic],
+    output: Source | None = None,
 ) -> None:
-    """Run an action's value rules on the parameters' typed values; add what they report."""
+    """Run an action's value rules on the parameters' typed values; add what they report.
+    ``source``: the object as the action receives it; ``output``: as the directive gives it."""
     known = {key: v for key, i in check.keys.items() if (v := values[i]) is not None}
 
     def emit(code: str, message: str, key: str | None, hint: str | None = None) -> None:
         span = locate(AT_ACTION, check.action_index) if key is None else locate(AT_PARAM, check.keys[key])
         diagnostics.append(Diagnostic(code, message, span, hint))
 
-    context = _new_context((known, check.keys, source, emit, valid_for_parameter))
+    context = _new_context((known, check.keys, source, emit, valid_for_parameter, check.action_index, output))
     for rule in check.rules:
         rule.check(context)
 

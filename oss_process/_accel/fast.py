@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import NamedTuple
 
 from ..source import Source
-from .plan import Plan
+from .plan import Plan, threaded_quiet
 from .quick import Namespace, define, lexical, quick_source
 
 __all__ = ["FastPath", "compile_fast"]
@@ -65,6 +66,11 @@ def compile_fast(plan: Plan, shape: str) -> FastPath:
         pattern += f"_({lexical(row.kind)}){re.escape(literal)}"
         lines.append(f"# {row.key}: {row.kind.describe()}")
         lines.append(quick_source(row.kind, texts[i], f"value{i}", namespace))
+    if plan.shape.threads and plan.rule_checks:
+        # The source as each action receives it: every value, through the plan's rules at once.
+        every = _tuple(f"value{i}" for i in range(len(rows))) if rows else "()"
+        lines.append(f"if source is not None and not {bind(partial(threaded_quiet, plan), 'threaded_quiet')}({every}, source):")
+        lines.append("    return None")
     for rule_check in plan.rule_checks:
         quiet = bind(rule_check.quiet, "rules_quiet")
         sourceless = _tuple(f"value{i}" for i in rule_check.reads_sourceless)
@@ -72,8 +78,9 @@ def compile_fast(plan: Plan, shape: str) -> FastPath:
         lines.append("if source is None:")
         lines.append(f"    if not {quiet}({sourceless}, None):")
         lines.append("        return None")
-        lines.append(f"elif not {quiet}({sourced}, source):")
-        lines.append("    return None")
+        if not plan.shape.threads:
+            lines.append(f"elif not {quiet}({sourced}, source):")
+            lines.append("    return None")
     for where, search in plan.unset_searches:
         if search is not None:
             value = f"value{where.parameter}"

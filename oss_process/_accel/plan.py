@@ -36,6 +36,7 @@ from ..validation import (
     diagnostic_order,
     run_rules,
     structure,
+    threaded,
     variable_diagnostics,
 )
 from .cache import CACHE
@@ -125,6 +126,29 @@ class Plan:
         self.fast = not shape.findings and not shape.has_bare and not shape.has_style
         self.fast_path: object | None = None  # a FastPath, made once the shape recurs
         self.full_runs = 0
+
+
+def threaded_quiet(plan: Plan, values: tuple[Value | None, ...], source: Source) -> bool:
+    """True when no rule of the plan reports anything for these values (one per parameter)
+    with the source threaded through the directive's actions; remembered."""
+    memo_key = (plan, values, source)
+    quiet = CACHE.rules.get(memo_key)
+    if quiet is None:
+        reported: list[str] = []
+
+        def emit(code: str, message: str, key: str | None, hint: str | None = None) -> None:
+            reported.append(code)
+
+        before, output = threaded(plan.shape, values, source)
+        for rule_check in plan.rule_checks:
+            check = rule_check.check
+            known = {key: v for key, i in check.keys.items() if (v := values[i]) is not None}
+            given = before.get(check.action_index, source)
+            context = RuleContext(known, check.keys, given, emit, rule_check.valid_for_parameter, check.action_index, output)
+            for rule in check.rules:
+                rule.check(context)
+        quiet = CACHE.rules.put(memo_key, not reported)
+    return quiet  # type: ignore[return-value]
 
 
 def compile_plan(raw: RawDirective, mode: Mode | None, catalogue: Catalogue) -> Plan:
@@ -247,8 +271,10 @@ def run_plan(raw: RawDirective, plan: Plan, source: Source | None) -> Outcome:
         canonicals[index] = result.canonical
         values[index] = result.value
 
+    before, output = threaded(shape, values, source)
     for rule_check in plan.rule_checks:
-        run_rules(rule_check.check, values, source, locate, rule_check.valid_for_parameter, diagnostics)
+        check = rule_check.check
+        run_rules(check, values, before.get(check.action_index, source), locate, rule_check.valid_for_parameter, diagnostics, output)
     if shape.templated:
         diagnostics.extend(variable_diagnostics(shape, values, [key for key, _, _, _ in params], locate))
     diagnostics.sort(key=diagnostic_order)

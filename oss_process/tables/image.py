@@ -10,7 +10,26 @@ error-code page (spec/media-actions.md, "Source keys").
 
 from ..embedded import ObjectWithProcess
 from ..kinds import Alias, Base64Name, Choice, HexColor, Integer, IntegerChoice, Named, Text
-from ..rules import AtMost, Doubtful, EndsChain, Needs, OneOf, OnlyWith, Overridden, Rule, Untested
+from ..rules import (
+    AffectsFormats,
+    AnimatedOnlyFrom,
+    AtMost,
+    CropInside,
+    Doubtful,
+    EndsChain,
+    EnlargesDespiteLimit,
+    IndexInside,
+    Needs,
+    OneOf,
+    OnlyWith,
+    Overridden,
+    Rule,
+    SourceSideAtMost,
+    SourceWithin,
+    Untested,
+    WithinOutput,
+)
+from . import geometry
 from .limits import (
     DOUBTFUL_BLUR_PERCENT,
     IMM_MAX_BLIND_CONTENT_BYTES,
@@ -18,7 +37,13 @@ from .limits import (
     MAX_BLUR_PERCENT,
     MAX_IMAGE_WATERMARKS,
     MAX_INT32,
+    MAX_OUTPUT_PIXELS,
+    MAX_OUTPUT_SIDE,
     MAX_RESIZE_SIDE,
+    MAX_ROTATE_SIDE,
+    MAX_SOURCE_BYTES,
+    MAX_SOURCE_PIXELS,
+    MAX_SOURCE_SIDE,
     MAX_WATERMARK_TEXT,
     OLDER_MAX_IMAGE_WATERMARKS,
     OLDER_MAX_RESIZE_SIDE,
@@ -35,6 +60,9 @@ def _sources(page: str, *codes: str) -> str:
     return "; ".join([f"{_MIRROR}{page}.md", *(f"{_ERROR_PAGE}{code}" for code in codes)])
 
 
+#: What OSS takes as a source image: checked at the directive's first action.
+_SOURCE = SourceWithin(max_bytes=MAX_SOURCE_BYTES, max_side=MAX_SOURCE_SIDE, max_pixels=MAX_SOURCE_PIXELS)
+
 #: The extent of bright and contrast: -100 to 100, 0 leaves the image as it is.
 ADJUSTMENT = Integer(-100, 100)
 
@@ -50,6 +78,11 @@ ROTATE = ActionSpec(
         default="0",
         when_omitted="the page's default, 0 (no rotation); a warning (W222), as the action is documented to take one value",
     ),
+    rules=(
+        SourceSideAtMost(max_side=MAX_ROTATE_SIDE),
+        _SOURCE,
+    ),
+    effect=geometry.after_rotate,
 )
 
 AUTO_ORIENT = ActionSpec(
@@ -62,6 +95,7 @@ AUTO_ORIENT = ActionSpec(
         "1 rotates the image by its EXIF orientation; 0 keeps the orientation it is stored in.",
         required=True,
     ),
+    rules=(_SOURCE,),
 )
 
 INTERLACE = ActionSpec(
@@ -73,6 +107,10 @@ INTERLACE = ActionSpec(
         IntegerChoice((0, 1)),
         "1 saves a progressive JPG (it shows blurred first, then sharp); 0 a baseline JPG (it shows top to bottom).",
         required=True,
+    ),
+    rules=(
+        AffectsFormats(formats=("jpg",), what="interlace"),
+        _SOURCE,
     ),
 )
 
@@ -86,6 +124,7 @@ BRIGHT = ActionSpec(
         "The change of brightness: 0 leaves it unchanged, a negative value darkens, a positive value brightens.",
         required=True,
     ),
+    rules=(_SOURCE,),
 )
 
 CONTRAST = ActionSpec(
@@ -99,6 +138,7 @@ CONTRAST = ActionSpec(
         keyword="change",
         required=True,
     ),
+    rules=(_SOURCE,),
 )
 
 SHARPEN = ActionSpec(
@@ -111,6 +151,7 @@ SHARPEN = ActionSpec(
         "The amount of sharpening: the larger, the sharper (and the noisier); 100 is the recommended value.",
         required=True,
     ),
+    rules=(_SOURCE,),
 )
 
 
@@ -194,6 +235,10 @@ _RESIZE_RULES: tuple[Rule, ...] = (
     *(Doubtful(key=key, above=OLDER_MAX_RESIZE_SIDE, note=_SIDE_NOTE) for key in ("w", "h", "l", "s")),
 )
 
+_RESIZED = WithinOutput(
+    effect=geometry.after_resize, max_side=MAX_OUTPUT_SIDE, max_pixels=MAX_OUTPUT_PIXELS, reads=("m", "w", "h", "l", "s", "p", "limit")
+)
+
 RESIZE = ActionSpec(
     summary="Resize the image: to a width and/or height, a longer or shorter side, or a percentage.",
     reference=_sources("Resize images", "0040-00000311", "0040-00000312", "0040-00000317", "0040-00000321"),
@@ -209,7 +254,8 @@ RESIZE = ActionSpec(
             confidence=Confidence.EX,
         ),
     ),
-    rules=(OneOf(keys=("w", "h", "l", "s", "p", "P")), *_RESIZE_RULES),
+    rules=(OneOf(keys=("w", "h", "l", "s", "p", "P")), *_RESIZE_RULES, _RESIZED, EnlargesDespiteLimit(resized=geometry.resized), _SOURCE),
+    effect=geometry.after_resize,
 )
 
 #: resize as a watermark image's preprocessing: P, the percentage of the base image, is documented.
@@ -264,6 +310,11 @@ CROP = ActionSpec(
             source="M:Custom crop",
         ),
     ),
+    rules=(
+        CropInside(origin=geometry.crop_origin),
+        _SOURCE,
+    ),
+    effect=geometry.after_crop,
 )
 
 INDEXCROP = ActionSpec(
@@ -295,7 +346,8 @@ INDEXCROP = ActionSpec(
             source="M:Indexed cut; EC 0040-00000229",
         ),
     ),
-    rules=(OneOf(keys=("x", "y")), Overridden(key="x", by=("y",))),
+    rules=(OneOf(keys=("x", "y")), Overridden(key="x", by=("y",)), IndexInside(slices=geometry.slices), _SOURCE),
+    effect=geometry.after_indexcrop,
 )
 
 CIRCLE = ActionSpec(
@@ -312,6 +364,8 @@ CIRCLE = ActionSpec(
             source="M:Incircle; EC 0040-00000233",
         ),
     ),
+    rules=(_SOURCE,),
+    effect=geometry.after_circle,
 )
 
 ROUNDED_CORNERS = ActionSpec(
@@ -328,6 +382,7 @@ ROUNDED_CORNERS = ActionSpec(
             source="M:Rounded rectangle; EC 0040-00000237",
         ),
     ),
+    rules=(_SOURCE,),
 )
 
 BLUR = ActionSpec(
@@ -354,6 +409,7 @@ BLUR = ActionSpec(
             above=DOUBTFUL_BLUR_PERCENT,
             note="the range of p is not documented: 50 is a valid example and 1000 a refused one",
         ),
+        _SOURCE,
     ),
 )
 
@@ -385,7 +441,13 @@ QUALITY = ActionSpec(
         source="EC 0040-00000310 refuses quality,200 as out of range; the documented forms are q_ and Q_",
         confidence=Confidence.EX,
     ),
-    rules=(OneOf(keys=("q", "Q", "quality")), Overridden(key="q", by=("Q",)), Overridden(key="quality", by=("q", "Q"))),
+    rules=(
+        OneOf(keys=("q", "Q", "quality")),
+        Overridden(key="q", by=("Q",)),
+        Overridden(key="quality", by=("q", "Q")),
+        AffectsFormats(formats=("jpg", "webp"), what="quality"),
+        _SOURCE,
+    ),
 )
 
 FORMAT = ActionSpec(
@@ -403,6 +465,11 @@ FORMAT = ActionSpec(
         required=True,
         source="M:Format conversion; EC 0040-00000206, 0040-00000207",
     ),
+    rules=(
+        AnimatedOnlyFrom(target="gif"),
+        _SOURCE,
+    ),
+    effect=geometry.after_format,
 )
 
 _FONT = Base64Name(Named("font", FONTS))
@@ -546,6 +613,7 @@ WATERMARK = ActionSpec(
         OnlyWith(key="voffset", selector="g", choices=("west", "center", "east"), absent=WATERMARK_ANCHOR_DEFAULT),
         *(Needs(key=key, needed="text") for key in _TEXT_ONLY),
         *(Needs(key=key, needed=("text", "image")) for key in _MIXED_ONLY),
+        _SOURCE,
     ),
     chain_rules=(
         AtMost(
@@ -566,6 +634,8 @@ INFO = ActionSpec(
     parameters=(),
     chain_rules=(EndsChain(reason=_JSON_ANSWER),),
     builder_name="ImageInfo",
+    rules=(_SOURCE,),
+    effect=geometry.no_image,
 )
 
 AVERAGE_HUE = ActionSpec(
@@ -573,6 +643,8 @@ AVERAGE_HUE = ActionSpec(
     reference=_sources("Query the average tone"),
     parameters=(),
     chain_rules=(EndsChain(reason=_JSON_ANSWER),),
+    rules=(_SOURCE,),
+    effect=geometry.no_image,
 )
 
 _STRENGTHS = ("low", "medium", "high")
@@ -606,6 +678,7 @@ BLINDWATERMARK = ActionSpec(
         ),
         ParamSpec("q", Integer(70, 100), "The output quality (JPG only).", default="90", keyword="output_quality", source="BW; IMM-BW"),
     ),
+    rules=(_SOURCE,),
 )
 
 DEBLINDWATERMARK = ActionSpec(

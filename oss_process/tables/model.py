@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
@@ -12,6 +12,7 @@ from ..errors import ArgumentError
 from ..source import Source, SourceField
 
 if TYPE_CHECKING:
+    from ..ast import Value
     from ..kinds import Kind
     from ..rules import ChainRule, Rule
 
@@ -153,6 +154,7 @@ class ActionSpec(Frozen):
         "builder_name",
         "by_key",
         "chain_rules",
+        "effect",
         "order",
         "output_variables",
         "parameters",
@@ -172,6 +174,9 @@ class ActionSpec(Frozen):
     rules: tuple[Rule, ...]
     #: Rules about the action's place among the others (what may follow it, how many).
     chain_rules: tuple[ChainRule, ...]
+    #: What the action does to the object (an image's size and format), given its typed
+    #: values by key and the object before it: the source rules of later actions read it.
+    effect: Callable[[Mapping[str, Value], Source], Source] | None
     #: Per-operation template variables ({autoext}, ...) this action's output defines.
     output_variables: frozenset[str] | None
     reference: str
@@ -190,6 +195,7 @@ class ActionSpec(Frozen):
         builder_name: str | None = None,
         positional: ParamSpec | None = None,
         chain_rules: tuple[ChainRule, ...] = (),
+        effect: Callable[[Mapping[str, Value], Source], Source] | None = None,
     ) -> None:
         if positional is not None and any(p.key == positional.key for p in parameters):
             raise ValueError(f"the positional row {positional.key!r} has the key of a keyed row")
@@ -198,6 +204,7 @@ class ActionSpec(Frozen):
         object.__setattr__(self, "positional", positional)
         object.__setattr__(self, "rules", rules)
         object.__setattr__(self, "chain_rules", chain_rules)
+        object.__setattr__(self, "effect", effect)
         #: Per-operation template variables ({autoext}, ...) this action's output defines.
         object.__setattr__(self, "output_variables", output_variables)
         object.__setattr__(self, "reference", reference)

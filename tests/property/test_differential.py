@@ -27,7 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
-from oss_process import SourceAudio, _accel, _lark_parser, _pipeline, parse
+from oss_process import Source, SourceAudio, _accel, _lark_parser, _pipeline, parse
 from oss_process._accel.plan import compile_plan, render_program, run_plan
 from oss_process._grammar import TABLE_FILE, grammar_path
 from oss_process._syntax import scan
@@ -117,15 +117,30 @@ def test_the_automaton_gives_the_diagnostic_lark_gives(text: str) -> None:
     assert _lark_parser.parse_raw(text) == _lark_parser.parse_raw(text, whole=True)
 
 
-def full(text: str, mode: Mode | None = None, source: SourceAudio | None = None) -> _accel.Verdict:
+#: No source, an audio one, or an image one (whose facts the image tables thread through a chain).
+SOURCES = (
+    st.none()
+    | st.builds(SourceAudio, st.sampled_from([None, 8000, 44100, 192000]), st.sampled_from([None, 1, 2, 7]))
+    | st.builds(
+        Source,
+        width=st.sampled_from([None, 1, 100, 4097, 30_001]),
+        height=st.sampled_from([None, 1, 50, 20_000]),
+        format=st.sampled_from([None, "jpg", "png", "gif"]),
+        frames=st.sampled_from([None, 1, 3]),
+        size=st.sampled_from([None, 1000, 30_000_000]),
+    )
+)
+
+
+def full(text: str, mode: Mode | None = None, source: Source | None = None) -> _accel.Verdict:
     return _accel._full(text, mode, source, BUILTIN)
 
 
-def fast(text: str, mode: Mode | None = None, source: SourceAudio | None = None) -> _accel.Verdict | None:
+def fast(text: str, mode: Mode | None = None, source: Source | None = None) -> _accel.Verdict | None:
     return _accel._fast(text, mode, source, BUILTIN)
 
 
-def assert_full_path_agrees_with_the_reference(text: str, mode: Mode | None, source: SourceAudio | None) -> None:
+def assert_full_path_agrees_with_the_reference(text: str, mode: Mode | None, source: Source | None) -> None:
     reference = _pipeline.run(text, mode, source, BUILTIN)
     verdict = full(text, mode, source)
     assert verdict.diagnostics == reference.diagnostics, text
@@ -142,13 +157,13 @@ def assert_full_path_agrees_with_the_reference(text: str, mode: Mode | None, sou
 @given(
     INPUTS,
     st.sampled_from([None, Mode.SYNC, Mode.ASYNC]),
-    st.none() | st.builds(SourceAudio, st.sampled_from([None, 8000, 44100, 192000]), st.sampled_from([None, 1, 2, 7])),
+    SOURCES,
 )
-def test_the_full_path_agrees_with_the_reference_pipeline(text: str, mode: Mode | None, source: SourceAudio | None) -> None:
+def test_the_full_path_agrees_with_the_reference_pipeline(text: str, mode: Mode | None, source: Source | None) -> None:
     assert_full_path_agrees_with_the_reference(text, mode, source)
 
 
-def full_until_fast(text: str, mode: Mode | None, source: SourceAudio | None) -> _accel.Verdict:
+def full_until_fast(text: str, mode: Mode | None, source: Source | None) -> _accel.Verdict:
     """The full verdict, from as many runs as make the fast path of the text's shape."""
     first = full(text, mode, source)
     for _ in range(_accel.FAST_PATH_AFTER):
@@ -160,9 +175,9 @@ def full_until_fast(text: str, mode: Mode | None, source: SourceAudio | None) ->
 @given(
     INPUTS,
     st.sampled_from([None, Mode.SYNC, Mode.ASYNC]),
-    st.none() | st.builds(SourceAudio, st.sampled_from([None, 8000, 44100, 192000]), st.sampled_from([None, 1, 2, 7])),
+    SOURCES,
 )
-def test_fast_verdict_agrees_with_the_full_one(text: str, mode: Mode | None, source: SourceAudio | None) -> None:
+def test_fast_verdict_agrees_with_the_full_one(text: str, mode: Mode | None, source: Source | None) -> None:
     slow = full_until_fast(text, mode, source)
     quick = fast(text, mode, source)
     # Again, now through the fast path last used (the one just found, if any).
