@@ -260,6 +260,7 @@ def _mapped(raw: RawDirective, kept: list[int], length: int) -> RawDirective:
 
 _ABSENCE = frozenset({POLICY["missing value"].code})
 _NEEDS = re.compile(r" needs (\w+):")  # the key an E202 message names (validation._parameters)
+_ONE_OF = re.compile(r"^one of (.+) is needed:")  # the keys of rules.OneOf's E202
 
 
 def knock_on(diagnostic: Diagnostic, text: str, recovered: Recovered) -> bool:
@@ -269,7 +270,10 @@ def knock_on(diagnostic: Diagnostic, text: str, recovered: Recovered) -> bool:
         return "saveas" in text
     if code in _ABSENCE:
         needed = _NEEDS.search(diagnostic.message)
-        return needed is not None and _taken(needed[1], text, recovered)
+        if needed is not None:
+            return _taken(needed[1], text, recovered)
+        one_of = _ONE_OF.search(diagnostic.message)
+        return one_of is not None and any(_taken(key, text, recovered) for key in re.split(r", | or ", one_of[1]))
     if any(span.start <= i < span.end for i in recovered.replaced):
         return True  # read with a full-width character made ASCII: not as written
     skipped = recovered.skipped

@@ -84,9 +84,9 @@ CODES: Final = MappingProxyType(
         "E109": CodeInfo(_E, "nothing to process before sys/saveas or notify"),
         "E110": CodeInfo(_E, "invalid style name"),
         "W111": CodeInfo(_W, "asynchronous job with nowhere to store its output"),
-        "W112": CodeInfo(_W, "processing after an action whose output is not an image"),
-        "W113": CodeInfo(_W, "more of an action than the documentation allows, fewer than an older revision did"),
-        "E114": CodeInfo(_E, "more of an action than any documentation allows"),
+        "W115": CodeInfo(_W, "processing after an action whose output is not an image"),
+        "W116": CodeInfo(_W, "more of an action than the documentation allows, fewer than an older revision did"),
+        "E117": CodeInfo(_E, "more of an action than any documentation allows"),
         # Parameters.
         "E200": CodeInfo(_E, "unknown parameter", "W220: OSS ignores a key it does not know (README, choices)"),
         "E201": CodeInfo(_E, "duplicate parameter"),

@@ -429,7 +429,7 @@ class EndsChain:
         after = next((i for i in range(index + 1, len(entries)) if entries[i].role == "process"), None)
         if after is not None:
             emit(
-                "W112",
+                "W115",
                 f"{entries[after].label} after {entries[index].label}: {self.reason}",
                 after,
                 f"end the chain with {entries[index].label}, or run it in a request of its own",
@@ -457,10 +457,10 @@ class AtMost:
             return  # reported once, at the first
         count = len(same)
         if count > self.refused:
-            emit("E114", f"{count} {self.noun}s: no source allows more than {self.refused}", same[self.refused], "remove some")
+            emit("E117", f"{count} {self.noun}s: no source allows more than {self.refused}", same[self.refused], "remove some")
         elif count > self.documented:
             emit(
-                "W113",
+                "W116",
                 f"{count} {self.noun}s: the documentation allows {self.documented}{self.other}",
                 same[self.documented],
                 f"keep at most {self.documented}",

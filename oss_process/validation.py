@@ -686,14 +686,25 @@ def _modes(flat: _Flat, mode: Mode | None, find: _Find, meant_as_stage: set[int]
         infos = [info for _, _, _, _, info in flat]
         # Only for a job that can run there: not beside E103 (an action that cannot) or E109.
         runs_async = all(i is None or Mode.ASYNC in i.modes for i in infos) and _role(infos[0] if infos else None) is Role.PROCESS
-        if runs_async and infos and not any(_role(i) is Role.SAVE or (i is not None and i.result_by_notification) for i in infos):
-            find(
-                "W111",
-                "an x-oss-async-process job without sys/saveas: its output is stored nowhere",
-                AT_STAGE,
-                0,
-                "add |sys/saveas,o_<URL-safe Base64 of the object name> (and b_ for another bucket)",
-            )
+        by_notification = any(i is not None and i.result_by_notification for i in infos)
+        notified = any(_role(i) is Role.NOTIFY for i in infos)
+        if runs_async and infos and not any(_role(i) is Role.SAVE for i in infos) and not (by_notification and notified):
+            if by_notification:
+                find(
+                    "W111",
+                    "an x-oss-async-process job whose result comes only in its notification, without notify: it goes nowhere",
+                    AT_STAGE,
+                    0,
+                    "add |notify,topic_<URL-safe Base64 of the topic name>",
+                )
+            else:
+                find(
+                    "W111",
+                    "an x-oss-async-process job without sys/saveas: its output is stored nowhere",
+                    AT_STAGE,
+                    0,
+                    "add |sys/saveas,o_<URL-safe Base64 of the object name> (and b_ for another bucket)",
+                )
 
 
 def _role(info: ActionInfo | None) -> Role:

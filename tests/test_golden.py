@@ -32,7 +32,7 @@ class Row(NamedTuple):
     expected: str  # the canonical form (valid.tsv); the codes, space-separated (invalid.tsv)
     warnings: tuple[str, ...]  # valid.tsv: the warnings lint reports, sorted
     mode: str | None
-    source: oss_process.SourceAudio | None
+    source: oss_process.Source | None
 
 
 def unescape(field: str) -> str:
@@ -52,18 +52,24 @@ def unescape(field: str) -> str:
     return _ESCAPE.sub(one, field)
 
 
-def _options(field: str, where: str) -> tuple[str | None, oss_process.SourceAudio | None]:
+def _options(field: str, where: str) -> tuple[str | None, oss_process.Source | None]:
     mode: str | None = None
-    source: dict[str, int] = {}
+    source: dict[str, int | str] = {}
     for option in field.split() if field not in ("", NONE) else []:
         key, _, value = option.partition("=")
         if key == "mode" and value in ("sync", "async"):
             mode = value
         elif key in SOURCE_FIELDS and value.isdigit():
             source[key] = int(value)
+        elif key in SOURCE_FIELDS and BUILTIN.source_fields[key].type is str and value:
+            source[key] = value
         else:
             raise ValueError(f"{where}: unknown option {option!r}")
-    return mode, (oss_process.SourceAudio(**source) if source else None)
+    if not source:
+        return mode, None
+    if set(source) <= set(oss_process.SourceAudio.FIELDS):
+        return mode, oss_process.SourceAudio(**source)  # type: ignore[arg-type]
+    return mode, oss_process.Source(**source)
 
 
 def _codes(field: str) -> tuple[str, ...]:
