@@ -218,3 +218,151 @@ def test_styles_are_an_immutable_hashable_picklable_mapping() -> None:
         Styles({"a": 1})  # type: ignore[dict-item]
     error = StylesError("x.xml: broken")
     assert (str(pickle.loads(pickle.dumps(error))), error.diagnostics) == ("x.xml: broken", ())
+
+
+# --- Resolving style/<name> -------------------------------------------------------------
+
+
+def test_without_styles_nothing_changes() -> None:
+    for text in ["style/thumb", f"style/thumb|{SAVE}", "style/tilt|image/rotate,400", "style/a|style/b"]:
+        assert lint(text, styles=None) == lint(text)
+        assert check(text).diagnostics == tuple(lint(text))
+    assert lint("style/thumb") == []  # not checked
+    assert canonicalize(f"style/thumb|{SAVE}") == f"style/thumb|{SAVE}"
+
+
+def test_a_style_the_bucket_does_not_have_is_an_error() -> None:
+    [unknown] = lint("style/uprigth", styles=STYLES)
+    assert (unknown.code, unknown.severity, unknown.span) == ("E112", "error", Span(6, 13))
+    assert unknown.message == "the bucket has no style 'uprigth': OSS answers NoSuchStyle"
+    assert unknown.hint == "did you mean 'upright'?"
+    assert lint("style/zzz", styles=Styles({"a": "x", "b": "y"}))[0].hint == "its styles: a, b"
+    assert lint("style/zzz", styles=Styles())[0].hint == "the styles given hold none"
+    with pytest.raises(InvalidDirectiveError) as raised:
+        canonicalize("style/uprigth", styles=STYLES)
+    assert [d.code for d in raised.value.diagnostics] == ["E112"]
+
+
+def test_a_styles_content_is_checked_and_said_at_the_style_with_its_column() -> None:
+    text = f"style/tilt|{SAVE}"
+    [rotate] = lint(text, styles=STYLES)
+    assert (rotate.code, rotate.span) == ("E206", Span(6, 10))  # the style's name
+    # "image/auto-orient,1/rotate,400": the value 400 starts at column 28 of the content.
+    assert rotate.message == "style tilt, at column 28: degrees: 400 is above the maximum, 360"
+    assert render(rotate, text).splitlines()[1:3] == [f"    {text}", "          ^^^^"]
+
+
+def test_the_text_around_a_style_keeps_its_own_places() -> None:
+    text = "image/rotate,400|style/tilt|image/rotate,500"
+    assert found(text, styles=STYLES) == [
+        ("E206", "400", "degrees: 400 is above the maximum, 360"),
+        ("E206", "tilt", "style tilt, at column 28: degrees: 400 is above the maximum, 360"),
+        ("E206", "500", "degrees: 500 is above the maximum, 360"),
+    ]
+
+
+def test_the_styles_stages_come_first_then_the_rest() -> None:
+    # The style saves already: the save after it is a second one, as written out.
+    assert found(f"style/saved|{SAVE}", mode="async", styles=STYLES) == [("E108", SAVE.removeprefix("sys/"), "sys/saveas appears twice")]
+    # An async job whose style saves its output: no W111, which the style alone would get.
+    assert [d.code for d in lint("style/saved", mode="async")] == ["W111"]
+    assert lint("style/saved", mode="async", styles=STYLES) == []
+    assert lint(f"style/aac|{SAVE}", mode="async", styles=STYLES) == []
+
+
+def test_a_style_is_checked_in_the_mode_of_the_request() -> None:
+    [mode] = lint("style/aac", mode="sync", styles=STYLES)
+    assert mode.code == "E103"
+    assert mode.message.startswith("style aac, at column 7: audio/convert runs only in asynchronous processing")
+    assert [d.code for d in lint(f"style/upright|{SAVE}", mode="async", styles=STYLES)] == ["E103"]
+
+
+def test_a_content_that_breaks_the_grammar_is_said_as_it_is() -> None:
+    # Spliced in, "image/rotate,90|" would run into the pipe after it: its own E011 is said.
+    assert found(f"style/unfinished|{SAVE}", styles=STYLES) == [
+        ("E011", "unfinished", "style unfinished, at column 17: " + lint("image/rotate,90|")[0].message)
+    ]
+    [space] = lint("style/spaced", styles=STYLES)
+    assert (space.code, space.message) == ("E012", "style spaced, at column 14: unexpected space after ','")
+
+
+def test_a_style_inside_a_style_is_resolved_with_a_warning_and_a_loop_is_an_error() -> None:
+    assert found(f"style/nested|{SAVE}", mode="async", styles=STYLES) == [
+        (
+            "W114",
+            "nested",
+            "style nested, at column 7: the style aac is named inside another style: "
+            "OSS does not document that a style's content may use a style",
+        )
+    ]
+    assert canonicalize(f"style/nested|{SAVE}", mode="async", styles=STYLES, expand_styles=True) == f"audio/convert,f_aac,ab_96000|{SAVE}"
+    [loop] = lint("style/self", styles=STYLES)
+    assert (loop.code, loop.span, loop.message) == (
+        "E113",
+        Span(6, 10),
+        "style self, at column 7: the style self names itself (self -> self): its expansion never ends",
+    )
+    codes = [(d.code, d.message.split(": the")[0]) for d in lint("style/ping", styles=STYLES)]
+    assert codes == [("E113", "style ping, at column 7: style pong, at column 7"), ("W114", "style ping, at column 7")]
+
+
+def test_the_expansion_is_bounded() -> None:
+    # Six references to b, each of six to c: the expansion would be 36 times c's length.
+    big = Styles({"a": "|".join(["style/b"] * 6), "b": "|".join(["style/c"] * 6), "c": "image/rotate," + "9" * 300})
+    [over] = lint("style/a", styles=big)
+    assert (over.code, over.span) == ("E001", Span(0, 7))
+    assert over.message == f"with its styles expanded, the directive is longer than {MAX_LENGTH} characters, the limit"
+    commas = Styles({"a": "image/rotate,90" + ",," * 70})  # 141 commas: within the limit alone
+    [parameters] = lint("style/a|style/a", styles=commas)
+    assert (parameters.code, parameters.span) == ("E002", Span(0, 15))
+    assert parameters.message == "with its styles expanded, the directive has 282 parameters; the limit is 256"
+    # A content over the limit on its own is said at the style, as that content's check says it.
+    [alone] = lint("style/a", styles=Styles({"a": "image/rotate,90" + ",," * 200}))
+    assert (alone.code, alone.span) == ("E002", Span(6, 7))
+    assert alone.message == "style a, at column 1: the directive has 401 parameters; the limit is 256"
+
+
+def test_many_diagnostics_in_styles_are_bounded_and_counted_once() -> None:
+    empty = Styles({"e": "image/rotate,1" + ",," * 60})  # 120 empty parameters each (W221)
+    found_ = lint("style/e|style/e", styles=empty)
+    assert len(found_) == MAX_DIAGNOSTICS + 1
+    assert all(d.code == "W221" and d.message.startswith("style e, at column ") for d in found_[:-1])
+    assert found_[-1].code == "W005"
+    assert found_[-1].message.startswith("140 more problems not reported")  # 240 in all
+    assert check("style/e|style/e", styles=empty).diagnostics == tuple(found_)
+
+
+def test_canonicalize_keeps_the_style_or_writes_it_out() -> None:
+    text = f"style/aac|sys/saveas,o_{b64('out.aac')}=="
+    assert canonicalize(text, mode="async", styles=STYLES) == f"style/aac|sys/saveas,o_{b64('out.aac')}"
+    expanded = canonicalize(text, mode="async", styles=STYLES, expand_styles=True)
+    assert expanded == f"audio/convert,f_aac,ab_96000|sys/saveas,o_{b64('out.aac')}"
+    assert canonicalize("image/rotate,90", styles=STYLES, expand_styles=True) == "image/rotate,90"  # no style: as it is
+    with pytest.raises(ArgumentError, match=r"expand_styles=True needs the bucket's styles \(styles=\)"):
+        canonicalize("style/aac", expand_styles=True)
+    with pytest.raises(ParseError):
+        canonicalize("style/aac|", styles=STYLES)  # a syntax error: judged as it is
+    with pytest.raises(InvalidDirectiveError):
+        canonicalize("style/tilt", styles=STYLES)
+    # A warning strict refuses (an empty parameter, which OSS ignores) inside the style.
+    trailing = Styles({"turn": "image/rotate,90,"})
+    assert canonicalize("style/turn", styles=trailing, expand_styles=True) == "image/rotate,90"
+    with pytest.raises(InvalidDirectiveError) as raised:
+        canonicalize("style/turn", styles=trailing, strict=True)
+    assert [d.code for d in raised.value.diagnostics] == ["W221"]
+
+
+def test_check_gives_lints_diagnostics_and_keeps_the_tree_as_written() -> None:
+    for text, mode in [(f"style/tilt|{SAVE}", None), ("style/saved|" + SAVE, Mode.ASYNC), ("style/ping", None), ("style/nope|x/y", None)]:
+        result = check(text, mode=mode, styles=STYLES)
+        assert result.diagnostics == tuple(lint(text, mode=mode, styles=STYLES))
+        assert result.directive is not None
+        assert result.directive.stages[0].category == "style"
+        assert result.canonical is None
+    assert check(f"style/upright|{SAVE}", styles=STYLES).canonical == f"style/upright|{SAVE}"
+
+
+def test_styles_of_the_wrong_type_are_the_callers_error() -> None:
+    for call in (lint, check, canonicalize):
+        with pytest.raises(ArgumentError, match=r"styles must be a Styles .* not dict"):
+            call("style/a", styles={"a": "image/rotate,90"})  # type: ignore[arg-type]
