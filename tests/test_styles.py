@@ -366,3 +366,58 @@ def test_styles_of_the_wrong_type_are_the_callers_error() -> None:
     for call in (lint, check, canonicalize):
         with pytest.raises(ArgumentError, match=r"styles must be a Styles .* not dict"):
             call("style/a", styles={"a": "image/rotate,90"})  # type: ignore[arg-type]
+
+
+# --- Style delimiters in URLs ------------------------------------------------------------
+
+
+def test_a_delimiter_in_the_key_names_a_style() -> None:
+    url = f"{HOST}/photos/a.jpg!tilt"
+    styled = from_url(url, styles=STYLES)
+    at = url.index("!")
+    assert (styled.text, styled.mode, styled.delimiter, styled.signed) == ("style/tilt", Mode.SYNC, "!", False)
+    assert styled.span == Span(at, len(url))
+    # "style/" stands on the delimiter, the name on itself: a diagnostic lands on the name.
+    [moved] = styled.offsets.relocate(lint(styled.text, mode=styled.mode, styles=STYLES))
+    assert url[moved.span.start : moved.span.end] == "tilt"
+    assert styled.offsets.span(Span(0, len(styled.text))) == Span(at, len(url))
+    signed = from_url(f"{HOST}/a.jpg!upright?OSSAccessKeyId=LTAI&Expires=1700000000&Signature=ab%2Bc", styles=STYLES)
+    assert (signed.text, signed.signed) == ("style/upright", True)
+    assert from_url("a.jpg!upright", styles=STYLES).text == "style/upright"  # a key alone
+
+
+def test_only_the_delimiters_given_are_read() -> None:
+    with pytest.raises(DirectiveError, match="no query in"):
+        from_url(f"{HOST}/a.jpg!tilt")  # no styles: an object key
+    with pytest.raises(DirectiveError, match="no query in"):
+        from_url(f"{HOST}/a.jpg!tilt", styles=STYLES.with_delimiters(""))
+    with pytest.raises(DirectiveError, match=r"or a style after a delimiter \(!\) in the key"):
+        from_url(f"{HOST}/a.jpg-tilt", styles=STYLES)
+    with pytest.raises(DirectiveError):
+        from_url(f"{HOST}/a.jpg%21tilt", styles=STYLES)  # an escaped '!' is a character of the key
+    with pytest.raises(DirectiveError):
+        from_url(f"{HOST}/!tilt", styles=STYLES)  # no object before the delimiter
+    with pytest.raises(DirectiveError):
+        from_url("https://example-bucket.oss-cn-hangzhou.aliyuncs.com", styles=STYLES.with_delimiters("-"))  # the host is no key
+
+
+def test_the_query_wins_and_a_style_is_sought_where_the_rest_is_a_name() -> None:
+    assert from_url(f"{HOST}/a.jpg!tilt?x-oss-process=image/rotate,90", styles=STYLES).text == "image/rotate,90"
+    dashes = Styles({"small": "image/rotate,90", "v2": "image/rotate,180"}, delimiters="-!")
+    assert from_url(f"{HOST}/my-photo.jpg!small", styles=dashes).text == "style/small"  # "photo.jpg!small" is no name
+    assert from_url(f"{HOST}/a.jpg-small-v2", styles=dashes).text == "style/v2"  # the one the bucket has
+    assert from_url(f"{HOST}/a.jpg-big-v3", styles=dashes).text == "style/big-v3"  # none: the first, as OSS reads it
+    assert from_url(f"{HOST}/a/b.jpg/v2", styles=dashes.with_delimiters("/")).text == "style/v2"
+    with pytest.raises(ArgumentError, match="styles must be a Styles or None, not str"):
+        from_url(f"{HOST}/a.jpg!x", styles="!")  # type: ignore[arg-type]
+
+
+def test_a_diagnostic_placed_from_a_style_renders_under_the_text() -> None:
+    text = f"image/rotate,90|style/tilt|{SAVE}"
+    [rotate] = lint(text, styles=STYLES)
+    assert isinstance(rotate, Diagnostic)
+    assert render(rotate, text) == (
+        f"error[E206]: style tilt, at column 28: degrees: 400 is above the maximum, 360\n    {text}\n{' ' * (4 + text.index('tilt'))}^^^^"
+    )
+    assert oss_process.CODES["E112"].severity == "error"
+    assert oss_process.CODES["W114"].severity == "warning"
