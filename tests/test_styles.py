@@ -412,6 +412,105 @@ def test_the_query_wins_and_a_style_is_sought_where_the_rest_is_a_name() -> None
         from_url(f"{HOST}/a.jpg!x", styles="!")  # type: ignore[arg-type]
 
 
+# --- The command line --------------------------------------------------------------------
+
+
+class Ran(NamedTuple):
+    status: int
+    out: str
+    err: str
+
+
+class Runner(Protocol):
+    def __call__(self, *argv: str, stdin: bytes = b"") -> Ran: ...
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Runner:
+    def invoke(*argv: str, stdin: bytes = b"") -> Ran:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+        capsys.readouterr()
+        status = cli.main(list(argv))
+        captured = capsys.readouterr()
+        return Ran(status, captured.out, captured.err)
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    return invoke
+
+
+XML_FILE = str(ROOT / "examples" / "styles.xml")
+JSON_FILE = str(ROOT / "examples" / "styles.json")
+
+
+def test_cli_lint_resolves_styles_and_locates_inside_a_url(run: Runner) -> None:
+    url = f"{HOST}/photo.jpg!tilt"
+    ran = run("lint", "--styles", XML_FILE, "--style-delimiters", "!", "style/vivid", "style/tilt", url, "style/vivd")
+    assert ran.status == 1
+    column = url.index("tilt") + 1
+    assert "<arg>:2:7: error[E206]: style tilt, at column 28: degrees: 400 is above the maximum, 360" in ran.out
+    assert f"<arg>:3:{column}: error[E206]: style tilt, at column 28:" in ran.out
+    assert "<arg>:4:7: error[E112]: the bucket has no style 'vivd'" in ran.out
+    assert "hint: did you mean 'vivid'?" in ran.out
+    assert ran.out.endswith("4 directives checked: 3 errors and 0 warnings, 3 invalid.\n")
+    # The JSON form holds its delimiter; without one a URL is no style.
+    assert run("lint", "--styles", JSON_FILE, url).status == 1
+    assert "E112" not in run("lint", "--styles", XML_FILE, url).out
+
+
+def test_cli_canon_writes_the_styles_out_only_when_asked(run: Runner) -> None:
+    text = f"style/aac96k|sys/saveas,o_{b64('out.aac')}"
+    assert run("canon", "--mode", "async", "--styles", XML_FILE, text) == Ran(0, text + "\n", "")
+    expanded = run("canon", "--mode", "async", "--styles", XML_FILE, "--expand-styles", text, "style/tilt")
+    assert expanded.status == 1
+    assert expanded.out == f"audio/convert,f_aac,ab_96000|sys/saveas,o_{b64('out.aac')}\n\n"
+    assert "error[E206]: style tilt, at column 28" in expanded.err
+    jsonl = run("canon", "--format", "jsonl", "--styles", JSON_FILE, "--expand-styles", "style/vivid")
+    assert '"canonical": "image/auto-orient,1/bright,10/contrast,20/sharpen,100"' in jsonl.out
+
+
+def test_cli_explain_shows_a_styles_content(run: Runner) -> None:
+    ran = run("explain", "--styles", JSON_FILE, f"{HOST}/photo.jpg!vivid")
+    assert ran.status == 0
+    assert "  style/vivid: the style named 'vivid': image/auto-orient,1/bright,10/contrast,20/sharpen,100\n" in ran.out
+    assert "the style named 'nope', which the bucket does not have" in run("explain", "--styles", JSON_FILE, "style/nope").out
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["lint", "--style-delimiters", "!", "style/a"], "--style-delimiters needs --styles FILE"),
+        (["canon", "--expand-styles", "style/a"], "--expand-styles needs --styles FILE"),
+        (["lint", "--styles", XML_FILE, "--style-delimiters", "~", "style/a"], "--style-delimiters: '~' is not a style delimiter"),
+        (["explain", "--styles", "/nonexistent/styles.xml", "style/a"], "/nonexistent/styles.xml: cannot read it"),
+    ],
+)
+def test_cli_style_option_errors_are_one_line_and_status_2(run: Runner, argv: list[str], says: str) -> None:
+    ran = run(*argv)
+    assert (ran.status, ran.out) == (2, "")
+    assert says in ran.err.splitlines()[-1]
+
+
+def test_cli_a_bad_styles_file_is_one_line_and_status_2(run: Runner, tmp_path: Path) -> None:
+    bad = tmp_path / "styles.xml"
+    bad.write_text('<!DOCTYPE x [<!ENTITY a "b">]><StyleList/>', encoding="utf-8")
+    ran = run("lint", "--styles", str(bad), "style/a")
+    assert ran == Ran(2, "", f"oss-process lint: error: {bad}: the XML has a DOCTYPE or ENTITY declaration: ListStyle's answer has none\n")
+
+
+def test_cli_worker_processes_get_the_styles() -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", "oss_process", "lint", "--jobs", "2", "--files", "--styles", XML_FILE, "-"],
+        input="\n".join(["style/tilt"] * 3000 + ["style/vivid"]),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert ran.returncode == 1
+    assert ran.stdout.endswith("3,001 directives checked: 3,000 errors and 0 warnings, 3,000 invalid.\n")
+
+
 def test_a_diagnostic_placed_from_a_style_renders_under_the_text() -> None:
     text = f"image/rotate,90|style/tilt|{SAVE}"
     [rotate] = lint(text, styles=STYLES)

@@ -24,12 +24,12 @@ def process_chunk(job: Job, chunk: Chunk) -> ChunkResult:
             if job.fix:  # --fix prints the whole input back
                 _echo(raw, out)
             continue
-        entry = examine(raw)
+        entry = examine(raw, job.styles)
         mode = entry.mode or job.mode
         if job.fix:
-            entry = _fix(entry, raw, mode, out, tally)
+            entry = _fix(entry, raw, mode, out, tally, job)
         # Looked up on the module at each line, so a test can make lint fail.
-        diagnostics = [entry.problem] if entry.problem else verdicts.safe_lint(entry.text, mode)
+        diagnostics = [entry.problem] if entry.problem else verdicts.safe_lint(entry.text, mode, job.styles)
         tally.directives += 1
         errors = sum(d.is_error for d in diagnostics)
         tally.errors += errors
@@ -48,7 +48,7 @@ def _echo(raw: RawLine, out: Pieces) -> None:
         out.add(STDOUT, raw.spool)
 
 
-def _fix(entry: Entry, raw: RawLine, mode: Mode | None, out: Pieces, tally: Tally) -> Entry:
+def _fix(entry: Entry, raw: RawLine, mode: Mode | None, out: Pieces, tally: Tally, job: Job) -> Entry:
     """Print the line with its safe fixes; the entry to report on is the fixed one."""
     line = fixed_line(entry, mode)
     if line is None:
@@ -56,7 +56,7 @@ def _fix(entry: Entry, raw: RawLine, mode: Mode | None, out: Pieces, tally: Tall
         return entry
     tally.fixed += 1
     out.add(STDOUT, line + "\n")
-    return examine(line.encode("utf-8", "surrogateescape"))
+    return examine(line.encode("utf-8", "surrogateescape"), job.styles)
 
 
 def worker_setup() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from oss_process import Mode
+from oss_process import Mode, Styles
 
 from .reading import RawLine
 
@@ -63,6 +63,8 @@ class Job(NamedTuple):
     fix: bool
     color_out: bool
     color_err: bool
+    styles: Styles | None = None  # --styles (and --style-delimiters)
+    expand_styles: bool = False  # canon --expand-styles
 
 
 class Chunk(NamedTuple):
