@@ -13,13 +13,13 @@ from .ast import Directive
 from .diagnostics import Diagnostic, internal_error
 from .errors import ArgumentError, InvalidDirectiveError, ParseError
 from .source import Source
-from .styles import Styles
 from .tables import BUILTIN, Catalogue, Mode
 from .tables.catalogue import coerce_catalogue
 from .validation import ModeLike, Result, coerce_mode, coerce_source, strictly_refused
 
 if TYPE_CHECKING:
     from . import _styled
+    from .styles import Styles
 
 __all__ = ["CACHE_SIZE", "canonicalize", "check", "lint", "parse"]
 
@@ -144,7 +144,11 @@ def check(
 
 
 def _coerce_styles(styles: object) -> Styles | None:
-    if styles is None or isinstance(styles, Styles):
+    if styles is None:
+        return None
+    from .styles import Styles  # only when styles are given
+
+    if isinstance(styles, Styles):
         return styles
     raise ArgumentError((), message=f"styles must be a Styles (oss_process.Styles.load(path)) or None, not {type(styles).__name__}")
 

@@ -34,7 +34,6 @@ file and what is wrong.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -55,10 +54,11 @@ MAX_STYLES_FILE = 1 << 20
 #: The style delimiters a bucket may enable, in the order OSS lists them.
 DELIMITERS = "-_/!"
 
-# The grammar's STYLE_NAME, with the styles page's length limit.
-_NAME = re.compile(f"[A-Za-z0-9_.-]{{1,{MAX_STYLE_NAME}}}")
+# The grammar's STYLE_NAME, with the styles page's length limit. Patterns are compiled on
+# first use (re's cache keeps them): importing this module stays cheap.
+_NAME = f"[A-Za-z0-9_.-]{{1,{MAX_STYLE_NAME}}}"
 # A DTD is the only way to declare entities: without one no entity can expand.
-_DTD = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_DTD = r"<!(?:DOCTYPE|ENTITY)"
 
 
 class Styles(Frozen, Mapping[str, str]):
@@ -173,7 +173,7 @@ def _checked_styles(styles: object, origin: str) -> dict[str, str]:
 
 
 def _check_style(name: str, content: str, origin: str) -> None:
-    if _NAME.fullmatch(name) is None:
+    if re.fullmatch(_NAME, name) is None:
         raise StylesError(f"{origin}: the style name {name!r:.80} is not 1-{MAX_STYLE_NAME} letters, digits, '_', '.' or '-'")
     if not content:
         # OSS refuses to store an empty style ("Style content is invalid.").
@@ -214,7 +214,7 @@ def _from_xml(text: str, origin: str) -> dict[str, str]:
 
     if len(text) > MAX_STYLES_FILE:
         raise StylesError(f"{origin}: longer than {MAX_STYLES_FILE} characters: not one bucket's styles")
-    if _DTD.search(text):
+    if re.search(_DTD, text, re.IGNORECASE):
         # Entities declared in a DTD can expand without bound: a styles file needs none.
         raise StylesError(f"{origin}: the XML has a DOCTYPE or ENTITY declaration: ListStyle's answer has none")
     try:
@@ -263,6 +263,8 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 
 def _from_json(text: str, origin: str) -> tuple[dict[str, str], list[str]]:
+    import json
+
     try:
         document = json.loads(text, object_pairs_hook=_no_duplicates)
     except ValueError as error:  # json.JSONDecodeError is one; a duplicate key the other
