@@ -25,7 +25,7 @@ from .ast import Span
 from .diagnostics import Diagnostic
 from .source import Source
 from .styles import Styles
-from .tables import MAX_DIAGNOSTICS, MAX_LENGTH, Catalogue, Mode
+from .tables import MAX_DIAGNOSTICS, MAX_LENGTH, MAX_STYLE_NAME, Catalogue, Mode
 from .validation import diagnostic_order
 
 __all__ = ["Resolution", "resolve"]
@@ -138,6 +138,8 @@ class _Expander:
                 continue
             name, name_start, name_end, _ = actions[0]  # the grammar's style stage: one name
             span = Span(name_start, name_end)
+            if len(name) > MAX_STYLE_NAME:  # no bucket has it: E110 says why, once
+                continue
             problem = self._refused(name, span, chain)
             if problem is not None:
                 problems.append(problem)

@@ -238,6 +238,8 @@ def test_a_style_the_bucket_does_not_have_is_an_error() -> None:
     assert unknown.hint == "did you mean 'upright'?"
     assert lint("style/zzz", styles=Styles({"a": "x", "b": "y"}))[0].hint == "its styles: a, b"
     assert lint("style/zzz", styles=Styles())[0].hint == "the styles given hold none"
+    # A name longer than any style's is E110 alone: no bucket can have it.
+    assert [d.code for d in lint("style/" + "a" * 64, styles=STYLES)] == ["E110"]
     with pytest.raises(InvalidDirectiveError) as raised:
         canonicalize("style/uprigth", styles=STYLES)
     assert [d.code for d in raised.value.diagnostics] == ["E112"]
