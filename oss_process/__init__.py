@@ -33,6 +33,7 @@ _DEFINED_IN = {
     "DirectiveError": "errors",
     "InvalidDirectiveError": "errors",
     "ParseError": "errors",
+    "StylesError": "errors",
     "print_canonical": "printer",
     "unparse": "printer",
     "MAX_LENGTH": "tables",
@@ -44,6 +45,7 @@ _DEFINED_IN = {
     "Source": "source",
     "SourceAudio": "source",
     "SourceField": "source",
+    "Styles": "styles",
     "Result": "validation",
     "Validation": "validation",
     "validate": "validation",
@@ -77,6 +79,8 @@ __all__ = [
     "SourceFileError",
     "Span",
     "Stage",
+    "Styles",
+    "StylesError",
     "URLDirective",
     "UnsupportedDirectiveError",
     "Validation",
@@ -99,10 +103,11 @@ if TYPE_CHECKING:
     from .ast import Action, Directive, Parameter, Span, Stage, Value
     from .builder import AudioConvert, BuiltDirective, UnsupportedDirectiveError
     from .diagnostics import CODES, Diagnostic, Severity, render
-    from .errors import ArgumentError, DirectiveError, InvalidDirectiveError, ParseError
+    from .errors import ArgumentError, DirectiveError, InvalidDirectiveError, ParseError, StylesError
     from .media import MissingExtraError, SourceFileError
     from .printer import print_canonical, unparse
     from .source import Source, SourceAudio, SourceField
+    from .styles import Styles
     from .tables import MAX_LENGTH, MAX_PARAMETERS, Catalogue, Mode
     from .urls import URLDirective, from_url
     from .validation import Result, Validation, validate

@@ -33,7 +33,7 @@ from .validation import Result, check_values, diagnostic_order, structure, with_
 if TYPE_CHECKING:
     from ._recover import Recovered
 
-__all__ = ["LIMIT_CODES", "bounded", "diagnostics_of", "explained", "limits", "recovered", "run", "syntax"]
+__all__ = ["LIMIT_CODES", "bounded", "caused", "diagnostics_of", "explained", "limits", "recovered", "run", "syntax"]
 
 
 def limits(text: str) -> Diagnostic | None:
@@ -89,13 +89,21 @@ def diagnostics_of(text: str, mode: Mode | None, source: Source | None, catalogu
 def explained(
     text: str, diagnostics: Sequence[Diagnostic], mode: Mode | None, source: Source | None, catalogue: Catalogue
 ) -> tuple[Diagnostic, ...]:
-    """The diagnostics as reported: a cause named where it explains symptoms (``_causes``:
-    standard Base64), then at most ``MAX_DIAGNOSTICS`` of them (:func:`bounded`)."""
+    """The diagnostics as reported: a cause named where it explains symptoms (:func:`caused`),
+    then at most ``MAX_DIAGNOSTICS`` of them (:func:`bounded`)."""
+    return bounded(caused(text, diagnostics, mode, source, catalogue))
+
+
+def caused(
+    text: str, diagnostics: Sequence[Diagnostic], mode: Mode | None, source: Source | None, catalogue: Catalogue
+) -> Sequence[Diagnostic]:
+    """The diagnostics with a cause named where it explains symptoms (``_causes``:
+    standard Base64), not yet bounded."""
     if any(d.is_error for d in diagnostics):
         from ._causes import with_causes  # only for text with an error
 
         diagnostics = with_causes(text, diagnostics, catalogue, lambda t: diagnostics_of(t, mode, source, catalogue))
-    return bounded(diagnostics)
+    return diagnostics
 
 
 #: Bounds checked before parsing: nothing is read, nothing to recover.

@@ -84,6 +84,10 @@ CODES: Final = MappingProxyType(
         "E109": CodeInfo(_E, "nothing to process before sys/saveas or notify"),
         "E110": CodeInfo(_E, "invalid style name"),
         "W111": CodeInfo(_W, "asynchronous job with nowhere to store its output"),
+        # Styles, resolved against the bucket's styles the caller gives (oss_process.Styles).
+        "E112": CodeInfo(_E, "style the bucket does not have"),
+        "E113": CodeInfo(_E, "style whose content names itself"),
+        "W114": CodeInfo(_W, "style named inside a style's content"),
         "W115": CodeInfo(_W, "processing after an action whose output is not an image"),
         "W116": CodeInfo(_W, "more of an action than the documentation allows, fewer than an older revision did"),
         "E117": CodeInfo(_E, "more of an action than any documentation allows"),

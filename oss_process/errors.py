@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from .diagnostics import Diagnostic, render_all
 
-__all__ = ["ArgumentError", "DirectiveError", "InvalidDirectiveError", "ParseError"]
+__all__ = ["ArgumentError", "DirectiveError", "InvalidDirectiveError", "ParseError", "StylesError"]
 
 
 class DirectiveError(ValueError):
@@ -45,3 +45,15 @@ class InvalidDirectiveError(DirectiveError):
 class ArgumentError(DirectiveError, TypeError):
     """A caller's mistake rather than the directive's: ``text`` not a ``str``, an unknown
     ``mode``, an invalid :class:`~oss_process.SourceAudio`."""
+
+
+class StylesError(DirectiveError):
+    """What was given as a bucket's styles is not (:class:`~oss_process.Styles`): a file
+    that is not ListStyle's XML or the documented JSON, a style name OSS refuses, more
+    styles than a bucket holds. The message names the file and what is wrong."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__((), "", message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.args[0],))

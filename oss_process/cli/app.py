@@ -15,6 +15,7 @@ from .commands import COMMANDS
 from .facts import given_source
 from .output import PROG
 from .parser import build_parser
+from .styling import styles_of
 
 __all__ = ["main"]
 
@@ -41,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         if getattr(args, "fix", False) and args.format != "text":
             parser.exit(2, f"{PROG} lint: error: --fix prints text: it cannot be combined with --format {args.format}\n")
+        args.styles = styles_of(args, _parser_of(parser, args.command))
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 2
     out, err = sys.stdout, sys.stderr

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oss_process import Mode, Source
+from oss_process import Mode
 from oss_process.diagnostics import Origin
 
 from . import verdicts
@@ -24,12 +24,12 @@ def process_chunk(job: Job, chunk: Chunk) -> ChunkResult:
             if job.fix:  # --fix prints the whole input back
                 _echo(raw, out)
             continue
-        entry = examine(raw)
+        entry = examine(raw, job.styles)
         mode = entry.mode or job.mode
         if job.fix:
-            entry = _fix(entry, raw, mode, job.source, out, tally)
+            entry = _fix(entry, raw, mode, out, tally, job)
         # Looked up on the module at each line, so a test can make lint fail.
-        diagnostics = [entry.problem] if entry.problem else verdicts.safe_lint(entry.text, mode, job.source)
+        diagnostics = [entry.problem] if entry.problem else verdicts.safe_lint(entry.text, mode, job.source, job.styles)
         tally.directives += 1
         errors = sum(d.is_error for d in diagnostics)
         tally.errors += errors
@@ -48,15 +48,15 @@ def _echo(raw: RawLine, out: Pieces) -> None:
         out.add(STDOUT, raw.spool)
 
 
-def _fix(entry: Entry, raw: RawLine, mode: Mode | None, source: Source | None, out: Pieces, tally: Tally) -> Entry:
+def _fix(entry: Entry, raw: RawLine, mode: Mode | None, out: Pieces, tally: Tally, job: Job) -> Entry:
     """Print the line with its safe fixes; the entry to report on is the fixed one."""
-    line = fixed_line(entry, mode, source)
+    line = fixed_line(entry, mode, job.source)
     if line is None:
         _echo(raw, out)
         return entry
     tally.fixed += 1
     out.add(STDOUT, line + "\n")
-    return examine(line.encode("utf-8", "surrogateescape"))
+    return examine(line.encode("utf-8", "surrogateescape"), job.styles)
 
 
 def worker_setup() -> None:

@@ -22,7 +22,7 @@ def _mode(args: argparse.Namespace) -> Mode | None:
 
 
 def command_lint(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[bytes]) -> int:
-    job = Job("lint", args.format, _mode(args), args.fix, use_color(args.color, out), use_color(args.color, err), args.source)
+    job = Job("lint", args.format, _mode(args), args.fix, use_color(args.color, out), use_color(args.color, err), args.source, args.styles)
     tally, unreadable = run_batch(args, job, out, err, stdin)
     # Nothing read at all (only unreadable files): the errors said what happened.
     if args.format == "text" and not (unreadable and tally.directives == 0):
@@ -33,7 +33,8 @@ def command_lint(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[b
 
 
 def command_canon(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[bytes]) -> int:
-    job = Job("canon", args.format, _mode(args), False, use_color(args.color, out), use_color(args.color, err), args.source)
+    color_out, color_err = use_color(args.color, out), use_color(args.color, err)
+    job = Job("canon", args.format, _mode(args), False, color_out, color_err, args.source, args.styles, args.expand_styles)
     tally, unreadable = run_batch(args, job, out, err, stdin)
     if args.format == "text" and tally.invalid:
         err.write(canon_summary(tally, job.color_err))

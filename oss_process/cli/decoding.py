@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from oss_process import MAX_LENGTH, Diagnostic, DirectiveError, Mode, Span
+from oss_process import MAX_LENGTH, Diagnostic, DirectiveError, Mode, Span, Styles
 from oss_process.diagnostics import OffsetMap
 from oss_process.urls import from_url, percent_decode
 
@@ -45,8 +45,14 @@ class Entry(NamedTuple):
         return self.offsets is not None and self.offsets.table is not None
 
 
-def examine(raw: RawLine) -> Entry:
-    """The directive in one input line, or the reason the library cannot be asked."""
+# A URL fetched as it is: with style delimiters, its key may name a style (a.jpg!thumb).
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def examine(raw: RawLine, styles: Styles | None = None) -> Entry:
+    """The directive in one input line, or the reason the library cannot be asked.
+    With ``styles`` that have delimiters, a URL (with its scheme) whose query holds no
+    process parameter may name a style in its key."""
     if isinstance(raw, Overlong):
         shown = raw.head.decode("utf-8", "surrogateescape")[:_OVERLONG_SHOWN]
         message = f"the line is {raw.characters} characters long; the limit is {MAX_LENGTH}"
@@ -68,6 +74,8 @@ def examine(raw: RawLine) -> Entry:
         mark = line.find("?")
         if mark >= 0 and _IN_QUERY.search(line, mark) is not None:
             return _from_url(line)
+        if styles is not None and styles.delimiters and _URL.match(line):
+            return _styled_url(line, styles)
         return Entry(line, line, None)
     prefix, value = line[: field.end()], line[field.end() :]
     mode = Mode.from_parameter(field.group(1))
@@ -84,6 +92,15 @@ def _from_url(line: str) -> Entry:
         if not error.diagnostics:  # the name was past a '#': not in the query; the core judges the line
             return Entry(line, line, None)
         return Entry(line, line, None, problem=error.diagnostics[0])  # no process parameter OSS runs
+    start, end = found.span
+    return Entry(line, found.text, found.mode, line[:start], found.offsets, line[end:], found.signed)
+
+
+def _styled_url(line: str, styles: Styles) -> Entry:
+    try:
+        found = from_url(line, styles=styles)
+    except DirectiveError:  # no style after a delimiter: the core judges the line
+        return Entry(line, line, None)
     start, end = found.span
     return Entry(line, found.text, found.mode, line[:start], found.offsets, line[end:], found.signed)
 

@@ -7,7 +7,7 @@ import argparse
 import json
 from typing import IO, TextIO
 
-from oss_process import Action, Diagnostic, Mode, Source, Stage, check, render
+from oss_process import Action, Diagnostic, Mode, Source, Stage, Styles, check, render
 from oss_process.diagnostics import Origin
 from oss_process.kinds import Base64Name, template_variables
 from oss_process.tables import BUILTIN, Catalogue, ParamSpec
@@ -28,8 +28,8 @@ def command_explain(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: I
         origin = Origin("<stdin>", number, is_file=False)
     else:
         raw, origin = args.directive.encode("utf-8", "surrogateescape"), Origin("<arg>", 1, is_file=False)
-    entry = examine(raw)
-    model, diagnostics = explanation(entry, Mode(args.mode) if args.mode else None, source=args.source)
+    entry = examine(raw, args.styles)
+    model, diagnostics = explanation(entry, Mode(args.mode) if args.mode else None, source=args.source, styles=args.styles)
     if args.format == "json":
         out.write(render(diagnostics, entry.text, format="json", fields=model, offsets=entry.offsets, indent=2) + "\n")
     else:
@@ -80,14 +80,18 @@ def _variables(name: str) -> list[dict[str, object]]:
 
 
 def explanation(
-    entry: Entry, option: Mode | None, catalogue: Catalogue = BUILTIN, source: Source | None = None
+    entry: Entry,
+    option: Mode | None,
+    catalogue: Catalogue = BUILTIN,
+    source: Source | None = None,
+    styles: Styles | None = None,
 ) -> tuple[dict[str, object], list[Diagnostic]]:
     """The breakdown of a directive as plain data (the JSON of --format json, which adds
     the diagnostics to it), and its diagnostics: one check of the text, read against the
-    catalogue's tables. The line's own mode (a form field's or URL parameter's name) wins
-    over ``option`` (--mode); without either, ``mode`` is the one lint assumed. With a
-    ``source`` (--source, --source-file), its facts are checked against and shown as
-    ``source_facts``."""
+    catalogue's tables (and ``styles``, the bucket's: a style then shows its content).
+    The line's own mode (a form field's or URL parameter's name) wins over ``option``
+    (--mode); without either, ``mode`` is the one lint assumed. With a ``source``
+    (--source, --source-file), its facts are checked against and shown as ``source_facts``."""
     given = entry.mode or option
     mode_from = None if given is None else "input" if entry.mode is not None else "option"
     model: dict[str, object] = {
@@ -104,12 +108,12 @@ def explanation(
         diagnostics = [entry.problem]
         model["stages"] = None
     else:
-        result = check(entry.text, mode=given, source=source, catalogue=catalogue)
+        result = check(entry.text, mode=given, source=source, catalogue=catalogue, styles=styles)
         diagnostics = list(result.diagnostics)
         if result.directive is None:
             model["stages"] = None
         else:
-            model["stages"] = [_stage(stage, catalogue) for stage in result.directive.stages]
+            model["stages"] = [_stage(stage, catalogue, styles) for stage in result.directive.stages]
             model["runs_in"] = _runs_in(model["stages"])
             model["canonical"] = result.canonical
             if given is None:
@@ -119,13 +123,13 @@ def explanation(
     return model, diagnostics
 
 
-def _stage(stage: Stage, catalogue: Catalogue) -> dict[str, object]:
+def _stage(stage: Stage, catalogue: Catalogue, styles: Styles | None = None) -> dict[str, object]:
     info = catalogue.categories.get(stage.category) if stage.category is not None else None
-    return {
-        "category": stage.category,
-        "summary": info.summary if info is not None else None,
-        "actions": [_action(stage.category, action, catalogue) for action in stage.actions],
-    }
+    actions = [_action(stage.category, action, catalogue) for action in stage.actions]
+    if styles is not None and info is not None and info.open_ended:
+        for action in actions:  # the style's content, or None: the bucket has no such style
+            action["content"] = styles.get(str(action["name"]))
+    return {"category": stage.category, "summary": info.summary if info is not None else None, "actions": actions}
 
 
 def _action(category: str | None, action: Action, catalogue: Catalogue) -> dict[str, object]:
@@ -231,6 +235,9 @@ def _mode_text(model: dict[str, object]) -> str | None:
 def _action_lines(action: dict[str, object]) -> list[str]:
     if action["open_ended"]:
         about = f"the style named {action['name']!r}"
+        if "content" in action:
+            content = action["content"]
+            about += f": {content}" if content is not None else ", which the bucket does not have"
     elif not action["known"]:
         about = "not in the catalogue"
     else:

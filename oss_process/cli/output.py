@@ -33,7 +33,7 @@ def emit(job: Job, origin: Origin, entry: Entry, mode: Mode | None, diagnostics:
             "mode": used,
             "mode_from": mode_from,
             "verdict": verdict(diagnostics),
-            "canonical": canonical(entry.text, mode, failed, job.source),
+            "canonical": canonical(entry.text, mode, failed, job.source, job.styles, job.expand_styles),
             "diagnostics": None,  # the renderer's list goes here
         }
         if entry.truncated:
@@ -50,7 +50,7 @@ def emit(job: Job, origin: Origin, entry: Entry, mode: Mode | None, diagnostics:
         if diagnostics:
             out.add(STDOUT, render(shown, line, format="github", origin=origin))
     elif job.command == "canon":
-        out.add(STDOUT, (canonical(entry.text, mode, failed, job.source) or "") + "\n")
+        out.add(STDOUT, (canonical(entry.text, mode, failed, job.source, job.styles, job.expand_styles) or "") + "\n")
         if failed:
             out.add(STDERR, render(shown, line, origin=origin, color=job.color_err, spaced=True))
     elif diagnostics:

@@ -27,14 +27,16 @@ examples:
   {PROG} lint --jobs 2 --format jsonl --files big.txt > verdicts.jsonl
   {PROG} lint --source-file song.flac 'x-oss-async-process=audio/convert,f_mp3'
   {PROG} lint --source width=1920,height=1080,format=png 'image/resize,w_800'
+  {PROG} lint --styles examples/styles.xml 'style/vivid' 'style/tilt|sys/saveas,o_dGlsdC5qcGc'
+  {PROG} lint --styles examples/styles.json 'https://examplebucket.oss-cn-hangzhou.aliyuncs.com/photo.jpg!vivid'
 
 Input lines may be form fields as sent to OSS, raw or percent-encoded, or URLs:
   x-oss-async-process=audio%2Fconvert%2Cf_aac   (the field name sets the mode)
   a.jpg?x-oss-process=image/resize,w_100&Expires=1700000000
 Standard input and --files skip blank lines and lines starting with '#'.
 
-exit status: 0 no errors (warnings allowed unless --strict), 1 errors, 2 usage or unreadable file
-(of directives, or --source-file)
+exit status: 0 no errors (warnings allowed unless --strict), 1 errors, 2 usage, unreadable file (of
+directives, or --source-file) or bad styles file
 """
 
 _CANON_EXAMPLES = f"""\
@@ -42,12 +44,13 @@ examples:
   {PROG} canon 'audio/convert,f_aac,ss_0,ab_96000|sys/saveas,o_ZGVzdC5hYWM='
   {PROG} canon < directives.txt > canonical.txt
   {PROG} canon --format jsonl --files directives.txt
+  {PROG} canon --styles examples/styles.xml --expand-styles 'style/aac96k|sys/saveas,o_b3V0LmFhYw'
 
 One canonical directive per input on stdout; an invalid input leaves its line empty
 and its diagnostics go to stderr.
 
-exit status: 0 all valid, 1 some invalid, 2 usage or unreadable file (of directives, or
---source-file)
+exit status: 0 all valid, 1 some invalid, 2 usage, unreadable file (of directives, or
+--source-file) or bad styles file
 """
 
 _EXPLAIN_EXAMPLES = f"""\
@@ -56,7 +59,7 @@ examples:
   {PROG} explain --format json 'x-oss-async-process=audio/convert,f_mp3,ar_44100'
   {PROG} explain --source-file song.flac 'x-oss-async-process=audio/convert,f_mp3'
 
-exit status: 0 valid (warnings allowed), 1 errors, 2 usage or unreadable --source-file
+exit status: 0 valid (warnings allowed), 1 errors, 2 usage, unreadable --source-file or bad styles file
 """
 
 
@@ -103,6 +106,20 @@ def _batch_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> N
     _source_options(parser)
 
 
+def _style_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--styles",
+        dest="styles_file",
+        metavar="FILE",
+        help="the bucket's styles: ListStyle's XML, or JSON {\"styles\": {name: directive}}; each style/<name> is checked as its content",
+    )
+    parser.add_argument(
+        "--style-delimiters",
+        metavar="CHARS",
+        help="the style delimiters the bucket enables (of -_/!): a URL's a.jpg!thumb is style/thumb; needs --styles",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -119,10 +136,15 @@ def build_parser() -> argparse.ArgumentParser:
     _batch_options(lint_parser, ("text", "json", "jsonl", "github"))
     lint_parser.add_argument("--strict", action="store_true", help="warnings fail too (exit status 1)")
     lint_parser.add_argument("--fix", action="store_true", help="print the input with every safe fix applied; problems left go to stderr")
+    _style_options(lint_parser)
 
     canon_parser = commands.add_parser("canon", help="print the canonical form of directives", epilog=_CANON_EXAMPLES, formatter_class=raw)
     canon_parser.description = "Print the canonical form of each directive: one string per meaning."
     _batch_options(canon_parser, ("text", "json", "jsonl"))
+    _style_options(canon_parser)
+    canon_parser.add_argument(
+        "--expand-styles", action="store_true", help="print each style/<name> as its content, the whole canonicalized (needs --styles)"
+    )
 
     explain_parser = commands.add_parser(
         "explain", help="break a directive down, parameter by parameter", epilog=_EXPLAIN_EXAMPLES, formatter_class=raw
@@ -135,4 +157,5 @@ def build_parser() -> argparse.ArgumentParser:
     explain_parser.add_argument("--mode", choices=("async", "sync"), help="check for x-oss-async-process or x-oss-process")
     explain_parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour diagnostics")
     _source_options(explain_parser)
+    _style_options(explain_parser)
     return parser

@@ -4,28 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from oss_process import Diagnostic, Directive, Mode, ParseError, Source, canonicalize, lint, parse
+from oss_process import Diagnostic, Directive, Mode, ParseError, Source, Styles, canonicalize, lint, parse
 from oss_process.diagnostics import internal_error
 from oss_process.tables import BUILTIN, Catalogue
 
 __all__ = ["assumed_mode", "canonical", "mode_used", "safe_lint", "verdict"]
 
 
-def safe_lint(text: str, mode: Mode | None, source: Source | None = None) -> list[Diagnostic]:
+def safe_lint(text: str, mode: Mode | None, source: Source | None = None, styles: Styles | None = None) -> list[Diagnostic]:
     """``lint``, which never raises; should a bug in it raise all the same, that line gets
     the library's own code for it, E999, and the batch goes on."""
     try:
-        return lint(text, mode=mode, source=source)
+        return lint(text, mode=mode, source=source) if styles is None else lint(text, mode=mode, source=source, styles=styles)
     except Exception as error:  # noqa: BLE001 - one line's trouble must not end the batch
         return [internal_error(error, text)]
 
 
-def canonical(text: str, mode: Mode | None, failed: bool, source: Source | None = None) -> str | None:
-    """The canonical form; None when lint found an error (``failed``)."""
+def canonical(
+    text: str, mode: Mode | None, failed: bool, source: Source | None = None, styles: Styles | None = None, expand_styles: bool = False
+) -> str | None:
+    """The canonical form (with ``expand_styles``, of the styles written out); None when
+    lint found an error (``failed``)."""
     if failed:
         return None
     try:
-        return canonicalize(text, mode=mode, source=source)
+        if styles is None:
+            return canonicalize(text, mode=mode, source=source)
+        return canonicalize(text, mode=mode, source=source, styles=styles, expand_styles=expand_styles)
     except Exception:  # noqa: BLE001 - lint found no error: only a library bug lands here
         return None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from oss_process import Mode, Source
+from oss_process import Mode, Source, Styles
 
 from .reading import RawLine
 
@@ -64,6 +64,8 @@ class Job(NamedTuple):
     color_out: bool
     color_err: bool
     source: Source | None = None  # --source, --source-file: what the checks know of the input object
+    styles: Styles | None = None  # --styles (and --style-delimiters)
+    expand_styles: bool = False  # canon --expand-styles
 
 
 class Chunk(NamedTuple):
