@@ -79,9 +79,11 @@ def lexical(kind: Kind) -> str:
     """A regular expression (no groups) matched by every text ``kind.check`` finds clean
     as written; each text it matches is a VALUE of the grammar."""
     if isinstance(kind, Integer):
-        # No sign and no leading zero: no table has a negative minimum (tests hold this to
-        # check); never more digits than check converts.
-        return f"0|[1-9][0-9]{{0,{min(len(str(kind.maximum)), kinds.MAX_DIGITS) - 1}}}"
+        # No leading zero, a '-' only where the minimum is negative (never "-0"); never more
+        # digits than check converts.
+        digits = min(max(len(str(kind.maximum)), len(str(-kind.minimum))), kinds.MAX_DIGITS) - 1
+        sign = "-?" if kind.minimum < 0 else ""
+        return f"0|{sign}[1-9][0-9]{{0,{digits}}}"
     if isinstance(kind, IntegerChoice):
         spellings = [str(choice) for choice in kind.choices if len(str(abs(choice))) <= kinds.MAX_DIGITS]
         return _covering(spellings) if spellings else "(?!)"

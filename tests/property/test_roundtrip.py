@@ -105,3 +105,36 @@ def test_strings_from_the_grammar(text: str) -> None:
     canonical = oss_process.canonicalize(text)
     assert oss_process.canonicalize(canonical) == canonical
     assert len(oss_process.parse(canonical).stages) <= len(tree.stages)
+
+
+IMAGE_TABLES = [
+    label
+    for label, category, info in BUILTIN.tabled()
+    if category == "image" and oss_process.Mode.SYNC in info.modes and info.spec is not None and not info.spec.chain_rules
+]
+
+
+def _alone(meaning: Meaning) -> bool:
+    return len(meaning.steps) == 1
+
+
+@per_table()
+@given(
+    st.lists(
+        st.sampled_from(IMAGE_TABLES).flatmap(lambda label: meanings(label, mode=oss_process.Mode.SYNC).filter(_alone)),
+        min_size=2,
+        max_size=4,
+    ).flatmap(lambda chain: st.tuples(st.just(chain), st.tuples(*(spellings(m) for m in chain))))
+)
+def test_an_image_chain_is_canonical_action_by_action_in_the_order_written(case: tuple[list[Meaning], tuple[str, ...]]) -> None:
+    chain, spelled = case
+    # Each spelling is "image/<action>"; chained, they are one stage, in the order written.
+    text = "image/" + "/".join(s.removeprefix("image/") for s in spelled)
+    canonical = oss_process.canonicalize(text, mode="sync")
+    assert canonical == "image/" + "/".join(canonical_text(m).removeprefix("image/") for m in chain)
+    assert oss_process.canonicalize(canonical, mode="sync") == canonical
+    # Another order of different actions is another directive, and prints so.
+    written = [canonical_text(m) for m in chain]
+    if written != written[::-1]:
+        backwards = "image/" + "/".join(s.removeprefix("image/") for s in reversed(spelled))
+        assert oss_process.canonicalize(backwards, mode="sync") != canonical
