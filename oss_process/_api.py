@@ -65,7 +65,7 @@ def verdict(text: str, mode: ModeLike = None, source: Source | None = None, cata
         if found is not None:
             return found  # type: ignore[return-value]
     if source is not None:
-        catalogue.check_source(source)
+        source = catalogue.check_source(source)
     return _accel.decide(text, mode, source, catalogue, key)
 
 

@@ -284,7 +284,7 @@ class Built:
     """A valid directive made with the builder. ``str()`` is its canonical text.
 
     Built directives are immutable; two are equal when they mean the same directive
-    (their canonical trees are equal), and ``repr`` is the builder code that rebuilds one.
+    (their canonical strings are equal), and ``repr`` is the builder code that rebuilds one.
     """
 
     __slots__ = ()
@@ -354,10 +354,13 @@ class Built:
         if not checked.ok:
             raise InvalidDirectiveError(checked.diagnostics, text)
         processing = [t for t in types if issubclass(t, ProcessStep)]
+        # A chain is one stage ("image/resize,.../format,..."): the builder writes no pipe between
+        # processing steps, so a directive with one is not rebuilt as one without.
         chained = (
             len(processing) > 1
             and all(t.CHAIN is not None and t.ACTION[0] == types[0].ACTION[0] for t in processing)
             and types[: len(processing)] == processing
+            and len(directive.stages[0].actions) >= len(processing)
         )
         if not types or not issubclass(types[0], ProcessStep) or (len(processing) > 1 and not chained):
             raise UnsupportedDirectiveError(
@@ -374,8 +377,13 @@ class Built:
             # The chain checks every step at once; its first step is not checked on its own.
             first = _unchecked(types[0], _kwargs(types[0], values[0]))
             rest = (step(**_kwargs(step, found)) for step, found in zip(types[1:], values[1:], strict=True))
-            chain = classes.chains.get(types[0].ACTION[0] or "", classes.chain) if chained else classes.chain
+            # Only processing: the chain of its category, which more processing may follow.
+            alone = chained and len(processing) == len(types)
+            chain = classes.chains.get(types[0].ACTION[0] or "", classes.chain) if alone else classes.chain
             built = cast(Built, chain((first, *rest)))
+        category_chain = classes.chains.get(types[0].ACTION[0] or "")
+        if not isinstance(built, cls) and len(types) == 1 and category_chain is not None and cls is category_chain:
+            built = category_chain((cast(StepBase, built),))  # ImageChain.from_text("image/rotate,90"): a chain of one
         if not isinstance(built, cls):
             what = "a chain of several steps" if isinstance(built, ChainBase) else type(built).__name__
             raise UnsupportedDirectiveError((), text, f"{cls.__name__}.from_tree: the tree builds {what}, not {cls.__name__}")
@@ -404,10 +412,10 @@ class Built:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Built):
             return NotImplemented
-        return self.tree == other.tree
+        return self.text == other.text  # the canonical string: one per meaning
 
     def __hash__(self) -> int:
-        return hash(self.tree)
+        return hash(self.text)
 
 
 def _unchecked(step: type[StepBase], kwargs: Mapping[str, object]) -> StepBase:

@@ -122,7 +122,9 @@ CODES: Final = MappingProxyType(
         "E226": CodeInfo(_E, "result larger than OSS gives"),
         "W227": CodeInfo(_W, "processing that does not do what it says for this source"),
         "E228": CodeInfo(_E, "crop origin outside the image"),
-        "E229": CodeInfo(_E, "image too large for this action"),
+        "E229": CodeInfo(_E, "source image too large for this action"),
+        "W230": CodeInfo(_W, "image made by the chain over the source limit of this action"),
+        "W231": CodeInfo(_W, "source image over the default size quota"),
         # Base64 names: bucket, object, topic.
         "E300": CodeInfo(_E, "invalid URL-safe Base64"),
         "E301": CodeInfo(_E, "Base64 does not decode to UTF-8"),

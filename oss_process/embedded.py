@@ -27,8 +27,9 @@ class ObjectWithProcess(NamedTuple):
 
     ``catalogue`` is where the catalogue of the embedded directive lives
     (``"module:NAME"``, imported on first use); actions of ``category`` named in
-    ``refused`` are errors (OSS documents refusing them), other actions not in
-    ``allowed`` are warnings (not documented there).
+    ``refused`` are errors (OSS documents refusing them); any other action not in
+    ``allowed``, of any category, is a warning (not documented there), and so is a query
+    other than ``x-oss-process``.
     """
 
     what: str
@@ -55,7 +56,13 @@ class ObjectWithProcess(NamedTuple):
         if not question:
             return problems
         if not query.startswith(_QUERY):
-            problems.append(Problem("E314", f"the {self.what} has the query {query[:40]!r}: only {_QUERY}<processing> is allowed there"))
+            problems.append(
+                Problem(
+                    "W315",
+                    f"the {self.what} has the query {query[:40]!r}: only {_QUERY}<processing> is documented there",
+                    "OSS may read it as part of the object's name",
+                )
+            )
             return problems
         problems.extend(self._embedded(query[len(_QUERY) :]))
         return problems
@@ -66,7 +73,7 @@ class ObjectWithProcess(NamedTuple):
 
         where = f"in its {_QUERY}{directive[:60]!r}"
         if not directive:
-            return [Problem("E314", f"{where}: the processing is empty", f"remove the '?{_QUERY}'")]
+            return [Problem("W315", f"{where}: the processing is empty", f"remove the '?{_QUERY}'")]
         catalogue = self._catalogue()
         problems: list[Problem] = []
         placed: list[tuple[int, Problem]] = []
@@ -80,10 +87,10 @@ class ObjectWithProcess(NamedTuple):
                 for action in stage.actions:
                     label = f"{stage.category}/{action.name}" if stage.category else action.name
                     column = action.span.start + 1
-                    if stage.category != self.category or action.name in self.refused:
+                    if stage.category == self.category and action.name in self.refused:
                         refused_at.add(action.span.start)
                         placed.append((column, Problem("E314", f"{where}, at column {column}: {label} is not allowed in a {self.what}")))
-                    elif action.name not in self.allowed:
+                    elif stage.category != self.category or action.name not in self.allowed:
                         placed.append(
                             (
                                 column,

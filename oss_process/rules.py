@@ -41,6 +41,7 @@ __all__ = [
     "RuleContext",
     "SourceSideAtMost",
     "SourceWithin",
+    "TargetWithin",
     "Untested",
     "WithinOutput",
 ]
@@ -57,7 +58,7 @@ class RuleContext(NamedTuple):
     ``values`` only those whose value checked out. ``source`` is the object as this action
     receives it: the source given, as the actions before it changed it (their tables'
     ``effect``); ``position`` the action's index in the directive; ``output`` what the
-    whole directive gives (None: not known)."""
+    whole directive gives (None: not known); ``original`` the source as given."""
 
     values: Mapping[str, Value]
     present: Collection[str]
@@ -66,6 +67,8 @@ class RuleContext(NamedTuple):
     valid_for_parameter: Callable[[str, Value], bool]
     position: int = 0
     output: Source | None = None
+    #: The source as given, before any action changed it.
+    original: Source | None = None
 
 
 class Rule(Protocol):
@@ -90,9 +93,9 @@ class Rule(Protocol):
     def describe(self) -> str: ...
 
 
-def _listing(values: tuple[int, ...] | tuple[str, ...]) -> str:
+def _listing(values: tuple[int, ...] | tuple[str, ...], conjunction: str = "and") -> str:
     words = [str(v) for v in values]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {conjunction} " + words[-1]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -213,7 +216,7 @@ class OnlyWith:
         return (self.selector,)
 
     def describe(self) -> str:
-        return f"{self.key} takes effect only with {self.selector} {_listing(self.choices)}"
+        return f"{self.key} takes effect only with {self.selector} {_listing(self.choices, 'or')}"
 
     def check(self, ctx: RuleContext) -> None:
         choice = ctx.values.get(self.selector)
@@ -223,7 +226,7 @@ class OnlyWith:
         if self.key in ctx.present and isinstance(choice, str) and choice not in self.choices:
             ctx.emit(
                 "W213",
-                f"{self.key} takes effect only when {self.selector} is {_listing(self.choices)}; "
+                f"{self.key} takes effect only when {self.selector} is {_listing(self.choices, 'or')}; "
                 f"here it is {choice}{' (the default)' if by_default else ''}",
                 self.key,
                 f"remove {self.key}, or set {self.selector}_{self.choices[0]}",
@@ -264,6 +267,8 @@ class OneOf:
     """At least one of ``keys`` is needed (a positional row counts by its key)."""
 
     keys: tuple[str, ...]
+    #: How the message names them, when not by their keys (a bare value is no key).
+    described: str | None = None
 
     reads: ClassVar[tuple[str, ...]] = ()
     uses_source: ClassVar[bool] = False
@@ -271,12 +276,11 @@ class OneOf:
     source_fields: ClassVar[tuple[str, ...]] = ()
 
     def describe(self) -> str:
-        return f"one of {_listing(self.keys)} is needed"
+        return f"one of {self.described or _listing(self.keys, 'or')} is needed"
 
     def check(self, ctx: RuleContext) -> None:
         if not any(k in ctx.present for k in self.keys):
-            words = ", ".join(self.keys[:-1]) + " or " + self.keys[-1] if len(self.keys) > 1 else self.keys[0]
-            ctx.emit("E202", f"one of {words} is needed: none is given", None, f"add {self.keys[0]}_<value>")
+            ctx.emit("E202", f"{self.describe()}: none is given", None, f"add {self.keys[0]}_<value>")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -297,7 +301,8 @@ class Overridden:
     def check(self, ctx: RuleContext) -> None:
         given = [k for k in self.by if k in ctx.present]
         if self.key in ctx.present and given:
-            ctx.emit("W217", f"{self.key} has no effect: {_listing(tuple(given))} is given, and wins", self.key, f"remove {self.key}")
+            verb = "is given, and wins" if len(given) == 1 else "are given, and win"
+            ctx.emit("W217", f"{self.key} has no effect: {_listing(tuple(given))} {verb}", self.key, f"remove {self.key}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -500,7 +505,12 @@ class SourceWithin:
             return
         size = ctx.source.number("size")
         if size is not None and size > self.max_bytes:
-            ctx.emit("E225", f"the source is {size} bytes; OSS processes images of at most {self.max_bytes}", None)
+            ctx.emit(
+                "W231",
+                f"the source is {size} bytes, over the {self.max_bytes} OSS processes by default",
+                None,
+                "the quota can be raised for the bucket; else make the source smaller",
+            )
         found = _size(ctx.source)
         if found is None:
             return
@@ -522,6 +532,8 @@ class WithinOutput:
     max_side: int
     max_pixels: int
     reads: tuple[str, ...]
+    #: A target rule (``TargetWithin``) that already judges these values, whatever the source.
+    target: TargetWithin | None = None
 
     uses_source: ClassVar[bool] = True
     #: Reads the image as the actions before it left it (``RuleContext.source``, ``output``).
@@ -533,12 +545,15 @@ class WithinOutput:
         return f"the result is at most {self.max_side} px a side and {self.max_pixels} px in all"
 
     def check(self, ctx: RuleContext) -> None:
-        if _size(ctx.source) is None:
-            return
+        before = _size(ctx.source)
+        if before is None or any(k in ctx.present and k not in ctx.values for k in self.reads):
+            return  # a value already refused: what the action gives is not known
+        if self.target is not None and ctx.values.get("m") in self.target.modes and "w" in ctx.values and "h" in ctx.values:
+            return  # w x h exactly: the target rule says it
         assert ctx.source is not None
         found = _size(self.effect(ctx.values, ctx.source))
-        if found is None:
-            return
+        if found is None or found == before:
+            return  # the image as it came (limit_1): what OSS gives for it is not documented
         width, height = found
         if max(width, height) > self.max_side or width * height > self.max_pixels:
             ctx.emit(
@@ -599,7 +614,8 @@ class CropInside:
 
     def check(self, ctx: RuleContext) -> None:
         found = _size(ctx.source)
-        if found is None:
+        # Where another anchor than nw puts the origin is not documented: no refusal on a guess.
+        if found is None or ctx.values.get("g", "nw") != "nw" or any(k in ctx.present and k not in ctx.values for k in ("x", "y")):
             return
         width, height = found
         x, y = self.origin(ctx.values, width, height)
@@ -633,6 +649,19 @@ class IndexInside:
         index = ctx.values.get("i", 0)
         if found is None or not isinstance(index, int):
             return
+        width, height = found
+        for key, side in (("y", height), ("x", width)):
+            slice_size = ctx.values.get(key)
+            if isinstance(slice_size, int) and slice_size > side:
+                ctx.emit(
+                    "W227",
+                    f"{key}_{slice_size} is more than the image's {side} px: one slice, the whole image",
+                    key,
+                    f"use at most {key}_{side}",
+                )
+                return
+            if slice_size is not None:
+                break  # y wins over x
         count, _, _ = self.slices(ctx.values, *found)
         if index >= count:
             ctx.emit(
@@ -661,12 +690,22 @@ class SourceSideAtMost:
 
     def check(self, ctx: RuleContext) -> None:
         found = _size(ctx.source)
-        if found is not None and max(found) > self.max_side:
+        if found is None or max(found) <= self.max_side:
+            return
+        if _size(ctx.original) == found:  # the source as given: the documented limit
             ctx.emit(
                 "E229",
-                f"the image is {found[0]} x {found[1]} px when it reaches this action; it takes at most {self.max_side} x {self.max_side}",
+                f"the source is {found[0]} x {found[1]} px; this action takes at most {self.max_side} x {self.max_side}",
                 None,
                 "resize it first",
+            )
+        else:  # the limit is documented for the source; for the image a chain made, inferred
+            ctx.emit(
+                "W230",
+                f"the image is {found[0]} x {found[1]} px when it reaches this action, whose source may be at most "
+                f"{self.max_side} x {self.max_side}",
+                None,
+                "resize to less first",
             )
 
 
@@ -713,3 +752,30 @@ class AnimatedOnlyFrom:
         before = ctx.source.word("format") if ctx.source is not None else None
         if ctx.values.get("format") == self.target and before is not None and before != self.target:
             ctx.emit("W227", f"format,{self.target} from a {before} image gives a still {self.target}, not an animation", "format")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TargetWithin:
+    """In ``modes`` that give exactly w x h, that target is at most ``max_pixels``
+    (EC 0040-00000007 refuses ``m_fixed,w_5000,h_5000``), whatever the source."""
+
+    modes: tuple[str, ...]
+    max_pixels: int
+
+    reads: ClassVar[tuple[str, ...]] = ("m", "w", "h")
+    uses_source: ClassVar[bool] = False
+    requires_source: ClassVar[bool] = False
+    source_fields: ClassVar[tuple[str, ...]] = ()
+
+    def describe(self) -> str:
+        return f"with m {_listing(self.modes, 'or')}, w x h is at most {self.max_pixels} px"
+
+    def check(self, ctx: RuleContext) -> None:
+        width, height = ctx.values.get("w"), ctx.values.get("h")
+        if ctx.values.get("m") in self.modes and isinstance(width, int) and isinstance(height, int) and width * height > self.max_pixels:
+            ctx.emit(
+                "E226",
+                f"m_{ctx.values['m']} gives {width} x {height} = {width * height} px; OSS gives at most {self.max_pixels} px in all",
+                "w",
+                "resize to less",
+            )

@@ -30,12 +30,14 @@ __all__ = ["Source", "SourceAudio", "SourceField"]
 
 class SourceField(NamedTuple):
     """One fact about the source that rules may read: a positive integer, or for a
-    field declared with ``type=str`` a non-empty word (an image's format: ``"png"``)."""
+    field declared with ``type=str`` a non-empty word (an image's format: ``"png"``),
+    read in lower case and with ``aliases`` (``("jpeg", "jpg")``) spelled the one way."""
 
     name: str
     meaning: str
     unit: str | None = None
     type: type[int] | type[str] = int
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 class Source(Frozen):

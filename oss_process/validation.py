@@ -137,8 +137,7 @@ def coerce_source(source: object, catalogue: Catalogue) -> Source | None:
         return None
     if not isinstance(source, Source):
         raise ArgumentError((), message=f"source must be a Source (or SourceAudio) or None, not {type(source).__name__}")
-    catalogue.check_source(source)
-    return source
+    return catalogue.check_source(source)
 
 
 def validate(
@@ -688,7 +687,7 @@ def _modes(flat: _Flat, mode: Mode | None, find: _Find, meant_as_stage: set[int]
         runs_async = all(i is None or Mode.ASYNC in i.modes for i in infos) and _role(infos[0] if infos else None) is Role.PROCESS
         by_notification = any(i is not None and i.result_by_notification for i in infos)
         notified = any(_role(i) is Role.NOTIFY for i in infos)
-        if runs_async and infos and not any(_role(i) is Role.SAVE for i in infos) and not (by_notification and notified):
+        if runs_async and infos and (not notified if by_notification else not any(_role(i) is Role.SAVE for i in infos)):
             if by_notification:
                 find(
                     "W111",
@@ -840,7 +839,7 @@ def check_values(directive: Directive, shape: Structure, source: Source | None) 
             row = spec.by_key.get(key) or spec.positional
             return row is not None and row.kind.check(str(value)).value is not None
 
-        run_rules(check, values, before.get(check.action_index, source), locate, valid_for_parameter, diagnostics, output)
+        run_rules(check, values, before.get(check.action_index, source), locate, valid_for_parameter, diagnostics, output, source)
     if shape.templated:
         diagnostics.extend(variable_diagnostics(shape, values, [p.key for p in params], locate))
     diagnostics.sort(key=diagnostic_order)
@@ -876,6 +875,7 @@ def run_rules(
     valid_for_parameter: Callable[[str, Value], bool],
     diagnostics: list[Diagnostic],
     output: Source | None = None,
+    original: Source | None = None,
 ) -> None:
     """Run an action's value rules on the parameters' typed values; add what they report.
     ``source``: the object as the action receives it; ``output``: as the directive gives it."""
@@ -885,7 +885,7 @@ def run_rules(
         span = locate(AT_ACTION, check.action_index) if key is None else locate(AT_PARAM, check.keys[key])
         diagnostics.append(Diagnostic(code, message, span, hint))
 
-    context = _new_context((known, check.keys, source, emit, valid_for_parameter, check.action_index, output))
+    context = _new_context((known, check.keys, source, emit, valid_for_parameter, check.action_index, output, original))
     for rule in check.rules:
         rule.check(context)
 

@@ -810,3 +810,46 @@ def test_names_the_generator_cannot_use_are_refused(row: ParamSpec, message: str
     odd = BUILTIN.with_actions("audio", [ActionInfo("odd", SYNC_ONLY, spec=ActionSpec("Odd.", (row,)))])
     with pytest.raises(ValueError, match=message):
         step_class("audio", "odd", catalogue=odd)
+
+
+# --- Image chains -----------------------------------------------------------------------
+
+
+def test_an_image_chain_is_one_stage_and_rebuilds_from_its_text() -> None:
+    from oss_process.builder import Image, ImageChain, ImageFormat, ImageResize
+
+    chain = Image().resize(width=200).rotate(90).format("png")
+    assert str(chain) == "image/resize,w_200/rotate,90/format,png"
+    assert isinstance(chain, ImageChain)
+    assert repr(chain) == "ImageResize(width=200).rotate(90).format('png')"
+    assert eval(repr(chain), {"ImageResize": ImageResize}) == chain
+    rebuilt = BuiltDirective.from_text(str(chain))
+    assert isinstance(rebuilt, ImageChain)
+    assert rebuilt == chain
+    # A chain of one: the chain class takes it too.
+    one = ImageChain.from_text("image/rotate,90")
+    assert isinstance(one, ImageChain)
+    assert str(one) == "image/rotate,90"
+    # Equal when they print the same: jpeg is read as jpg.
+    assert ImageFormat(to="jpeg") == ImageFormat(to="jpg")  # type: ignore[arg-type]  # taken, with W224
+    jpeg = ImageFormat(to="jpeg")  # type: ignore[arg-type]
+    assert hash(jpeg) == hash(ImageFormat(to="jpg"))
+
+
+def test_an_image_chain_with_steps_after_it_and_what_the_builder_does_not_rebuild() -> None:
+    from oss_process.builder import ImageChain, ImageResize
+
+    saved = ImageResize(width=100).format("webp").save_as(object="a.webp")
+    assert str(saved) == "image/resize,w_100/format,webp|sys/saveas,o_YS53ZWJw"
+    rebuilt = BuiltDirective.from_text(str(saved))
+    assert rebuilt == saved
+    assert not isinstance(rebuilt, ImageChain)  # after sys/saveas nothing is processed
+    assert not hasattr(rebuilt, "resize")
+    # The builder writes a chain as one stage: a directive that pipes image stages is not rebuilt.
+    with pytest.raises(UnsupportedDirectiveError, match="chain of one category"):
+        BuiltDirective.from_text("image/resize,w_100|image/format,png")
+    # A chain is checked as it grows: an error raises, a warning stays on the result.
+    with pytest.raises(InvalidDirectiveError) as caught:
+        ImageResize(width=100).rotate(400)
+    assert [d.code for d in caught.value.diagnostics] == ["E206"]
+    assert [w.code for w in ImageResize(width=100).info().rotate(90).warnings] == ["W115"]

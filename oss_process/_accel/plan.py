@@ -144,7 +144,7 @@ def threaded_quiet(plan: Plan, values: tuple[Value | None, ...], source: Source)
             check = rule_check.check
             known = {key: v for key, i in check.keys.items() if (v := values[i]) is not None}
             given = before.get(check.action_index, source)
-            context = RuleContext(known, check.keys, given, emit, rule_check.valid_for_parameter, check.action_index, output)
+            context = RuleContext(known, check.keys, given, emit, rule_check.valid_for_parameter, check.action_index, output, source)
             for rule in check.rules:
                 rule.check(context)
         quiet = CACHE.rules.put(memo_key, not reported)
@@ -274,7 +274,8 @@ def run_plan(raw: RawDirective, plan: Plan, source: Source | None) -> Outcome:
     before, output = threaded(shape, values, source)
     for rule_check in plan.rule_checks:
         check = rule_check.check
-        run_rules(check, values, before.get(check.action_index, source), locate, rule_check.valid_for_parameter, diagnostics, output)
+        given = before.get(check.action_index, source)
+        run_rules(check, values, given, locate, rule_check.valid_for_parameter, diagnostics, output, source)
     if shape.templated:
         diagnostics.extend(variable_diagnostics(shape, values, [key for key, _, _, _ in params], locate))
     diagnostics.sort(key=diagnostic_order)

@@ -98,7 +98,12 @@ SOURCE_FIELDS = (
     SourceField("bitrate", "the source audio's bitrate", "bit/s"),
     SourceField("width", "the source image's width", "px"),
     SourceField("height", "the source image's height", "px"),
-    SourceField("format", "the source image's format, as OSS names it (jpg, png, gif, webp, bmp, tiff, heic, avif)", type=str),
+    SourceField(
+        "format",
+        "the source image's format, as OSS names it (jpg, png, gif, webp, bmp, tiff, heic, avif)",
+        type=str,
+        aliases=(("jpeg", "jpg"), ("tif", "tiff"), ("heif", "heic")),
+    ),
     SourceField("size", "the source object's size", "bytes"),
     SourceField("frames", "the source image's number of frames (1 unless animated)"),
 )

@@ -1,12 +1,13 @@
 """What each image action does to the image's size, format and frames: the ``effect``
 of its table, so that a check given the source (``Source(width=..., height=...)``) knows
-the image every later action of the chain receives.
+the image every later action of the chain receives. What a page does not say (the
+canvas of a rotation by another angle than a right one, the origin of a crop from another
+anchor than nw) leaves the size unknown, so that no check rests on a guess.
 
 Each effect takes the action's typed values (by key; the bare value by its row's key) and
 the image before it, and gives the image after it; a fact it cannot know is left out.
 The sizes follow spec/media-actions.md section 1 (resize's modes and rounding, crop's
-clipping, indexcrop's slices, circle's clamping); the crop anchor arithmetic of the
-other eight cells of the nine-grid is an inference (README, choices).
+clipping, indexcrop's slices, circle's clamping).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..ast import Value
 from ..source import Source
 
 __all__ = [
+    "after_auto_orient",
     "after_circle",
     "after_crop",
     "after_format",
@@ -78,7 +80,7 @@ def resized(values: Mapping[str, Value], width: int, height: int, *, limited: bo
 def after_resize(values: Mapping[str, Value], image: Source) -> Source:
     width, height = image.number("width"), image.number("height")
     if width is None or height is None:
-        return Source(**{k: v for k, v in _facts(image).items() if k not in ("width", "height")})
+        return _unsized(image)
     after = _sized(image, *resized(values, width, height, limited=values.get("limit", 1) == 1))
     if "p" in values and image.word("format") == "gif":  # resizing a GIF by percentage makes it static
         return Source(**{**after.facts, "frames": 1})
@@ -99,12 +101,18 @@ def crop_origin(values: Mapping[str, Value], width: int, height: int) -> tuple[i
     return x + (0, (width - cut_w) // 2, width - cut_w)[column], y + (0, (height - cut_h) // 2, height - cut_h)[row]
 
 
+def _unsized(image: Source) -> Source:
+    """The image with its size unknown."""
+    return Source(**{k: v for k, v in _facts(image).items() if k not in ("width", "height")})
+
+
 def after_crop(values: Mapping[str, Value], image: Source) -> Source:
     width, height = image.number("width"), image.number("height")
     if width is None or height is None:
         return image
+    if values.get("g", "nw") != "nw" or values.get("w") == 0 or values.get("h") == 0:
+        return _unsized(image)  # another anchor's origin, or what a 0 means, is not documented
     x, y = crop_origin(values, width, height)
-    x, y = max(0, x), max(0, y)
     if x >= width or y >= height:
         return image  # refused (E228): nothing comes out
     return _sized(image, min(_int(values, "w") or width, width - x), min(_int(values, "h") or height, height - y))
@@ -147,9 +155,12 @@ def after_rotate(values: Mapping[str, Value], image: Source) -> Source:
         return image
     if degrees % 90 == 0:
         return _sized(image, height, width)
-    angle = math.radians(degrees)
-    cos, sin = abs(math.cos(angle)), abs(math.sin(angle))
-    return _sized(image, math.ceil(width * cos + height * sin), math.ceil(width * sin + height * cos))
+    return _unsized(image)  # the canvas grows, by how much the page does not say
+
+
+def after_auto_orient(values: Mapping[str, Value], image: Source) -> Source:
+    """By its EXIF orientation the image may turn a quarter: its sides are then unknown."""
+    return image if values.get("by_exif") == 0 else _unsized(image)
 
 
 def after_format(values: Mapping[str, Value], image: Source) -> Source:

@@ -26,6 +26,7 @@ from ..rules import (
     Rule,
     SourceSideAtMost,
     SourceWithin,
+    TargetWithin,
     Untested,
     WithinOutput,
 )
@@ -67,7 +68,7 @@ _SOURCE = SourceWithin(max_bytes=MAX_SOURCE_BYTES, max_side=MAX_SOURCE_SIDE, max
 ADJUSTMENT = Integer(-100, 100)
 
 ROTATE = ActionSpec(
-    summary="Rotate the image clockwise (the source must be at most 4096 x 4096 px).",
+    summary=f"Rotate the image clockwise (the source must be at most {MAX_ROTATE_SIDE} x {MAX_ROTATE_SIDE} px).",
     reference=_sources("Rotate", "0040-00000217", "0040-00000203"),
     parameters=(),
     positional=ParamSpec(
@@ -96,6 +97,7 @@ AUTO_ORIENT = ActionSpec(
         required=True,
     ),
     rules=(_SOURCE,),
+    effect=geometry.after_auto_orient,
 )
 
 INTERLACE = ActionSpec(
@@ -227,7 +229,11 @@ _RESIZE_ROWS = (
     ),
 )
 
+#: fill, pad and fixed give exactly w x h: bounded whatever the source (EC 0040-00000007).
+_TARGET = TargetWithin(modes=("fill", "pad", "fixed"), max_pixels=MAX_OUTPUT_PIXELS)
+
 _RESIZE_RULES: tuple[Rule, ...] = (
+    _TARGET,
     Overridden(key="l", by=("w", "h")),
     Overridden(key="s", by=("w", "h")),
     OnlyWith(key="color", selector="m", choices=("pad",), absent=RESIZE_MODE_DEFAULT),
@@ -236,7 +242,11 @@ _RESIZE_RULES: tuple[Rule, ...] = (
 )
 
 _RESIZED = WithinOutput(
-    effect=geometry.after_resize, max_side=MAX_OUTPUT_SIDE, max_pixels=MAX_OUTPUT_PIXELS, reads=("m", "w", "h", "l", "s", "p", "limit")
+    effect=geometry.after_resize,
+    max_side=MAX_OUTPUT_SIDE,
+    max_pixels=MAX_OUTPUT_PIXELS,
+    reads=("m", "w", "h", "l", "s", "p", "limit"),
+    target=_TARGET,
 )
 
 RESIZE = ActionSpec(
@@ -442,7 +452,7 @@ QUALITY = ActionSpec(
         confidence=Confidence.EX,
     ),
     rules=(
-        OneOf(keys=("q", "Q", "quality")),
+        OneOf(keys=("q", "Q", "quality"), described="q, Q or a bare value"),
         Overridden(key="q", by=("Q",)),
         Overridden(key="quality", by=("q", "Q")),
         AffectsFormats(formats=("jpg", "webp"), what="quality"),

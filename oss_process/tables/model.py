@@ -373,8 +373,10 @@ class Catalogue(Frozen):
             self.categories.values(), standalone=self.standalone.values(), source_fields=[*self.source_fields.values(), *fields]
         )
 
-    def check_source(self, source: Source) -> None:
-        """Raise :class:`~oss_process.ArgumentError` when ``source`` has a field no table declares."""
+    def check_source(self, source: Source) -> Source:
+        """``source`` with its words spelled as the fields declare (``format="JPEG"`` is
+        ``"jpg"``); raise :class:`~oss_process.ArgumentError` when it has a field no table
+        declares, or a fact of the wrong type."""
         unknown = [name for name in source if name not in self.source_fields]
         if unknown:
             declared = ", ".join(self.source_fields) or "none"
@@ -384,6 +386,15 @@ class Catalogue(Frozen):
             if type(source.get(name)) is not wanted:
                 what = "a positive int" if wanted is int else "a non-empty str"
                 raise ArgumentError((), message=f"source field {name!r} must be {what}, not {source.get(name)!r}")
+        spelled: dict[str, int | str] = {}
+        for name in source:
+            value = source.get(name)
+            if isinstance(value, str):
+                word = value.lower()
+                spelled[name] = dict(self.source_fields[name].aliases).get(word, word)
+        if all(spelled[name] == source.get(name) for name in spelled):
+            return source
+        return Source(**{**source.facts, **spelled})
 
     def __repr__(self) -> str:
         return f"<Catalogue of {sum(1 for _ in self.tabled())} tables>"
