@@ -9,13 +9,16 @@ names a field the catalogue declares (:class:`oss_process.source.SourceField`).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, NamedTuple, Protocol
 
 from .ast import Value
 
 if TYPE_CHECKING:
+    from dataclasses import dataclass
+
     from .source import Source
+else:
+    from ._options import dataclass  # the same classes, without dataclass code generation
 
 __all__ = [
     "AffectsFormats",
