@@ -143,9 +143,8 @@ def shapes20(rng: random.Random, count: int) -> list[str]:
             values = {"ss": rng.randint(0, 99999), "t": rng.randint(1, 600000), "abopt": 1, "ar": 44100, "ac": 2}
             params = "".join(f",{key}_{values[key]}" for key in keys)
             obj = b64(f"u{rng.randint(1, 9999)}/{rng.getrandbits(40):010x}.{{autoext}}")
-            out.append(
-                f"audio/convert,f_{fmt}{params},ab_{rng.randint(1000, 320000)}|sys/saveas,b_b3V0YnVja2V0,o_{obj}/notify,topic_QXVkaW9Db252ZXJ0"
-            )
+            tail = f"|sys/saveas,b_b3V0YnVja2V0,o_{obj}/notify,topic_QXVkaW9Db252ZXJ0"
+            out.append(f"audio/convert,f_{fmt}{params},ab_{rng.randint(1000, 320000)}{tail}")
         else:
             fmt = ["jpg", "png", "webp", "jpg", "webp", "png", "jpg", "webp", "png", "jpg"][k - 10]
             out.append(f"image/resize,w_{rng.randint(1, 16000)},h_{100 + k}/quality,q_{rng.randint(1, 100)}/format,{fmt}")
