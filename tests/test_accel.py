@@ -37,7 +37,11 @@ def test_a_fast_path_reads_like_code_a_person_would_write() -> None:
     assert source.startswith("# the fast path of 'audio/convert,ss_,f_,ar_,ab_|sys/saveas,b_,o_/notify,topic_'\ndef fast(texts, source):")
     assert "not not" not in source
     assert re.search(r"\b_k\d", source) is None
-    for line in ("    # ss: integer from 0 to 2147483647", "    # o: URL-safe Base64 of an object name", "    if text1 not in CHOICES:"):
+    for line in (
+        "    # ss: integer from 0 to 2147483647",
+        "    # o: URL-safe Base64 of an object name",
+        "        if text1 not in CHOICES:",
+    ):
         assert line in source.splitlines(), line
     assert "SS_DEFAULT" in source
     assert "SS_PREFIX" in source

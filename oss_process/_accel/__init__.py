@@ -23,9 +23,12 @@ from typing import TYPE_CHECKING, NamedTuple
 from .._grammar import terminal_patterns
 from .._pipeline import LIMIT_CODES, explained, recovered, syntax
 from .._syntax import RawDirective
+from ..ast import Span
 from ..diagnostics import Diagnostic, internal_error
+from ..kinds import Problem
 from ..source import Source
 from ..tables import MAX_LENGTH, Catalogue, Mode
+from ..validation import diagnostic_order
 from .cache import CACHE, CACHE_SIZE
 from .plan import Plan, compile_plan, render_program, run_plan
 
@@ -100,7 +103,31 @@ def _try_fast(text: str, mode: Mode | None, source: Source | None, catalogue: Ca
             return _Miss(shape, plan)
         _last_fast.put(mode, (catalogue, fast))
     canonical = fast.run(found.groups(), source)  # type: ignore[union-attr]
-    return None if canonical is None else _clean_verdict((canonical, _CLEAN, True))
+    if canonical is None or canonical.__class__ is str:
+        return None if canonical is None else _clean_verdict((canonical, _CLEAN, True))
+    return _warned(text, found, fast, canonical, mode, source, catalogue)  # type: ignore[arg-type]
+
+
+def _warned(
+    text: str,
+    match: re.Match[str],
+    fast: FastPath,
+    found: tuple[str, list[tuple[int, tuple[Problem, ...]]]],
+    mode: Mode | None,
+    source: Source | None,
+    catalogue: Catalogue,
+) -> Verdict:
+    """The verdict of a fast path whose values had warnings only: each at its value's span
+    (the regex group of its parameter), in source order, bounded as the full path's."""
+    canonical, warned = found
+    keys = fast.keys
+    diagnostics = [
+        Diagnostic(problem.code, f"{keys[index]}: {problem.message}", Span(*match.span(index + 1)), problem.hint)
+        for index, problems in warned
+        for problem in problems
+    ]
+    diagnostics.sort(key=diagnostic_order)
+    return Verdict(canonical, explained(text, diagnostics, mode, source, catalogue), True)
 
 
 def _fast(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict | None:
@@ -130,6 +157,7 @@ def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
             from .fast import compile_fast  # a shape that recurs: most one-shot runs never need it
 
             plan.fast_path = compile_fast(plan, shape)
+            plan.fast = plan.fast_path is not None  # a bare value with warnings: the full path, always
     outcome = run_plan(raw, plan, source)
     failed = any(d.is_error for d in outcome.diagnostics)
     found = explained(text, outcome.diagnostics, mode, source, catalogue) if outcome.diagnostics else _CLEAN

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import NamedTuple
 
+from ..kinds import Problem
 from ..source import Source
 from .plan import Plan, threaded_quiet
 from .quick import Namespace, define, lexical, quick_source
@@ -26,7 +27,17 @@ __all__ = ["FastPath", "compile_fast"]
 
 class FastPath(NamedTuple):
     match: Callable[[str], re.Match[str] | None]
-    run: Callable[[Sequence[str], Source | None], str | None]
+    #: The canonical text; or, when some value's check found warnings only, the canonical
+    #: text and (parameter index, problems) of each such value; None for anything else.
+    run: Callable[[Sequence[str], Source | None], str | tuple[str, list[tuple[int, tuple[Problem, ...]]]] | None]
+    keys: tuple[str, ...]  # per keyed parameter (each a regex group): the key its messages name
+
+
+class _Slow(Exception):
+    """A value the inlined check does not find clean as written: ask the kind's check."""
+
+
+_SLOW = _Slow()
 
 
 def _name(key: str) -> str:
@@ -43,7 +54,7 @@ def _escaped(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def compile_fast(plan: Plan, shape: str) -> FastPath:
+def compile_fast(plan: Plan, shape: str) -> FastPath | None:
     """The :class:`FastPath` of a plan without findings, for the ``shape`` (a directive
     with its values cut out after their keys' ``_``) the plan was compiled from.
 
@@ -55,17 +66,42 @@ def compile_fast(plan: Plan, shape: str) -> FastPath:
     namespace = Namespace()
     bind = namespace.bind
     literals = shape.split("_")
-    assert len(literals) == len(rows) + 1, shape
+    assert len(literals) == len(rows) - len(plan.bare) + 1, shape
     pattern = re.escape(literals[0])
     lines = []
     texts = [f"text{i}" for i in range(len(rows))]
-    if texts:
-        lines.append(f"{', '.join(texts)}{',' if len(texts) == 1 else ''} = texts")
-    for i, (row, literal) in enumerate(zip(rows, literals[1:], strict=True)):
+    lines.append("warned = None")
+    slow = bind(_SLOW, "SLOW")
+    group = 0  # a keyed parameter's value is a group of the pattern; a bare value is in the shape
+    keys = []
+    for i, row in enumerate(rows):
         assert row is not None
+        if i in plan.bare:
+            checked = row.kind.check(plan.bare[i])
+            if checked.problems or checked.value is None:
+                return None  # a bare value that is not clean as written: the full path says why
+            lines.append(f"# {row.key} (bare): {row.kind.describe()}")
+            lines.append(f"{texts[i]}, value{i} = {bind(checked.canonical, 'BARE_TEXT')}, {bind(checked.value, 'BARE_VALUE')}")
+            continue
+        literal = literals[group + 1]
+        group += 1
+        keys.append(row.key)
         pattern += f"_({lexical(row.kind)}){re.escape(literal)}"
         lines.append(f"# {row.key}: {row.kind.describe()}")
-        lines.append(quick_source(row.kind, texts[i], f"value{i}", namespace))
+        lines.append(f"{texts[i]} = texts[{group - 1}]")
+        # Inlined, the check of a value clean as written; else the kind's own, which may
+        # find warnings only: they become part of the verdict, the value its canonical text.
+        quick = quick_source(row.kind, texts[i], f"value{i}", namespace).replace("return None", f"raise {slow}")
+        lines.append("try:")
+        lines.extend("    " + line for line in quick.splitlines())
+        lines.append(f"except {bind(_Slow, '_Slow')}:")
+        lines.append(f"    checked = {bind(row.kind.check, 'check')}({texts[i]})")
+        lines.append("    if checked.value is None:")
+        lines.append("        return None")
+        lines.append(f"    value{i}, {texts[i]} = checked.value, checked.canonical")
+        lines.append("    if checked.problems:")
+        lines.append("        warned = warned or []")
+        lines.append(f"        warned.append(({group - 1}, checked.problems))")
     if plan.shape.threads and plan.rule_checks:
         # The source as each action receives it: every value, through the plan's rules at once.
         every = _tuple(f"value{i}" for i in range(len(rows))) if rows else "()"
@@ -98,6 +134,7 @@ def compile_fast(plan: Plan, shape: str) -> FastPath:
             key = _name(before.strip(",_"))
             written = f"{bind(before, key.upper() + '_PREFIX')} + {texts[index]}"
             pieces.append("{" + f"'' if {texts[index]} == {bind(default, key.upper() + '_DEFAULT')} else {written}" + "}")
-    lines.append("return f" + repr("".join(pieces)))
+    lines.append("canonical = f" + repr("".join(pieces)))
+    lines.append("return canonical if warned is None else (canonical, warned)")
     run = define("fast(texts, source)", "\n".join(lines), namespace, f"the fast path of {shape[:100]!r}")
-    return FastPath(re.compile(pattern).fullmatch, run)  # type: ignore[arg-type]
+    return FastPath(re.compile(pattern).fullmatch, run, tuple(keys))  # type: ignore[arg-type]

@@ -109,11 +109,13 @@ class RuleCheck:
 class Plan:
     """Everything the speed layer keeps for one shape (in one mode and catalogue)."""
 
-    __slots__ = ("fast", "fast_path", "full_runs", "program", "rule_checks", "shape", "shared", "unset_searches")
+    __slots__ = ("bare", "fast", "fast_path", "full_runs", "program", "rule_checks", "shape", "shared", "unset_searches")
 
-    def __init__(self, shape: Structure, program: list[PrintItem]) -> None:
+    def __init__(self, shape: Structure, program: list[PrintItem], bare: dict[int, str] | None = None) -> None:
         self.shape = shape
         self.program = program
+        #: parameter index -> text of each bare value: part of the shape, so one per plan.
+        self.bare = bare or {}
         self.rule_checks = [RuleCheck(check) for check in shape.checks]
         # per templated name: a search for the variables its producer does not set
         self.unset_searches: list[tuple[Templated, Callable[[str], object] | None]] = [
@@ -122,8 +124,9 @@ class Plan:
         # Everything in it follows from the shape alone (not so with a style name, whose
         # "_" the shape cannot tell from a key's), so directives of one shape may share it.
         self.shared = not shape.has_style
-        # Every parameter keyed and checked, nothing found: a fast path may serve it.
-        self.fast = not shape.findings and not shape.has_bare and not shape.has_style
+        # Every parameter checked (a bare value by its action's positional row, once, as it
+        # is part of the shape), nothing found: a fast path may serve it.
+        self.fast = not shape.findings and not shape.has_style and all(shape.rows[i] is not None for i in self.bare)
         self.fast_path: object | None = None  # a FastPath, made once the shape recurs
         self.full_runs = 0
 
@@ -155,7 +158,8 @@ def compile_plan(raw: RawDirective, mode: Mode | None, catalogue: Catalogue) -> 
     """The plan of the raw directive's shape."""
     tree = to_ast(raw, raw[-1][2] if raw else 0)
     shape = structure(tree, mode, catalogue)
-    return Plan(shape, _program(shape, raw))
+    params = [p for stage in raw for action in stage[3] for p in action[3]]
+    return Plan(shape, _program(shape, raw), {i: text for i, (key, text, _, _) in enumerate(params) if key is None})
 
 
 def _program(shape: Structure, raw: RawDirective) -> list[PrintItem]:
