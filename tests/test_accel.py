@@ -94,3 +94,26 @@ def test_generated_sources_leave_linecache_with_their_region() -> None:
     assert quicks[-1].__code__.co_filename in linecache.cache
     assert quicks[0].__code__.co_filename not in linecache.cache
     assert quicks[0]("1") == 1  # a forgotten source does not stop the function
+
+
+def test_warnings_on_the_fast_path_keep_nothing_alive() -> None:
+    """A value with warnings leaves the inlined check by an exception: a new one each time,
+    so that no traceback (and no frame of an earlier call) is kept."""
+    import gc
+
+    import oss_process
+    from oss_process._accel.cache import CACHE
+
+    name = b64("outobjprefix.{autoext}\n")  # ends with a newline: W305
+    texts = [f"audio/convert,ss_{i},f_aac|sys/saveas,o_{name}" for i in range(3000)]
+    for text in texts[:100]:  # the shape's fast path is made
+        assert [d.code for d in oss_process.lint(text)] == ["W305"]
+    counts = []
+    for _ in range(3):
+        CACHE.verdicts.clear()
+        for text in texts:
+            oss_process.lint(text)
+        CACHE.verdicts.clear()
+        gc.collect()
+        counts.append(len(gc.get_objects()))
+    assert counts[2] - counts[0] < 1000, counts

@@ -34,10 +34,8 @@ class FastPath(NamedTuple):
 
 
 class _Slow(Exception):
-    """A value the inlined check does not find clean as written: ask the kind's check."""
-
-
-_SLOW = _Slow()
+    """A value the inlined check does not find clean as written: ask the kind's check.
+    Raised as the class, a new instance each time: a raised instance keeps its traceback."""
 
 
 def _name(key: str) -> str:
@@ -71,7 +69,7 @@ def compile_fast(plan: Plan, shape: str) -> FastPath | None:
     lines = []
     texts = [f"text{i}" for i in range(len(rows))]
     lines.append("warned = None")
-    slow = bind(_SLOW, "SLOW")
+    slow = bind(_Slow, "_Slow")
     group = 0  # a keyed parameter's value is a group of the pattern; a bare value is in the shape
     keys = []
     for i, row in enumerate(rows):
@@ -94,7 +92,7 @@ def compile_fast(plan: Plan, shape: str) -> FastPath | None:
         quick = quick_source(row.kind, texts[i], f"value{i}", namespace).replace("return None", f"raise {slow}")
         lines.append("try:")
         lines.extend("    " + line for line in quick.splitlines())
-        lines.append(f"except {bind(_Slow, '_Slow')}:")
+        lines.append(f"except {slow}:")
         lines.append(f"    checked = {bind(row.kind.check, 'check')}({texts[i]})")
         lines.append("    if checked.value is None:")
         lines.append("        return None")
