@@ -25,7 +25,6 @@ from .._pipeline import LIMIT_CODES, explained, recovered, syntax
 from .._syntax import RawDirective
 from ..ast import Span
 from ..diagnostics import Diagnostic, internal_error
-from ..kinds import Problem
 from ..source import Source
 from ..tables import MAX_LENGTH, Catalogue, Mode
 from ..validation import diagnostic_order
@@ -34,7 +33,7 @@ from .plan import Plan, compile_plan, render_program, run_plan
 
 if TYPE_CHECKING:
     from .._recover import Recovered
-    from .fast import FastPath
+    from .fast import FastPath, Warned
 
 __all__ = ["CACHED_LENGTH", "CACHE_SIZE", "FAST_PATH_AFTER", "Verdict", "decide", "seen"]
 
@@ -112,20 +111,34 @@ def _warned(
     text: str,
     match: re.Match[str],
     fast: FastPath,
-    found: tuple[str, list[tuple[int, tuple[Problem, ...]]]],
+    found: Warned,
     mode: Mode | None,
     source: Source | None,
     catalogue: Catalogue,
-) -> Verdict:
-    """The verdict of a fast path whose values had warnings only: each at its value's span
-    (the regex group of its parameter), in source order, bounded as the full path's."""
-    canonical, warned = found
+) -> Verdict | None:
+    """The verdict of a fast path with warnings to report: the shape's own, the values'
+    (each at its value, the regex group of its parameter) and the rules', each at the
+    place its anchors give in this text; in source order, bounded as the full path's.
+    None when a rule found an error: the full path reports it."""
+    canonical, warned, emitted = found
+    end = match.end
+
+    def place(anchor: tuple[int, int]) -> int:
+        group, delta = anchor
+        return (end(group) if group else 0) + delta
+
     keys = fast.keys
-    diagnostics = [
-        Diagnostic(problem.code, f"{keys[index]}: {problem.message}", Span(*match.span(index + 1)), problem.hint)
-        for index, problems in warned
-        for problem in problems
-    ]
+    diagnostics = [Diagnostic(code, message, Span(place(start), place(stop)), hint) for code, message, hint, start, stop in fast.findings]
+    for index, problems in warned or ():
+        span = Span(*match.span(index + 1))
+        diagnostics.extend(Diagnostic(p.code, f"{keys[index]}: {p.message}", span, p.hint) for p in problems)
+    for index, reported in emitted or ():
+        check = fast.rule_checks[index].check  # type: ignore[attr-defined]
+        for code, message, key, hint in reported:
+            if code[0] == "E":
+                return None
+            start, stop = fast.actions[check.action_index] if key is None else fast.params[check.keys[key]]
+            diagnostics.append(Diagnostic(code, message, Span(place(start), place(stop)), hint))
     diagnostics.sort(key=diagnostic_order)
     return Verdict(canonical, explained(text, diagnostics, mode, source, catalogue), True)
 
@@ -156,7 +169,7 @@ def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
         if plan.full_runs > FAST_PATH_AFTER:
             from .fast import compile_fast  # a shape that recurs: most one-shot runs never need it
 
-            plan.fast_path = compile_fast(plan, shape)
+            plan.fast_path = compile_fast(plan, shape, raw)
             plan.fast = plan.fast_path is not None  # a bare value with warnings: the full path, always
     outcome = run_plan(raw, plan, source)
     failed = any(d.is_error for d in outcome.diagnostics)

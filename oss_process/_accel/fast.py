@@ -13,24 +13,51 @@ is registered with :mod:`linecache`, so tracebacks, profilers and coverage show 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import NamedTuple
 
+from .._syntax import RawDirective
 from ..kinds import Problem
 from ..source import Source
-from .plan import Plan, threaded_quiet
+from .plan import Locator, Plan, threaded_quiet
 from .quick import Namespace, define, lexical, quick_source
 
 __all__ = ["FastPath", "compile_fast"]
 
 
+#: Where a place of the directive is, for any text of one shape: (g, delta) is ``delta``
+#: characters after the end of the pattern's group g (0: after the start of the text).
+Anchor = tuple[int, int]
+#: What the generated function gives when there is something to report: the canonical text,
+#: (group, problems) of each value whose check found warnings, and (rule check, reported).
+Warned = tuple[
+    str, "list[tuple[int, tuple[Problem, ...]]] | None", "list[tuple[int, tuple[tuple[str, str, str | None, str | None], ...]]] | None"
+]
+
+
 class FastPath(NamedTuple):
     match: Callable[[str], re.Match[str] | None]
-    #: The canonical text; or, when some value's check found warnings only, the canonical
-    #: text and (parameter index, problems) of each such value; None for anything else.
-    run: Callable[[Sequence[str], Source | None], str | tuple[str, list[tuple[int, tuple[Problem, ...]]]] | None]
-    keys: tuple[str, ...]  # per keyed parameter (each a regex group): the key its messages name
+    #: The canonical text when nothing is reported; else ``Warned``; None for the full path.
+    run: Callable[[Sequence[str], Source | None], str | Warned | None]
+    keys: tuple[str, ...]  # per group: the key of its parameter, which its messages name
+    #: The shape's own findings (all warnings): code, message, hint, start and end.
+    findings: tuple[tuple[str, str, str | None, Anchor, Anchor], ...]
+    params: tuple[tuple[Anchor, Anchor], ...]  # per parameter: its span (key and value)
+    actions: tuple[tuple[Anchor, Anchor], ...]  # per action: its span
+    rule_checks: tuple[object, ...]  # the plan's RuleChecks, by index: their action and keys
+
+
+def _anchors(raw: RawDirective, plan: Plan) -> Callable[[int], Anchor]:
+    """The anchor of a position of ``raw``'s text, whose values are the pattern's groups."""
+    ends = [end for key, _, _, end in Locator(raw).params if key is not None]
+
+    def anchor(position: int) -> Anchor:
+        group = bisect_right(ends, position)
+        return (group, position - (ends[group - 1] if group else 0))
+
+    return anchor
 
 
 class _Slow(Exception):
@@ -52,7 +79,7 @@ def _escaped(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def compile_fast(plan: Plan, shape: str) -> FastPath | None:
+def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
     """The :class:`FastPath` of a plan without findings, for the ``shape`` (a directive
     with its values cut out after their keys' ``_``) the plan was compiled from.
 
@@ -73,7 +100,15 @@ def compile_fast(plan: Plan, shape: str) -> FastPath | None:
     group = 0  # a keyed parameter's value is a group of the pattern; a bare value is in the shape
     keys = []
     for i, row in enumerate(rows):
-        assert row is not None
+        if i in plan.bare and row is None:  # a bare value no row checks (an action without a table)
+            lines.append(f"{texts[i]}, value{i} = {bind(plan.bare[i], 'BARE_TEXT')}, None")
+            continue
+        if row is None:  # a keyed value no row checks: printed as written
+            pattern += f"_({lexical(None)}){re.escape(literals[group + 1])}"
+            group += 1
+            keys.append("")
+            lines.append(f"{texts[i]}, value{i} = texts[{group - 1}], None")
+            continue
         if i in plan.bare:
             checked = row.kind.check(plan.bare[i])
             if checked.problems or checked.value is None:
@@ -105,16 +140,18 @@ def compile_fast(plan: Plan, shape: str) -> FastPath | None:
         every = _tuple(f"value{i}" for i in range(len(rows))) if rows else "()"
         lines.append(f"if source is not None and not {bind(partial(threaded_quiet, plan), 'threaded_quiet')}({every}, source):")
         lines.append("    return None")
-    for rule_check in plan.rule_checks:
-        quiet = bind(rule_check.quiet, "rules_quiet")
+    lines.append("emitted = None")
+    for index, rule_check in enumerate(plan.rule_checks):
+        reported = bind(rule_check.reported, "rules_reported")
         sourceless = _tuple(f"value{i}" for i in rule_check.reads_sourceless)
         sourced = _tuple(f"value{i}" for i in rule_check.reads)
-        lines.append("if source is None:")
-        lines.append(f"    if not {quiet}({sourceless}, None):")
-        lines.append("        return None")
-        if not plan.shape.threads:
-            lines.append(f"elif not {quiet}({sourced}, source):")
-            lines.append("    return None")
+        # What the rules report for these values (remembered): warnings join the verdict.
+        lines.append(f"found = {reported}({sourceless}, None) if source is None else {reported}({sourced}, source)")
+        if plan.shape.threads:
+            lines[-1] = f"found = {reported}({sourceless}, None) if source is None else ()"
+        lines.append("if found:")
+        lines.append("    emitted = emitted or []")
+        lines.append(f"    emitted.append(({index}, found))")
     for where, search in plan.unset_searches:
         if search is not None:
             value = f"value{where.parameter}"
@@ -133,6 +170,17 @@ def compile_fast(plan: Plan, shape: str) -> FastPath | None:
             written = f"{bind(before, key.upper() + '_PREFIX')} + {texts[index]}"
             pieces.append("{" + f"'' if {texts[index]} == {bind(default, key.upper() + '_DEFAULT')} else {written}" + "}")
     lines.append("canonical = f" + repr("".join(pieces)))
-    lines.append("return canonical if warned is None else (canonical, warned)")
+    locate = Locator(raw)
+    anchor = _anchors(raw, plan)
+    findings = []
+    for finding in plan.shape.findings:
+        span = locate(finding.at, finding.target)
+        findings.append((finding.code, finding.message, finding.hint, anchor(span.start), anchor(span.end)))
+    if findings:  # the shape's own warnings: every verdict has them
+        lines.append("return (canonical, warned, emitted)")
+    else:
+        lines.append("return canonical if warned is None and emitted is None else (canonical, warned, emitted)")
     run = define("fast(texts, source)", "\n".join(lines), namespace, f"the fast path of {shape[:100]!r}")
-    return FastPath(re.compile(pattern).fullmatch, run, tuple(keys))  # type: ignore[arg-type]
+    params = tuple((anchor(start), anchor(end)) for _, _, start, end in locate.params)
+    actions = tuple((anchor(start), anchor(end)) for _, start, end, _ in locate.actions)
+    return FastPath(re.compile(pattern).fullmatch, run, tuple(keys), tuple(findings), params, actions, tuple(plan.rule_checks))  # type: ignore[arg-type]

@@ -79,26 +79,31 @@ class RuleCheck:
         keys = self.check.keys
         return tuple(dict.fromkeys(keys[k] for rule in rules for k in rule.reads if k in keys))  # type: ignore[attr-defined]
 
-    def quiet(self, read: tuple[object, ...], source: Source | None) -> bool:
-        """True when the rules report nothing for these values (those of ``reads``, or of
-        ``reads_sourceless`` when ``source`` is None); remembered."""
+    def reported(self, read: tuple[object, ...], source: Source | None) -> tuple[tuple[str, str, str | None, str | None], ...]:
+        """What the rules report for these values (those of ``reads``, or of
+        ``reads_sourceless`` when ``source`` is None), as (code, message, key, hint); an
+        empty tuple when nothing; remembered."""
         memo_key = (self, read) if source is None else (self, read, source)
-        quiet = CACHE.rules.get(memo_key)
-        if quiet is None:
-            reported: list[str] = []
+        found = CACHE.rules.get(memo_key)
+        if found is None:
+            reported: list[tuple[str, str, str | None, str | None]] = []
 
             def emit(code: str, message: str, key: str | None, hint: str | None = None) -> None:
-                reported.append(code)
+                reported.append((code, message, key, hint))
 
             check = self.check
             indices = self.reads_sourceless if source is None else self.reads
             values: dict[int, Value | None] = dict(zip(indices, read, strict=True))  # type: ignore[arg-type]
             known = {key: v for key, i in check.keys.items() if (v := values.get(i)) is not None}
-            context = RuleContext(known, check.keys, source, emit, self.valid_for_parameter)
+            context = RuleContext(known, check.keys, source, emit, self.valid_for_parameter, check.action_index)
             for rule in self.rules_sourceless if source is None else check.rules:
                 rule.check(context)
-            quiet = CACHE.rules.put(memo_key, not reported)
-        return quiet  # type: ignore[return-value]
+            found = CACHE.rules.put(memo_key, tuple(reported))
+        return found  # type: ignore[return-value]
+
+    def quiet(self, read: tuple[object, ...], source: Source | None) -> bool:
+        """True when the rules report nothing for these values; remembered."""
+        return not self.reported(read, source)
 
     def valid_for_parameter(self, key: str, value: Value) -> bool:
         spec = self.check.spec
@@ -124,9 +129,9 @@ class Plan:
         # Everything in it follows from the shape alone (not so with a style name, whose
         # "_" the shape cannot tell from a key's), so directives of one shape may share it.
         self.shared = not shape.has_style
-        # Every parameter checked (a bare value by its action's positional row, once, as it
-        # is part of the shape), nothing found: a fast path may serve it.
-        self.fast = not shape.findings and not shape.has_style and all(shape.rows[i] is not None for i in self.bare)
+        # No error in the shape (its warnings are part of every verdict; a bare value, part of
+        # the shape, is checked once by its action's positional row): a fast path may serve it.
+        self.fast = not any(f.code[0] == "E" for f in shape.findings) and not shape.has_style
         self.fast_path: object | None = None  # a FastPath, made once the shape recurs
         self.full_runs = 0
 

@@ -75,7 +75,7 @@ def _covering(spellings: Iterable[str]) -> str:
     return f"[{characters}]{{{min(map(len, spellings))},{max(map(len, spellings))}}}"
 
 
-def lexical(kind: Kind) -> str:
+def lexical(kind: Kind | None) -> str:
     """A regular expression (no groups) matched by every text ``kind.check`` finds clean
     as written; each text it matches is a VALUE of the grammar."""
     if isinstance(kind, Integer):
