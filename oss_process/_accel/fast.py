@@ -21,7 +21,7 @@ from typing import NamedTuple
 from .._syntax import RawDirective
 from ..kinds import Problem
 from ..source import Source
-from .plan import Locator, Plan, threaded_quiet
+from .plan import Locator, Plan, check_value, threaded_quiet
 from .quick import Namespace, define, lexical, quick_source
 
 __all__ = ["FastPath", "compile_fast"]
@@ -128,7 +128,7 @@ def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
         lines.append("try:")
         lines.extend("    " + line for line in quick.splitlines())
         lines.append(f"except {slow}:")
-        lines.append(f"    checked = {bind(row.kind.check, 'check')}({texts[i]})")
+        lines.append(f"    checked = {bind(partial(check_value, row), 'check')}({texts[i]})")  # remembered: a value often recurs
         lines.append("    if checked.value is None:")
         lines.append("        return None")
         lines.append(f"    value{i}, {texts[i]} = checked.value, checked.canonical")
