@@ -191,9 +191,11 @@ def main() -> None:
     one_shot_error = command(["-m", "oss_process", "canon", broken], runs)
     print(f"  one-shot python -m oss_process canon: +{(one_shot - base) * 1e3:.1f} ms,", end=" ")
     print(f"with a syntax error +{(one_shot_error - base) * 1e3:.1f} ms")
+    print(f"  one-shot canon against python -c pass: {one_shot / base:.2f}x (goal <= 3x)")
 
     print("\ncost by input length (lint, distinct inputs; per character):")
-    for size in (250, 1000, 2000, 4000, 8000):
+    ends: dict[str, list[float]] = {"long object name": [], "many parameters": []}
+    for size in (100, 250, 1000, 2000, 4000, 8000):
         name_chars = (size - 50) * 3 // 4  # an object name (over 1023 bytes past 1400 characters: an error)
         names = [f"audio/convert,f_aac,ab_96000|sys/saveas,o_{b64('x' * (name_chars - 6) + f'{i:06d}')}" for i in range(200)]
         count = min(250, size // 30)
@@ -204,6 +206,11 @@ def main() -> None:
             f"  {size:5d} chars: long object name {by_name / len(names[0]) * 1e9:6.1f} ns/char; "
             f"many parameters {by_params / len(many[0]) * 1e9:6.1f} ns/char"
         )
+        if size in (100, 8000):
+            ends["long object name"].append(by_name / len(names[0]))
+            ends["many parameters"].append(by_params / len(many[0]))
+    for label, (short, long) in ends.items():
+        print(f"  {label}: ns/char at 100 chars against 8,000: {max(short, long) / min(short, long):.2f}x (goal <= 2x)")
     huge = "," * 1_000_000
     print(f"  1,000,000 chars (over the limit): {per_call(oss_process.lint, [huge] * 20) * us:.1f} us (refused before parsing)")
 
