@@ -21,6 +21,7 @@ from typing import NamedTuple
 from .._syntax import RawDirective
 from ..kinds import Problem
 from ..source import Source
+from ..tables import ParamSpec
 from .plan import Locator, Plan, check_value, threaded_quiet
 from .quick import Namespace, define, lexical, quick_source
 
@@ -47,6 +48,25 @@ class FastPath(NamedTuple):
     params: tuple[tuple[Anchor, Anchor], ...]  # per parameter: its span (key and value)
     actions: tuple[tuple[Anchor, Anchor], ...]  # per action: its span
     rule_checks: tuple[object, ...]  # the plan's RuleChecks, by index: their action and keys
+
+
+def _slow_values(rows: tuple[tuple[int, int, ParamSpec | None], ...], texts: Sequence[str]) -> tuple[object, ...] | None:
+    """Each value's canonical text and typed value by its kind's own check, then the
+    warnings found, (group, problems) each; None when a check finds an error."""
+    found: list[object] = []
+    warned = []
+    for _, group, row in rows:
+        text = texts[group]
+        if row is None:
+            found += (text, None)
+            continue
+        checked = check_value(row, text)
+        if checked.value is None:
+            return None
+        found += (checked.canonical, checked.value)
+        if checked.problems:
+            warned.append((group, checked.problems))
+    return (*found, warned or None)
 
 
 def _anchors(raw: RawDirective, plan: Plan) -> Callable[[int], Anchor]:
@@ -98,18 +118,15 @@ def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
     lines.append("warned = None")
     slow = bind(_Slow, "_Slow")
     group = 0  # a keyed parameter's value is a group of the pattern; a bare value is in the shape
-    keys = []
+    keys: list[str] = []
+    checked_rows: list[tuple[int, int, ParamSpec | None]] = []  # (parameter, group, row) of each value
+    quick_lines: list[str] = []
     for i, row in enumerate(rows):
         if i in plan.bare and row is None:  # a bare value no row checks (an action without a table)
             lines.append(f"{texts[i]}, value{i} = {bind(plan.bare[i], 'BARE_TEXT')}, None")
             continue
-        if row is None:  # a keyed value no row checks: printed as written
-            pattern += f"_({lexical(None)}){re.escape(literals[group + 1])}"
-            group += 1
-            keys.append("")
-            lines.append(f"{texts[i]}, value{i} = texts[{group - 1}], None")
-            continue
         if i in plan.bare:
+            assert row is not None
             checked = row.kind.check(plan.bare[i])
             if checked.problems or checked.value is None:
                 return None  # a bare value that is not clean as written: the full path says why
@@ -117,24 +134,29 @@ def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
             lines.append(f"{texts[i]}, value{i} = {bind(checked.canonical, 'BARE_TEXT')}, {bind(checked.value, 'BARE_VALUE')}")
             continue
         literal = literals[group + 1]
+        checked_rows.append((i, group, row))
         group += 1
+        if row is None:  # a keyed value no row checks: printed as written
+            pattern += f"_({lexical(None)}){re.escape(literal)}"
+            keys.append("")
+            quick_lines.append(f"{texts[i]}, value{i} = texts[{group - 1}], None")
+            continue
         keys.append(row.key)
         pattern += f"_({lexical(row.kind)}){re.escape(literal)}"
-        lines.append(f"# {row.key}: {row.kind.describe()}")
-        lines.append(f"{texts[i]} = texts[{group - 1}]")
-        # Inlined, the check of a value clean as written; else the kind's own, which may
-        # find warnings only: they become part of the verdict, the value its canonical text.
-        quick = quick_source(row.kind, texts[i], f"value{i}", namespace).replace("return None", f"raise {slow}")
+        quick_lines.append(f"# {row.key}: {row.kind.describe()}")
+        quick_lines.append(f"{texts[i]} = texts[{group - 1}]")
+        quick_lines.append(quick_source(row.kind, texts[i], f"value{i}", namespace).replace("return None", f"raise {slow}"))
+    if checked_rows:
+        # Inlined, the checks of values clean as written; should one not be, every value is
+        # checked by its kind (remembered), and warnings only join the verdict.
+        every = ", ".join(f"{texts[i]}, value{i}" for i, _, _ in checked_rows)
         lines.append("try:")
-        lines.extend("    " + line for line in quick.splitlines())
+        lines.extend("    " + line for piece in quick_lines for line in piece.splitlines())
         lines.append(f"except {slow}:")
-        lines.append(f"    checked = {bind(partial(check_value, row), 'check')}({texts[i]})")  # remembered: a value often recurs
-        lines.append("    if checked.value is None:")
+        lines.append(f"    found = {bind(partial(_slow_values, tuple(checked_rows)), 'checked_by_kind')}(texts)")
+        lines.append("    if found is None:")
         lines.append("        return None")
-        lines.append(f"    value{i}, {texts[i]} = checked.value, checked.canonical")
-        lines.append("    if checked.problems:")
-        lines.append("        warned = warned or []")
-        lines.append(f"        warned.append(({group - 1}, checked.problems))")
+        lines.append(f"    {every}, warned = found")
     if plan.shape.threads and plan.rule_checks:
         # The source as each action receives it: every value, through the plan's rules at once.
         every = _tuple(f"value{i}" for i in range(len(rows))) if rows else "()"
