@@ -50,23 +50,15 @@ class FastPath(NamedTuple):
     rule_checks: tuple[object, ...]  # the plan's RuleChecks, by index: their action and keys
 
 
-def _slow_values(rows: tuple[tuple[int, int, ParamSpec | None], ...], texts: Sequence[str]) -> tuple[object, ...] | None:
-    """Each value's canonical text and typed value by its kind's own check, then the
-    warnings found, (group, problems) each; None when a check finds an error."""
-    found: list[object] = []
-    warned = []
-    for _, group, row in rows:
-        text = texts[group]
-        if row is None:
-            found += (text, None)
-            continue
-        checked = check_value(row, text)
-        if checked.value is None:
-            return None
-        found += (checked.canonical, checked.value)
-        if checked.problems:
-            warned.append((group, checked.problems))
-    return (*found, warned or None)
+def _by_kind(row: ParamSpec, group: int, text: str, warned: list[object] | None) -> tuple[object, ...] | None:
+    """A value by its kind's own check (remembered): its canonical text, its typed value and
+    the warnings so far with its own, (group, problems); None when the check finds an error."""
+    checked = check_value(row, text)
+    if checked.value is None:
+        return None
+    if checked.problems:
+        warned = [*(warned or ()), (group, checked.problems)]
+    return checked.canonical, checked.value, warned
 
 
 def _anchors(raw: RawDirective, plan: Plan) -> Callable[[int], Anchor]:
@@ -119,7 +111,6 @@ def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
     slow = bind(_Slow, "_Slow")
     group = 0  # a keyed parameter's value is a group of the pattern; a bare value is in the shape
     keys: list[str] = []
-    checked_rows: list[tuple[int, int, ParamSpec | None]] = []  # (parameter, group, row) of each value
     quick_lines: list[str] = []
     for i, row in enumerate(rows):
         if i in plan.bare and row is None:  # a bare value no row checks (an action without a table)
@@ -134,7 +125,6 @@ def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
             lines.append(f"{texts[i]}, value{i} = {bind(checked.canonical, 'BARE_TEXT')}, {bind(checked.value, 'BARE_VALUE')}")
             continue
         literal = literals[group + 1]
-        checked_rows.append((i, group, row))
         group += 1
         if row is None:  # a keyed value no row checks: printed as written
             pattern += f"_({lexical(None)}){re.escape(literal)}"
@@ -145,18 +135,17 @@ def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
         pattern += f"_({lexical(row.kind)}){re.escape(literal)}"
         quick_lines.append(f"# {row.key}: {row.kind.describe()}")
         quick_lines.append(f"{texts[i]} = texts[{group - 1}]")
-        quick_lines.append(quick_source(row.kind, texts[i], f"value{i}", namespace).replace("return None", f"raise {slow}"))
-    if checked_rows:
-        # Inlined, the checks of values clean as written; should one not be, every value is
-        # checked by its kind (remembered), and warnings only join the verdict.
-        every = ", ".join(f"{texts[i]}, value{i}" for i, _, _ in checked_rows)
-        lines.append("try:")
-        lines.extend("    " + line for piece in quick_lines for line in piece.splitlines())
-        lines.append(f"except {slow}:")
-        lines.append(f"    found = {bind(partial(_slow_values, tuple(checked_rows)), 'checked_by_kind')}(texts)")
-        lines.append("    if found is None:")
-        lines.append("        return None")
-        lines.append(f"    {every}, warned = found")
+        # Inlined, the check of a value clean as written; else its kind's own (remembered),
+        # whose warnings only join the verdict.
+        quick = quick_source(row.kind, texts[i], f"value{i}", namespace).replace("return None", f"raise {slow}")
+        quick_lines.append("try:")
+        quick_lines.extend("    " + line for line in quick.splitlines())
+        quick_lines.append(f"except {slow}:")
+        quick_lines.append(f"    warned = {bind(partial(_by_kind, row, group - 1), 'by_kind')}({texts[i]}, warned)")
+        quick_lines.append("    if warned is None:")
+        quick_lines.append("        return None")
+        quick_lines.append(f"    {texts[i]}, value{i}, warned = warned")
+    lines.extend(quick_lines)
     if plan.shape.threads and plan.rule_checks:
         # The source as each action receives it: every value, through the plan's rules at once.
         every = _tuple(f"value{i}" for i in range(len(rows))) if rows else "()"
