@@ -12,47 +12,21 @@ shapes. Each workload's canonicalize is compared in one run, on the same strings
 from __future__ import annotations
 
 import argparse
-import base64
 import binascii
 import random
 import re
 import statistics
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from speed import b64, paired, per_call  # the same timing as bench/speed.py: verdicts emptied before each round
+
 import oss_process
 from oss_process._accel.cache import CACHE
 from oss_process._syntax import in_language
-
-
-def b64(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def per_call(function: Callable[[str], object], texts: Sequence[str]) -> float:
-    start = time.perf_counter()
-    for text in texts:
-        function(text)
-    return (time.perf_counter() - start) / len(texts)
-
-
-def paired(a: Callable[[str], object], b: Callable[[str], object], texts: Sequence[str], rounds: int) -> tuple[float, float, float]:
-    """Medians of a and b per call, alternating rounds, and of the per-round ratios; the
-    verdict cache is emptied before each round of a (every string is new to it)."""
-    xs, ys, ratios = [], [], []
-    for _ in range(rounds):
-        CACHE.verdicts.clear()
-        x = per_call(a, texts)
-        y = per_call(b, texts)
-        xs.append(x)
-        ys.append(y)
-        ratios.append(x / y)
-    return statistics.median(xs), statistics.median(ys), statistics.median(ratios)
-
 
 # --- The hand-written floor: split, look up, check the same ranges ---------------------
 

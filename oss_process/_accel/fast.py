@@ -61,7 +61,7 @@ def _by_kind(row: ParamSpec, group: int, text: str, warned: list[object] | None)
     return checked.canonical, checked.value, warned
 
 
-def _anchors(raw: RawDirective, plan: Plan) -> Callable[[int], Anchor]:
+def _anchors(raw: RawDirective) -> Callable[[int], Anchor]:
     """The anchor of a position of ``raw``'s text, whose values are the pattern's groups."""
     ends = [end for key, _, _, end in Locator(raw).params if key is not None]
 
@@ -182,7 +182,7 @@ def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
             pieces.append("{" + f"'' if {texts[index]} == {bind(default, key.upper() + '_DEFAULT')} else {written}" + "}")
     lines.append("canonical = f" + repr("".join(pieces)))
     locate = Locator(raw)
-    anchor = _anchors(raw, plan)
+    anchor = _anchors(raw)
     findings = []
     for finding in plan.shape.findings:
         span = locate(finding.at, finding.target)

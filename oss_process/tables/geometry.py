@@ -87,23 +87,15 @@ def after_resize(values: Mapping[str, Value], image: Source) -> Source:
     return after
 
 
-_COLUMN = {"nw": 0, "north": 1, "ne": 2, "west": 0, "center": 1, "east": 2, "sw": 0, "south": 1, "se": 2}
-_ROW = {"nw": 0, "north": 0, "ne": 0, "west": 1, "center": 1, "east": 1, "sw": 2, "south": 2, "se": 2}
-
-
-def crop_origin(values: Mapping[str, Value], width: int, height: int) -> tuple[int, int]:
-    """Where a crop starts: the anchor's corner of the cut, plus the offsets."""
-    anchor = str(values.get("g", "nw"))
-    cut_w, cut_h = _int(values, "w") or width, _int(values, "h") or height
-    x = _int(values, "x") or 0
-    y = _int(values, "y") or 0
-    column, row = _COLUMN[anchor], _ROW[anchor]
-    return x + (0, (width - cut_w) // 2, width - cut_w)[column], y + (0, (height - cut_h) // 2, height - cut_h)[row]
-
-
 def _unsized(image: Source) -> Source:
     """The image with its size unknown."""
     return Source(**{k: v for k, v in _facts(image).items() if k not in ("width", "height")})
+
+
+def crop_origin(values: Mapping[str, Value], width: int, height: int) -> tuple[int, int]:
+    """Where a crop from the nw anchor starts: its offsets (the one anchor whose origin
+    the page documents; the checks leave the others alone)."""
+    return _int(values, "x") or 0, _int(values, "y") or 0
 
 
 def after_crop(values: Mapping[str, Value], image: Source) -> Source:
