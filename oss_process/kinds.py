@@ -462,22 +462,34 @@ class ObjectName(NamedTuple):
     def describe(self) -> str:
         return "an object name"
 
-    def check(self, name: str) -> list[Problem]:
-        ascii_only = name.isascii()
-        size = len(name) if ascii_only else len(name.encode("utf-8"))
+    def _size(self, name: str) -> int:
+        size = len(name) if name.isascii() else len(name.encode("utf-8"))
         if size > 1023 and ("{" in name or "}" in name):
             # The limit holds for the name a template expands to: an escaped brace is one
             # byte, a variable at least none. Only a certain overflow is an error.
             size = len(self.templates.literal(name).encode("utf-8"))
+        return size
+
+    def clean(self, name: str) -> bool:
+        """Whether ``check`` finds nothing, without building its problems (the fast path's test)."""
         # An ASCII name is printable exactly when it has no control character: far cheaper.
-        no_control = name.isprintable() if ascii_only else _CONTROL.search(name) is None
-        if 0 < size <= 1023 and name[0] not in "/\\" and name[-1] != "/" and not _dot_segment(name) and no_control:
-            if ("{" not in name and "}" not in name) or self.templates.fine(name):
-                return []
-            return self.templates.problems(name)
+        no_control = name.isprintable() if name.isascii() else _CONTROL.search(name) is None
+        return (
+            0 < self._size(name) <= 1023
+            and name[0] not in "/\\"
+            and name[-1] != "/"
+            and not _dot_segment(name)
+            and no_control
+            and (("{" not in name and "}" not in name) or self.templates.fine(name) is not None)
+        )
+
+    def check(self, name: str) -> list[Problem]:
+        if self.clean(name):
+            return []
         if not name:
             return [Problem("E304", "the object name is empty")]
         problems: list[Problem] = []
+        size = self._size(name)
         if size > 1023:
             problems.append(Problem("E304", f"the object name is {size} bytes long; the limit is 1023"))
         if name[0] in "/\\":

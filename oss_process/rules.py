@@ -96,6 +96,13 @@ class Rule(Protocol):
     def describe(self) -> str: ...
 
 
+#: ``quiet_when(values, present, bind)``, which a rule that reads values may have: a Python
+#: expression over the speed layer's variables that is true only when ``check`` reports
+#: nothing without a source. ``values`` maps each present key whose value checked out to
+#: the variable holding its typed value; ``bind`` names a constant. None: it cannot say.
+QuietWhen = Callable[[Mapping[str, str], Collection[str], Callable[[object, str], str]], "str | None"]
+
+
 def _listing(values: tuple[int, ...] | tuple[str, ...], conjunction: str = "and") -> str:
     words = [str(v) for v in values]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {conjunction} " + words[-1]
@@ -149,6 +156,20 @@ class AllowedPerChoice:
     def describe(self) -> str:
         rows = "; ".join(f"{choice}: {_listing(values)}" for choice, values in self.allowed.items())
         return f"{self.key} by {self.selector}: {rows}"
+
+    def quiet_when(self, values: Mapping[str, str], present: Collection[str], bind: Callable[[object, str], str]) -> str | None:
+        choice = values.get(self.selector)
+        if choice is None:  # no selector value to check the key by
+            return "True"
+        narrow = bind(frozenset(self.allowed), "NARROW_CHOICES")
+        if self.key not in present:  # without a source, W211 for a narrow choice
+            return f"{choice}.__class__ is not str or {choice} not in {narrow}"
+        value = values.get(self.key)
+        if value is None:
+            return "True"
+        pairs = bind(frozenset((c, v) for c, allowed in self.allowed.items() for v in allowed), "ALLOWED_PAIRS")
+        typed = f"{choice}.__class__ is str and {value}.__class__ is int"
+        return f"not ({typed}) or {choice} not in {narrow} or ({choice}, {value}) in {pairs}"
 
     def _suggestion(self, allowed: tuple[int, ...], near: int | None) -> int:
         if near is not None:
@@ -220,6 +241,15 @@ class OnlyWith:
 
     def describe(self) -> str:
         return f"{self.key} takes effect only with {self.selector} {_listing(self.choices, 'or')}"
+
+    def quiet_when(self, values: Mapping[str, str], present: Collection[str], bind: Callable[[object, str], str]) -> str | None:
+        if self.key not in present:
+            return "True"
+        choice = values.get(self.selector)
+        if choice is None:  # left out, it is its default (when known): the same for every value
+            by_default = self.selector not in present and self.absent is not None and self.absent not in self.choices
+            return None if by_default else "True"
+        return f"{choice}.__class__ is not str or {choice} in {bind(frozenset(self.choices), 'EFFECTIVE_CHOICES')}"
 
     def check(self, ctx: RuleContext) -> None:
         choice = ctx.values.get(self.selector)
@@ -353,6 +383,10 @@ class Doubtful:
 
     def describe(self) -> str:
         return f"{self.key} above {self.above}: {self.note}"
+
+    def quiet_when(self, values: Mapping[str, str], present: Collection[str], bind: Callable[[object, str], str]) -> str | None:
+        value = values.get(self.key)
+        return "True" if value is None else f"{value}.__class__ is not int or {value} <= {self.above}"
 
     def check(self, ctx: RuleContext) -> None:
         value = ctx.values.get(self.key)
@@ -772,6 +806,15 @@ class TargetWithin:
 
     def describe(self) -> str:
         return f"with m {_listing(self.modes, 'or')}, w x h is at most {self.max_pixels} px"
+
+    def quiet_when(self, values: Mapping[str, str], present: Collection[str], bind: Callable[[object, str], str]) -> str | None:
+        mode, width, height = values.get("m"), values.get("w"), values.get("h")
+        if mode is None or width is None or height is None:
+            return "True"
+        return (
+            f"{mode} not in {bind(frozenset(self.modes), 'EXACT_MODES')} or {width}.__class__ is not int "
+            f"or {height}.__class__ is not int or {width} * {height} <= {self.max_pixels}"
+        )
 
     def check(self, ctx: RuleContext) -> None:
         width, height = ctx.values.get("w"), ctx.values.get("h")

@@ -21,7 +21,7 @@ from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from .._grammar import terminal_patterns
-from .._pipeline import LIMIT_CODES, explained, recovered, syntax
+from .._pipeline import LIMIT_CODES, bounded, explained, recovered, syntax
 from .._syntax import RawDirective
 from ..ast import Span
 from ..diagnostics import Diagnostic, internal_error
@@ -55,6 +55,7 @@ class Verdict(NamedTuple):
 _CLEAN: tuple[Diagnostic, ...] = ()
 # A Verdict without NamedTuple's __new__ in Python: the fast path makes one per directive.
 _clean_verdict = partial(tuple.__new__, Verdict)
+_span = partial(tuple.__new__, Span)  # a Span of two ints, without its checks
 
 # A directive's shape is its text with every value cut out after its key's "_"; the
 # grammar lets any VALUE stand in any value slot, so texts of one shape share their
@@ -104,43 +105,36 @@ def _try_fast(text: str, mode: Mode | None, source: Source | None, catalogue: Ca
     canonical = fast.run(found.groups(), source)  # type: ignore[union-attr]
     if canonical is None or canonical.__class__ is str:
         return None if canonical is None else _clean_verdict((canonical, _CLEAN, True))
-    return _warned(text, found, fast, canonical, mode, source, catalogue)  # type: ignore[arg-type]
+    return _warned(found, fast, canonical)  # type: ignore[arg-type]
 
 
-def _warned(
-    text: str,
-    match: re.Match[str],
-    fast: FastPath,
-    found: Warned,
-    mode: Mode | None,
-    source: Source | None,
-    catalogue: Catalogue,
-) -> Verdict | None:
+def _warned(match: re.Match[str], fast: FastPath, found: Warned) -> Verdict | None:
     """The verdict of a fast path with warnings to report: the shape's own, the values'
     (each at its value, the regex group of its parameter) and the rules', each at the
     place its anchors give in this text; in source order, bounded as the full path's.
     None when a rule found an error: the full path reports it."""
     canonical, warned, emitted = found
-    end = match.end
-
-    def place(anchor: tuple[int, int]) -> int:
-        group, delta = anchor
-        return (end(group) if group else 0) + delta
-
-    keys = fast.keys
-    diagnostics = [Diagnostic(code, message, Span(place(start), place(stop)), hint) for code, message, hint, start, stop in fast.findings]
-    for index, problems in warned or ():
-        span = Span(*match.span(index + 1))
-        diagnostics.extend(Diagnostic(p.code, f"{keys[index]}: {p.message}", span, p.hint) for p in problems)
+    regs = match.regs  # per group, its (start, end); an anchor's group 0 is the text's start
+    diagnostics = [
+        Diagnostic(code, message, _span(((regs[g][1] if g else 0) + d, (regs[h][1] if h else 0) + e)), hint)
+        for code, message, hint, (g, d), (h, e) in fast.findings
+    ]
+    if warned:
+        keys = fast.keys
+        for index, problems in warned:
+            span = _span(regs[index + 1])
+            diagnostics.extend(Diagnostic(p.code, f"{keys[index]}: {p.message}", span, p.hint) for p in problems)
     for index, reported in emitted or ():
-        check = fast.rule_checks[index].check  # type: ignore[attr-defined]
+        places = fast.rule_places[index]
         for code, message, key, hint in reported:
             if code[0] == "E":
                 return None
-            start, stop = fast.actions[check.action_index] if key is None else fast.params[check.keys[key]]
-            diagnostics.append(Diagnostic(code, message, Span(place(start), place(stop)), hint))
-    diagnostics.sort(key=diagnostic_order)
-    return Verdict(canonical, explained(text, diagnostics, mode, source, catalogue), True)
+            (g, d), (h, e) = places[key]
+            diagnostics.append(Diagnostic(code, message, _span(((regs[g][1] if g else 0) + d, (regs[h][1] if h else 0) + e)), hint))
+    if len(diagnostics) > 1:
+        diagnostics.sort(key=diagnostic_order)
+    # Warnings only (an error leaves the fast path): no cause to name, only the bound.
+    return _clean_verdict((canonical, bounded(diagnostics), True))
 
 
 def _fast(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict | None:

@@ -45,9 +45,8 @@ class FastPath(NamedTuple):
     keys: tuple[str, ...]  # per group: the key of its parameter, which its messages name
     #: The shape's own findings (all warnings): code, message, hint, start and end.
     findings: tuple[tuple[str, str, str | None, Anchor, Anchor], ...]
-    params: tuple[tuple[Anchor, Anchor], ...]  # per parameter: its span (key and value)
-    actions: tuple[tuple[Anchor, Anchor], ...]  # per action: its span
-    rule_checks: tuple[object, ...]  # the plan's RuleChecks, by index: their action and keys
+    #: Per rule check of the plan: where its rules report, by key (None: at the action).
+    rule_places: tuple[dict[str | None, tuple[Anchor, Anchor]], ...]
 
 
 def _by_kind(row: ParamSpec, group: int, text: str, warned: list[object] | None) -> tuple[object, ...] | None:
@@ -152,14 +151,21 @@ def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
         lines.append(f"if source is not None and not {bind(partial(threaded_quiet, plan), 'threaded_quiet')}({every}, source):")
         lines.append("    return None")
     lines.append("emitted = None")
+    typed = {i: f"value{i}" for i, row in enumerate(rows) if row is not None}
     for index, rule_check in enumerate(plan.rule_checks):
         reported = bind(rule_check.reported, "rules_reported")
-        sourceless = _tuple(f"value{i}" for i in rule_check.reads_sourceless)
-        sourced = _tuple(f"value{i}" for i in rule_check.reads)
-        # What the rules report for these values (remembered): warnings join the verdict.
-        lines.append(f"found = {reported}({sourceless}, None) if source is None else {reported}({sourced}, source)")
-        if plan.shape.threads:
-            lines[-1] = f"found = {reported}({sourceless}, None) if source is None else ()"
+        sourceless = f"{reported}({_tuple(f'value{i}' for i in rule_check.reads_sourceless)}, None)"
+        # Inlined, a test that the rules report nothing for these values; else what they
+        # report (remembered): warnings join the verdict.
+        quiet = rule_check.quiet_source(typed, bind)
+        if quiet == "True":
+            sourceless = "()"
+        elif quiet is not None:
+            sourceless = f"(() if {quiet} else {sourceless})"
+        sourced = "()" if plan.shape.threads else f"{reported}({_tuple(f'value{i}' for i in rule_check.reads)}, source)"
+        if sourceless == sourced == "()":  # nothing to report, whatever the values
+            continue
+        lines.append(f"found = {sourceless} if source is None else {sourced}")
         lines.append("if found:")
         lines.append("    emitted = emitted or []")
         lines.append(f"    emitted.append(({index}, found))")
@@ -192,6 +198,7 @@ def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
     else:
         lines.append("return canonical if warned is None and emitted is None else (canonical, warned, emitted)")
     run = define("fast(texts, source)", "\n".join(lines), namespace, f"the fast path of {shape[:100]!r}")
-    params = tuple((anchor(start), anchor(end)) for _, _, start, end in locate.params)
-    actions = tuple((anchor(start), anchor(end)) for _, start, end, _ in locate.actions)
-    return FastPath(re.compile(pattern).fullmatch, run, tuple(keys), tuple(findings), params, actions, tuple(plan.rule_checks))  # type: ignore[arg-type]
+    params = [(anchor(start), anchor(end)) for _, _, start, end in locate.params]
+    actions = [(anchor(start), anchor(end)) for _, start, end, _ in locate.actions]
+    places = tuple({None: actions[c.check.action_index], **{key: params[i] for key, i in c.check.keys.items()}} for c in plan.rule_checks)
+    return FastPath(re.compile(pattern).fullmatch, run, tuple(keys), tuple(findings), places)  # type: ignore[arg-type]

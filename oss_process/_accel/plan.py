@@ -10,7 +10,7 @@ table order. ``tests/property/test_differential.py`` holds it to the reference p
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from .._syntax import RawDirective, to_ast
@@ -101,9 +101,35 @@ class RuleCheck:
             found = CACHE.rules.put(memo_key, tuple(reported))
         return found  # type: ignore[return-value]
 
-    def quiet(self, read: tuple[object, ...], source: Source | None) -> bool:
-        """True when the rules report nothing for these values; remembered."""
-        return not self.reported(read, source)
+    def quiet_source(self, names: Mapping[int, str], bind: Callable[[object, str], str]) -> str | None:
+        """An expression over the fast path's variables (``names``: parameter index -> the
+        variable of its typed value) that is true only when the rules report nothing
+        without a source; None when a rule cannot tell (``reported`` says)."""
+        check = self.check
+        values = {key: names[i] for key, i in check.keys.items() if i in names}
+        parts = []
+        for rule in self.rules_sourceless:
+            if not rule.reads:  # it depends on which keys are present alone: decided now
+                if self._reports_alone(rule):
+                    return None
+                continue
+            quiet_when = getattr(rule, "quiet_when", None)
+            expression = quiet_when(values, check.keys, bind) if quiet_when is not None else None
+            if expression is None:
+                return None
+            if expression != "True":
+                parts.append(f"({expression})")
+        return " and ".join(parts) or "True"
+
+    def _reports_alone(self, rule: object) -> bool:
+        reported: list[str] = []
+
+        def emit(code: str, message: str, key: str | None, hint: str | None = None) -> None:
+            reported.append(code)
+
+        check = self.check
+        rule.check(RuleContext({}, check.keys, None, emit, self.valid_for_parameter, check.action_index))  # type: ignore[attr-defined]
+        return bool(reported)
 
     def valid_for_parameter(self, key: str, value: Value) -> bool:
         spec = self.check.spec

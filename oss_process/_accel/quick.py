@@ -134,7 +134,7 @@ def _rejects(rule: NameRule, name: str, namespace: Namespace) -> str:
     if isinstance(rule, TopicName):
         return f"{bind(kinds._TOPIC, 'is_topic')}({name}) is None"
     if isinstance(rule, ObjectName):
-        return f"{bind(rule.check, 'object_problems')}({name})"
+        return f"not {bind(rule.clean, 'is_clean_object')}({name})"
     return f"{bind(rule.check, 'name_problems')}({name})"
 
 
