@@ -26,7 +26,7 @@ from .._syntax import RawDirective
 from ..ast import Span
 from ..diagnostics import Diagnostic, internal_error
 from ..source import Source
-from ..tables import MAX_LENGTH, Catalogue, Mode
+from ..tables import MAX_DIAGNOSTICS, MAX_LENGTH, Catalogue, Mode
 from ..validation import diagnostic_order
 from .cache import CACHE, CACHE_SIZE
 from .plan import Plan, compile_plan, render_program, run_plan
@@ -115,15 +115,15 @@ def _warned(match: re.Match[str], fast: FastPath, found: Warned) -> Verdict | No
     None when a rule found an error: the full path reports it."""
     canonical, warned, emitted = found
     regs = match.regs  # per group, its (start, end); an anchor's group 0 is the text's start
-    diagnostics = [
-        Diagnostic(code, message, _span(((regs[g][1] if g else 0) + d, (regs[h][1] if h else 0) + e)), hint)
-        for code, message, hint, (g, d), (h, e) in fast.findings
-    ]
+    diagnostics = []
+    for code, message, hint, (g, d), (h, e) in fast.findings:
+        diagnostics.append(Diagnostic(code, message, _span(((regs[g][1] if g else 0) + d, (regs[h][1] if h else 0) + e)), hint))
     if warned:
         keys = fast.keys
         for index, problems in warned:
             span = _span(regs[index + 1])
-            diagnostics.extend(Diagnostic(p.code, f"{keys[index]}: {p.message}", span, p.hint) for p in problems)
+            for p in problems:
+                diagnostics.append(Diagnostic(p.code, f"{keys[index]}: {p.message}", span, p.hint))
     for index, reported in emitted or ():
         places = fast.rule_places[index]
         for code, message, key, hint in reported:
@@ -134,7 +134,7 @@ def _warned(match: re.Match[str], fast: FastPath, found: Warned) -> Verdict | No
     if len(diagnostics) > 1:
         diagnostics.sort(key=diagnostic_order)
     # Warnings only (an error leaves the fast path): no cause to name, only the bound.
-    return _clean_verdict((canonical, bounded(diagnostics), True))
+    return _clean_verdict((canonical, tuple(diagnostics) if len(diagnostics) <= MAX_DIAGNOSTICS else bounded(diagnostics), True))
 
 
 def _fast(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict | None:

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from .._syntax import RawDirective
 from ..kinds import Problem
 from ..source import Source
-from ..tables import ParamSpec
+from .cache import CACHE
 from .plan import Locator, Plan, check_value, threaded_quiet
 from .quick import Namespace, define, lexical, quick_source
 
@@ -47,17 +47,6 @@ class FastPath(NamedTuple):
     findings: tuple[tuple[str, str, str | None, Anchor, Anchor], ...]
     #: Per rule check of the plan: where its rules report, by key (None: at the action).
     rule_places: tuple[dict[str | None, tuple[Anchor, Anchor]], ...]
-
-
-def _by_kind(row: ParamSpec, group: int, text: str, warned: list[object] | None) -> tuple[object, ...] | None:
-    """A value by its kind's own check (remembered): its canonical text, its typed value and
-    the warnings so far with its own, (group, problems); None when the check finds an error."""
-    checked = check_value(row, text)
-    if checked.value is None:
-        return None
-    if checked.problems:
-        warned = [*(warned or ()), (group, checked.problems)]
-    return checked.canonical, checked.value, warned
 
 
 def _anchors(raw: RawDirective) -> Callable[[int], Anchor]:
@@ -108,6 +97,8 @@ def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
     texts = [f"text{i}" for i in range(len(rows))]
     lines.append("warned = None")
     slow = bind(_Slow, "_Slow")
+    # A value the inlined check does not find clean: its kind's check, remembered.
+    values_get, check = bind(CACHE.values.get, "remembered"), bind(check_value, "check_value")
     group = 0  # a keyed parameter's value is a group of the pattern; a bare value is in the shape
     keys: list[str] = []
     quick_lines: list[str] = []
@@ -140,10 +131,13 @@ def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
         quick_lines.append("try:")
         quick_lines.extend("    " + line for line in quick.splitlines())
         quick_lines.append(f"except {slow}:")
-        quick_lines.append(f"    warned = {bind(partial(_by_kind, row, group - 1), 'by_kind')}({texts[i]}, warned)")
-        quick_lines.append("    if warned is None:")
+        key = f"({bind(row, 'ROW')}, {texts[i]})"
+        quick_lines.append(f"    checked = {values_get}({key}) or {check}{key}")
+        quick_lines.append(f"    value{i}, {texts[i]}, problems = checked")
+        quick_lines.append(f"    if value{i} is None:")
         quick_lines.append("        return None")
-        quick_lines.append(f"    {texts[i]}, value{i}, warned = warned")
+        quick_lines.append("    if problems:")
+        quick_lines.append(f"        warned = [*(warned or ()), ({group - 1}, problems)]")
     lines.extend(quick_lines)
     if plan.shape.threads and plan.rule_checks:
         # The source as each action receives it: every value, through the plan's rules at once.
