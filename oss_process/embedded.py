@@ -12,7 +12,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, NamedTuple
 
-from .kinds import Problem, _control_problem, _dot_segment
+from .kinds import _CONTROL, Problem, _control_problem, _dot_segment
 
 if TYPE_CHECKING:
     from .tables.model import Catalogue
@@ -49,6 +49,11 @@ class ObjectWithProcess(NamedTuple):
         module, _, attribute = self.catalogue.partition(":")
         found: Catalogue = getattr(import_module(module), attribute)
         return found
+
+    def clean(self, name: str) -> bool:
+        """Whether ``check`` finds nothing, for a name without processing (the fast path's
+        test; a name with a query is left to ``check``)."""
+        return "?" not in name and _key_clean(name)
 
     def check(self, name: str) -> list[Problem]:
         key, question, query = name.partition("?")
@@ -110,6 +115,14 @@ class ObjectWithProcess(NamedTuple):
         placed.sort(key=lambda found: found[0])
         problems.extend(problem for _, problem in placed)
         return problems
+
+
+def _key_clean(key: str) -> bool:
+    """Whether ``_key_problems`` finds nothing."""
+    ascii_only = key.isascii()
+    size = len(key) if ascii_only else len(key.encode("utf-8"))
+    no_control = key.isprintable() if ascii_only else _CONTROL.search(key) is None
+    return 0 < size <= 1023 and key[0] not in "/\\" and not _dot_segment(key) and no_control
 
 
 def _key_problems(key: str, what: str) -> list[Problem]:

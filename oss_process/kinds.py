@@ -306,6 +306,19 @@ class Text(NamedTuple):
     def describe(self) -> str:
         return f"{self.what} of at most {self.max_chars} characters"
 
+    def clean(self, name: str) -> bool:
+        """Whether ``check`` finds nothing, without building its problems (the fast path's test)."""
+        if not name or len(name) > self.max_chars:
+            return False
+        ascii_only = name.isascii()
+        if self.max_encoded is not None or self.max_bytes is not None:
+            size = len(name) if ascii_only else len(name.encode("utf-8"))
+            if (self.max_encoded is not None and -(-size * 4 // 3) > self.max_encoded) or (
+                self.max_bytes is not None and size > self.max_bytes
+            ):
+                return False
+        return name.isprintable() if ascii_only else _CONTROL.search(name) is None
+
     def check(self, name: str) -> list[Problem]:
         if not name:
             return [Problem("E202", f"the {self.what} is empty")]

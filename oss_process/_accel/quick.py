@@ -19,7 +19,7 @@ from itertools import count
 from .. import kinds
 from .._grammar import terminal_patterns
 from ..ast import Value
-from ..kinds import Base64Name, BucketName, Choice, Integer, IntegerChoice, Kind, NameRule, ObjectName, TopicName
+from ..kinds import Base64Name, BucketName, Choice, Integer, IntegerChoice, Kind, NameRule, TopicName
 from .cache import CACHE
 
 __all__ = ["Namespace", "compile_quick", "define", "lexical", "quick_source"]
@@ -133,8 +133,9 @@ def _rejects(rule: NameRule, name: str, namespace: Namespace) -> str:
         return f"({bind(kinds._BUCKET, 'is_plain_bucket')}({name}) is None and {bind(rule.check, 'bucket_problems')}({name}))"
     if isinstance(rule, TopicName):
         return f"{bind(kinds._TOPIC, 'is_topic')}({name}) is None"
-    if isinstance(rule, ObjectName):
-        return f"not {bind(rule.clean, 'is_clean_object')}({name})"
+    clean = getattr(rule, "clean", None)  # a test that builds no problems, where the rule has one
+    if clean is not None:
+        return f"not {bind(clean, 'is_clean_' + type(rule).__name__.lower())}({name})"
     return f"{bind(rule.check, 'name_problems')}({name})"
 
 

@@ -33,7 +33,7 @@ def spellings(kind: Kind) -> st.SearchStrategy[str]:
     """Texts near the kind's clean spellings, and the grammar's values in general."""
     near = st.from_regex(re.compile(lexical(kind)), fullmatch=True)
     if isinstance(kind, Base64Name):
-        names = st.text(max_size=40) | st.from_regex(r"[a-z0-9{}./-]{0,40}", fullmatch=True)
+        names = st.text(max_size=80) | st.from_regex(r"[a-z0-9{}./?-]{0,70}", fullmatch=True)
         near |= names.map(lambda n: _b64(n.encode())) | st.binary(max_size=30).map(_b64)
         near |= names.map(lambda n: base64.urlsafe_b64encode(n.encode()).decode())  # padded
     return near | st.from_regex(re.compile(terminal_patterns()["VALUE"]), fullmatch=True) | st.text(max_size=12)
@@ -84,3 +84,22 @@ def test_quick_refuses_what_the_fast_path_must_not_take() -> None:
             assert quick(text) is None, (key, text)
     assert compile_quick(by_key["ss"].kind)("2147483647") == 2147483647
     assert compile_quick(by_key["o"].kind)(_b64(b"out/{autoext}")) == "out/{autoext}"
+
+
+def _edge_names(kind: Base64Name) -> list[str]:
+    """Names at the rule's limits, one character or byte either side, in Base64."""
+    limits = [getattr(kind.rule, field, None) for field in ("max_chars", "max_bytes", "max_encoded")] + [1023]
+    sizes = sorted({n + d for n in limits if isinstance(n, int) for d in (-1, 0, 1)})
+    return [_b64((char * size).encode()) for size in sizes for char in "a\u00e9/\n"]
+
+
+@pytest.mark.parametrize(
+    "row", [next(r for r in ROWS if r.kind == kind) for kind in KINDS if isinstance(kind, Base64Name)], ids=lambda row: row.key
+)
+def test_quick_agrees_with_check_at_the_name_limits(row: ParamSpec) -> None:
+    quick = compile_quick(row.kind)
+    assert isinstance(row.kind, Base64Name)
+    for text in _edge_names(row.kind):
+        checked = row.kind.check(text)
+        clean = not checked.problems and checked.canonical == text
+        assert quick(text) == (checked.value if clean else None), text
