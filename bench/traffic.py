@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from speed import b64, paired, per_call  # the same timing as bench/speed.py: verdicts emptied before each round
 
 import oss_process
+from oss_process._accel import shape_of
 from oss_process._accel.cache import CACHE
 from oss_process._syntax import in_language
 
@@ -163,7 +164,9 @@ def main() -> None:
         )
     if args.only not in "20 shapes alternating against grouped":
         return
-    grouped = sorted(mixed, key=lambda t: (t.split(",", 1)[0], t.count(","), t.split("|")[0].split(",")[1:2]))
+    # Grouped by the library's own shape (a bare value, as format's, is part of it): each
+    # shape's strings together, in their order.
+    grouped = sorted(mixed, key=lambda t: shape_of(t) or "")
     # Alternating against grouped: both sides canonicalize, so the pairing runs each on its own order.
     xs, ys, ratios = [], [], []
     for _ in range(rounds):

@@ -117,3 +117,50 @@ def test_warnings_on_the_fast_path_keep_nothing_alive() -> None:
         gc.collect()
         counts.append(len(gc.get_objects()))
     assert counts[2] - counts[0] < 1000, counts
+
+
+def test_alternating_shapes_of_one_signature_are_served_without_a_shape_of_their_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts of shapes that take turns (mixed traffic) find their fast path among those kept
+    for their signature, newest first, without the split that finds a text's shape."""
+    from oss_process import _accel
+
+    CACHE.clear()
+    shapes = [f"audio/convert,f_aac,{key}_{{}},ab_96000|sys/saveas,o_{b64('out.aac')}" for key in ("ss", "t", "ar", "ac")]
+    values = {"ss": 1000, "t": 60000, "ar": 44100, "ac": 2}
+    texts = [shape.format(values[key]) for shape, key in zip(shapes, values, strict=True)]
+    assert len({_accel.signature(text) for text in texts}) == 1
+    for _ in range(FAST_PATH_AFTER + 2):  # made, then used once through its shape
+        for text in texts:
+            CACHE.verdicts.clear()
+            oss_process.lint(text)
+    expected = {text: oss_process.check(text).canonical for text in texts}
+
+    def no_shape(text: str) -> None:
+        raise AssertionError(f"shape_of({text!r}) was called")
+
+    monkeypatch.setattr(_accel, "shape_of", no_shape)
+    for text in texts * 3:
+        found = _accel._try_fast(text, None, None, BUILTIN)
+        assert isinstance(found, _accel.Verdict)
+        assert found.canonical == expected[text]
+
+
+def test_the_fast_paths_kept_per_signature_are_bounded() -> None:
+    from oss_process import _accel
+
+    CACHE.clear()
+    texts = [
+        f"image/resize,w_{w},h_100/format,{fmt}"
+        for w in (10, 20)
+        for fmt in ("jpg", "png", "webp", "bmp", "gif", "tiff", "heic", "avif", "jpg")
+    ]
+    for _ in range(FAST_PATH_AFTER + 1):
+        CACHE.verdicts.clear()
+        for text in texts:
+            oss_process.lint(text)
+    recent = CACHE.recent[None]
+    assert all(len(kept) <= _accel.RECENT_PER_SIGNATURE for kept in recent.by_signature.values())  # type: ignore[attr-defined]
+    assert max(len(kept) for kept in recent.by_signature.values()) == _accel.RECENT_PER_SIGNATURE  # type: ignore[attr-defined]
+    for text in texts:
+        CACHE.verdicts.clear()
+        assert oss_process.canonicalize(text) == oss_process.check(text).canonical

@@ -5,8 +5,9 @@ with their spans, and the canonical text). ``oss_process._api`` asks, in order:
 
 1. the cache of verdicts (:func:`seen`; :mod:`.cache`, one object with one bounded policy);
    then :func:`decide`, which tries
-2. the fast path of the shape used last in this mode and catalogue, then of the text's
-   own shape (:mod:`.fast`): a regular expression and a generated function;
+2. the fast paths that served texts of the same :func:`signature` in this mode and
+   catalogue, then that of the text's own shape (:mod:`.fast`): a regular expression
+   and a generated function;
 3. the plan of the text's shape (:mod:`.plan`): the reference validation's structure,
    kept by shape, run on the scanner's flat tuples.
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from .._recover import Recovered
     from .fast import FastPath, Warned
 
-__all__ = ["CACHED_LENGTH", "CACHE_SIZE", "FAST_PATH_AFTER", "Verdict", "decide", "seen"]
+__all__ = ["CACHED_LENGTH", "CACHE_SIZE", "FAST_PATH_AFTER", "RECENT_PER_SIGNATURE", "SIGNATURES", "Verdict", "decide", "seen"]
 
 #: Only inputs of at most this many characters are cached: the cache's memory stays bounded
 #: however long the inputs (README, Reliability).
@@ -72,7 +73,18 @@ def shape_of(text: str) -> str | None:
     return shape
 
 
-_last_fast = CACHE.last_fast
+_recent = CACHE.recent
+
+#: At most this many fast paths are kept, and tried, for one signature of a text.
+RECENT_PER_SIGNATURE = 8
+#: At most this many signatures are kept per mode; past it, they start again.
+SIGNATURES = 256
+
+
+def signature(text: str) -> int:
+    """What texts of one shape have in common and cost next to nothing to find: the
+    counts of ',' and '/' (no value holds either). Only a hint: a fast path still matches."""
+    return text.count(",") | text.count("/") << 16
 
 
 class _Miss(NamedTuple):
@@ -82,30 +94,70 @@ class _Miss(NamedTuple):
     plan: Plan | None
 
 
+class _Recent:
+    """The fast paths that served the texts of one mode and catalogue: the last one, and
+    by signature, the newest first (at most RECENT_PER_SIGNATURE each)."""
+
+    __slots__ = ("by_signature", "catalogue", "last")
+
+    def __init__(self, catalogue: Catalogue, fast: FastPath) -> None:
+        self.catalogue = catalogue
+        self.last = fast
+        self.by_signature: dict[int, list[FastPath]] = {}
+
+
 def _try_fast(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Verdict | _Miss | None:
     """The verdict from the fast path of the text's shape, when nothing at all would be
     reported; else None, or what it found of the shape and plan. The fast path used last
-    (per mode and catalogue) is tried first: a directive shaped like the one before needs
-    no shape of its own."""
+    (per mode and catalogue) is tried first, then those that served texts of the same
+    signature, the newest first: a directive shaped like one before needs no shape of its own."""
     if len(text) > MAX_LENGTH:
         return None
-    last: tuple[Catalogue, FastPath] | None = _last_fast.get(mode)  # type: ignore[assignment]
-    fast = last[1] if last is not None and last[0] is catalogue else None
-    found = fast.match(text) if fast is not None else None
+    recent: _Recent | None = _recent.get(mode)  # type: ignore[assignment]
+    if recent is not None and recent.catalogue is not catalogue:
+        recent = None
+    found = None
+    if recent is not None:
+        fast = recent.last
+        found = fast.match(text)
+        if found is None:
+            for fast in recent.by_signature.get(signature(text), ()):
+                found = fast.match(text)
+                if found is not None:
+                    recent.last = fast
+                    break
     if found is None:
         shape = shape_of(text)
         plan: Plan | None = CACHE.plans.get((shape, mode, catalogue)) if shape is not None else None  # type: ignore[assignment]
         if plan is None or plan.fast_path is None:
             return _Miss(shape, plan)
         fast = plan.fast_path  # type: ignore[assignment]
-        found = fast.match(text)  # type: ignore[union-attr]
+        found = fast.match(text)
         if found is None:
             return _Miss(shape, plan)
-        _last_fast.put(mode, (catalogue, fast))
-    canonical = fast.run(found.groups(), source)  # type: ignore[union-attr]
+        _remember(text, mode, catalogue, recent, fast)
+    canonical = fast.run(found.groups(), source)
     if canonical is None or canonical.__class__ is str:
         return None if canonical is None else _clean_verdict((canonical, _CLEAN, True))
     return _warned(found, fast, canonical)  # type: ignore[arg-type]
+
+
+def _remember(text: str, mode: Mode | None, catalogue: Catalogue, recent: _Recent | None, fast: FastPath) -> None:
+    """Keep ``fast`` as the last used, and first among those of the text's signature."""
+    if recent is None:
+        recent = _Recent(catalogue, fast)
+        _recent.put(mode, recent)
+    recent.last = fast
+    kept = recent.by_signature
+    key = signature(text)
+    tried = kept.get(key)
+    if tried is None:
+        if len(kept) >= SIGNATURES:
+            kept.clear()
+        kept[key] = [fast]
+    else:
+        tried.insert(0, fast)
+        del tried[RECENT_PER_SIGNATURE:]
 
 
 def _warned(match: re.Match[str], fast: FastPath, found: Warned) -> Verdict | None:

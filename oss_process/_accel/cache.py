@@ -55,7 +55,7 @@ class Bounded(OrderedDict[K, V], Generic[K, V]):
 class Cache:
     """Every memo of the speed layer; :meth:`clear` empties them all."""
 
-    __slots__ = ("accepts", "builders", "last_fast", "plans", "rules", "sources", "values", "verdicts")
+    __slots__ = ("accepts", "builders", "plans", "recent", "rules", "sources", "values", "verdicts")
 
     def __init__(self) -> None:
         #: (text, mode, source, catalogue) -> the verdict; texts up to CACHED_LENGTH only.
@@ -68,8 +68,9 @@ class Cache:
         self.rules: Bounded[object, object] = Bounded(4096)
         #: parser state stack -> the terminals it accepts, and those terminals in words (syntax errors).
         self.accepts: Bounded[object, object] = Bounded(1024)
-        #: mode -> (catalogue, the fast path that served the last directive in it).
-        self.last_fast: Bounded[object, object] = Bounded(16)
+        #: mode -> the fast paths that served its texts (``_accel._Recent``): the last, and by
+        #: signature of a text, at most RECENT_PER_SIGNATURE each for at most SIGNATURES.
+        self.recent: Bounded[object, object] = Bounded(16)
         #: file name -> None: the generated sources linecache shows (more than plans hold).
         self.sources: Bounded[str, None] = Bounded(1024, _forget_source)
         #: catalogue -> the builder's classes generated for it (a module in sys.modules).
@@ -78,7 +79,7 @@ class Cache:
     def clear(self) -> None:
         """Empty every region but the generated sources and builders, which objects in use
         still refer to (they are bounded all the same)."""
-        for region in (self.verdicts, self.plans, self.values, self.rules, self.accepts, self.last_fast):
+        for region in (self.verdicts, self.plans, self.values, self.rules, self.accepts, self.recent):
             region.clear()
 
     def sizes(self) -> dict[str, int]:
