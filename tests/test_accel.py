@@ -38,9 +38,9 @@ def test_a_fast_path_reads_like_code_a_person_would_write() -> None:
     assert "not not" not in source
     assert re.search(r"\b_k\d", source) is None
     for line in (
-        "    # ss: integer from 0 to 2147483647",
-        "    # o: URL-safe Base64 of an object name",
-        "        if text1 not in CHOICES:",
+        "        # ss: integer from 0 to 2147483647",
+        "        # o: URL-safe Base64 of an object name",
+        "            if text1 not in CHOICES:",
     ):
         assert line in source.splitlines(), line
     assert "SS_DEFAULT" in source

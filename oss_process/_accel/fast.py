@@ -19,8 +19,9 @@ from functools import partial
 from typing import NamedTuple
 
 from .._syntax import RawDirective
-from ..kinds import Problem
+from ..kinds import Checked, Problem
 from ..source import Source
+from ..tables import ParamSpec
 from .cache import CACHE
 from .plan import Locator, Plan, check_value, threaded_quiet
 from .quick import Namespace, define, lexical, quick_source
@@ -60,6 +61,23 @@ def _anchors(raw: RawDirective) -> Callable[[int], Anchor]:
     return anchor
 
 
+def _by_kind(row: ParamSpec, text: str, group: int, warned: list[object] | None) -> tuple[object, str, list[object] | None]:
+    """A value by its kind's own check (remembered): its typed value, its canonical text
+    and the warnings so far with its own, (group, problems); raises ``_Refused`` when the
+    check finds an error."""
+    checked: Checked = CACHE.values.get((row, text)) or check_value(row, text)  # type: ignore[assignment]
+    value, canonical, problems = checked
+    if value is None:
+        raise _Refused
+    if problems:
+        warned = [*(warned or ()), (group, problems)]
+    return value, canonical, warned
+
+
+class _Refused(Exception):
+    """A value its kind's check refuses: the fast path gives up, the full path says why."""
+
+
 class _Slow(Exception):
     """A value the inlined check does not find clean as written: ask the kind's check.
     Raised as the class, a new instance each time: a raised instance keeps its traceback."""
@@ -96,9 +114,7 @@ def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
     lines = []
     texts = [f"text{i}" for i in range(len(rows))]
     lines.append("warned = None")
-    slow = bind(_Slow, "_Slow")
-    # A value the inlined check does not find clean: its kind's check, remembered.
-    values_get, check = bind(CACHE.values.get, "remembered"), bind(check_value, "check_value")
+    slow, by_kind = bind(_Slow, "_Slow"), bind(_by_kind, "by_kind")
     group = 0  # a keyed parameter's value is a group of the pattern; a bare value is in the shape
     keys: list[str] = []
     quick_lines: list[str] = []
@@ -131,14 +147,12 @@ def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
         quick_lines.append("try:")
         quick_lines.extend("    " + line for line in quick.splitlines())
         quick_lines.append(f"except {slow}:")
-        key = f"({bind(row, 'ROW')}, {texts[i]})"
-        quick_lines.append(f"    checked = {values_get}({key}) or {check}{key}")
-        quick_lines.append(f"    value{i}, {texts[i]}, problems = checked")
-        quick_lines.append(f"    if value{i} is None:")
-        quick_lines.append("        return None")
-        quick_lines.append("    if problems:")
-        quick_lines.append(f"        warned = [*(warned or ()), ({group - 1}, problems)]")
-    lines.extend(quick_lines)
+        quick_lines.append(f"    value{i}, {texts[i]}, warned = {by_kind}({bind(row, 'ROW')}, {texts[i]}, {group - 1}, warned)")
+    if quick_lines:  # a value its kind refuses: the full path says why
+        lines.append("try:")
+        lines.extend("    " + line for line in quick_lines)
+        lines.append(f"except {bind(_Refused, '_Refused')}:")
+        lines.append("    return None")
     if plan.shape.threads and plan.rule_checks:
         # The source as each action receives it: every value, through the plan's rules at once.
         every = _tuple(f"value{i}" for i in range(len(rows))) if rows else "()"

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from hypothesis import strategies as st
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
 from oss_process import Source, SourceAudio, _accel, _lark_parser, _pipeline
+from oss_process._accel.cache import CACHE
 from oss_process._accel.plan import compile_plan, render_program, run_plan
 from oss_process._grammar import TABLE_FILE, grammar_path
 from oss_process._syntax import scan
@@ -292,3 +294,34 @@ def test_a_syntax_error_needs_no_lark_import() -> None:
     code = "import sys, oss_process; d = oss_process.lint('audio/convert, f_aac|sys/saveas,o_YQ'); print(d[0].code, 'lark' in sys.modules)"
     ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert ran.stdout.split() == ["E012", "False"]
+
+
+# Values shaped like a kind's clean spelling that its check may still refuse or warn about:
+# numbers past a range, near-miss choices, Base64 of invalid UTF-8, of upper case, of a newline.
+NEAR_VALUES = st.one_of(
+    st.from_regex(r"[1-9][0-9]{0,10}", fullmatch=True),
+    st.from_regex(r"[a-z0-9]{2,5}", fullmatch=True),
+    st.binary(min_size=1, max_size=12).map(lambda data: base64.urlsafe_b64encode(data).decode().rstrip("=")),
+    st.sampled_from(["QUJD", "b3V0Cg", "Lw", "Li4vYQ", "_w", "e2luZGV4fQ", "YWI"]),
+)
+
+
+@PROPERTY
+@given(directives(), st.data())
+def test_a_fast_path_answers_for_another_value_only_as_the_full_path_does(text: str, data: st.DataObject) -> None:
+    """A shape's fast path, made from one directive, meets the other values of that shape:
+    each refused, warned or clean value gives the full path's verdict, or leaves for it."""
+    canonical = full(text).canonical
+    if canonical is None:
+        return
+    full_until_fast(canonical, None, None)
+    shape = _accel.shape_of(canonical)
+    plan = CACHE.plans.get((shape, None, BUILTIN))
+    found = plan.fast_path.match(canonical) if plan is not None and plan.fast_path is not None else None  # type: ignore[attr-defined]
+    if found is None or not found.lastindex:
+        return
+    group = data.draw(st.integers(1, found.lastindex))
+    other = canonical[: found.start(group)] + data.draw(NEAR_VALUES) + canonical[found.end(group) :]
+    quick = fast(other)
+    if quick is not None:
+        assert quick == full(other), other
