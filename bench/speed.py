@@ -1,6 +1,6 @@
 """Speed figures for the README, each a ratio measured in this one run.
 
-    python bench/speed.py            # about a minute; --quick for a smoke run
+    python bench/speed.py            # about five minutes; --quick for a smoke run
 
 Every comparison runs both sides on the same strings, alternating rounds, and reports
 the median ratio over the rounds (the machines are shared and noisy).
@@ -228,6 +228,11 @@ def main() -> None:
             marks.append(tracemalloc.get_traced_memory()[0])
     tracemalloc.stop()
     print("  " + ", ".join(f"{m / 2**20:.1f} MiB" for m in marks))
+
+    from traffic import report  # real traffic (issue 15): warnings, image chains, mixed shapes
+
+    print("\nreal traffic (bench/traffic.py):")
+    report(*((3, 1000) if args.quick else (11, 4000)))
 
 
 if __name__ == "__main__":
