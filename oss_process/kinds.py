@@ -493,7 +493,7 @@ class ObjectName(NamedTuple):
             and name[-1] != "/"
             and not _dot_segment(name)
             and no_control
-            and (("{" not in name and "}" not in name) or self.templates.fine(name) is not None)
+            and (("{" not in name and "}" not in name) or self.templates.fine(name) is not None or not self.templates.problems(name))
         )
 
     def check(self, name: str) -> list[Problem]:

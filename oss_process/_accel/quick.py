@@ -19,7 +19,7 @@ from itertools import count
 from .. import kinds
 from .._grammar import terminal_patterns
 from ..ast import Value
-from ..kinds import Base64Name, BucketName, Choice, Integer, IntegerChoice, Kind, NameRule, TopicName
+from ..kinds import Base64Name, BucketName, Choice, Integer, IntegerChoice, Kind, NameRule, ObjectName, TopicName
 from .cache import CACHE
 
 __all__ = ["Namespace", "compile_quick", "define", "lexical", "quick_source"]
@@ -133,6 +133,16 @@ def _rejects(rule: NameRule, name: str, namespace: Namespace) -> str:
         return f"({bind(kinds._BUCKET, 'is_plain_bucket')}({name}) is None and {bind(rule.check, 'bucket_problems')}({name}))"
     if isinstance(rule, TopicName):
         return f"{bind(kinds._TOPIC, 'is_topic')}({name}) is None"
+    if isinstance(rule, ObjectName):  # ObjectName.clean, inlined for an ASCII name
+        n = name
+        dot, fine = bind(kinds._dot_segment, "dot_segment"), bind(rule.templates.fine, "known_variables")
+        problems = bind(rule.templates.problems, "template_problems")
+        ascii_clean = (
+            f"{n}.isprintable() and 0 < len({n}) <= 1023 and {n}[0] not in '/\\\\' and {n}[-1] != '/'"
+            f" and ('./' not in {n} and {n}[-1] != '.' or not {dot}({n}))"
+            f" and ('{{' not in {n} and '}}' not in {n} or {fine}({n}) is not None or not {problems}({n}))"
+        )
+        return f"not ({ascii_clean} if {n}.isascii() else {bind(rule.clean, 'is_clean_objectname')}({n}))"
     clean = getattr(rule, "clean", None)  # a test that builds no problems, where the rule has one
     if clean is not None:
         return f"not {bind(clean, 'is_clean_' + type(rule).__name__.lower())}({name})"
