@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -41,14 +41,33 @@ _SYMPTOMS = frozenset({"E101", "E104", "E107", "E108", "E109"})
 
 
 @lru_cache(maxsize=16)
-def _keys(catalogue: Catalogue) -> re.Pattern[str]:
-    """Where a Base64 value starts: one of the catalogue's Base64 keys after a separator."""
+def _keys(catalogue: Catalogue) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Where a Base64 value starts: one of the catalogue's Base64 keys at the start, and
+    after a separator (a pattern that opens with a character class: the engine skips
+    straight to the separators, where a lookbehind would be tried at every character)."""
     keys = sorted(
         {row.key for _, _, info in catalogue.tabled() if info.spec for row in info.spec.parameters if isinstance(row.kind, Base64Name)}
     )
     if not keys:
-        return re.compile(r"(?!)")
-    return re.compile(r"(?:^|(?<=[,/|]))(" + "|".join(map(re.escape, keys)) + ")_")
+        return re.compile(r"(?!)"), re.compile(r"(?!)")
+    # The run of Base64 characters after the key (group 2) is looked at, not consumed: a
+    # key after a '/' inside it starts a value too.
+    alternatives = "|".join(map(re.escape, keys))
+    return re.compile(f"({alternatives})_(?=({_RUN.pattern}))"), re.compile(f"[,/|]({alternatives})_(?=({_RUN.pattern}))")
+
+
+def _value_starts(text: str, catalogue: Catalogue) -> list[re.Match[str]]:
+    """Each place a Base64 value starts, in order: ``end()`` is the value's start, group 2
+    the run of Base64 characters from there."""
+    first, rest = _keys(catalogue)
+    found = first.match(text)
+    after = list(rest.finditer(text))
+    return [found, *after] if found is not None else after
+
+
+def _has_value(text: str, catalogue: Catalogue) -> bool:
+    first, rest = _keys(catalogue)
+    return first.match(text) is not None or rest.search(text) is not None
 
 
 class Rewrite(NamedTuple):
@@ -89,6 +108,32 @@ def error_count(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
     return len(errors), sum(d.code.startswith("E0") for d in errors)
 
 
+def _stretches(text: str, catalogue: Catalogue) -> Iterator[tuple[str, int, Iterator[int]]]:
+    """Each of the first ``MAX_CANDIDATES`` Base64 values: its key, its start, and the end
+    of each stretch of it that decodes as standard Base64, the longest first."""
+    for match in _value_starts(text, catalogue)[:MAX_CANDIDATES]:
+        run = match.group(2)
+        if "+" not in run and "/" not in run:
+            continue  # every stretch is a part of the run: none is standard Base64
+        start = match.end()
+        end = start + len(run)
+        # Stretches ending before each '/' of the run, or at its end; the longest first. A
+        # stretch just before a last '/' is left alone: that '/' may end the value (a
+        # standard-Base64 name may end in '/') or be a trailing '/' (E011): no one reading.
+        ends = sorted({end, *(m.start() for m in _SLASH.finditer(text, start + 1, end))}, reverse=True)
+        yield (
+            match.group(1),
+            start,
+            (stop for stop in ends if not (text[stop : stop + 1] == "/" and stop + 1 >= end) and _decodes(text[start:stop])),
+        )
+
+
+def _may_rewrite(text: str, catalogue: Catalogue) -> bool:
+    """Whether some value has a stretch that decodes: else no rewrite is tried, and no
+    error count is needed."""
+    return any(next(stops, None) is not None for _, _, stops in _stretches(text, catalogue))
+
+
 def rewrites(
     text: str, catalogue: Catalogue, errors: Callable[[str], tuple[int, int]], baseline: tuple[int, int] | None = None
 ) -> list[Rewrite]:
@@ -98,24 +143,15 @@ def rewrites(
     found: list[Rewrite] = []
     current = text
     trials = 0
-    for match in list(_keys(catalogue).finditer(text))[:MAX_CANDIDATES]:
-        start = match.end()
-        run = _RUN.match(text, start)
-        end = run.end() if run else start
-        # Stretches ending before each '/' of the run, or at its end; the longest first. A
-        # stretch just before a last '/' is left alone: that '/' may end the value (a
-        # standard-Base64 name may end in '/') or be a trailing '/' (E011): no one reading.
-        ends = sorted({end, *(m.start() for m in _SLASH.finditer(text, start + 1, end))}, reverse=True)
+    for key, start, stops in _stretches(text, catalogue):
         passing: list[tuple[tuple[int, int], int, str]] = []
-        for stop in ends:
-            value = text[start:stop]
-            if (text[stop : stop + 1] == "/" and stop + 1 >= end) or not _decodes(value):
-                continue
+        for stop in stops:
             if trials >= MAX_TRIALS:
                 break
             trials += 1
             if baseline is None:
                 baseline = errors(text)
+            value = text[start:stop]
             trial = current[:start] + value.translate(_STANDARD_TO_SAFE) + current[stop:]
             count = errors(trial)
             if _better(count, baseline):
@@ -125,7 +161,7 @@ def rewrites(
             count, stop, current = best
             alone = sum(p[0] == count for p in passing) == 1  # no other stretch does as well
             baseline = count
-            found.append(Rewrite(match.group(1), Span(start, stop), text[start:stop].translate(_STANDARD_TO_SAFE), alone))
+            found.append(Rewrite(key, Span(start, stop), text[start:stop].translate(_STANDARD_TO_SAFE), alone))
     return found
 
 
@@ -134,7 +170,7 @@ def with_causes(
 ) -> Sequence[Diagnostic]:
     """``diagnostics`` of ``text``, or, when standard Base64 explains some of them, those of
     the URL-safe text with one E311 per value instead (``rerun``: the diagnostics of a text)."""
-    if not any(d.code in _SYMPTOMS or d.code.startswith("E0") for d in diagnostics) or not _keys(catalogue).search(text):
+    if not any(d.code in _SYMPTOMS or d.code.startswith("E0") for d in diagnostics) or not _may_rewrite(text, catalogue):
         return diagnostics
     found = rewrites(text, catalogue, lambda t: error_count(rerun(t)), error_count(diagnostics))
     if not found:
@@ -179,7 +215,7 @@ def url_safe_text(text: str, mode: object = None, catalogue: Catalogue | None = 
     def errors(t: str) -> tuple[int, int]:
         return error_count(diagnostics_of(t, known_mode, None, tables))
 
-    if not _keys(tables).search(text):
+    if not _has_value(text, tables):
         return None
     baseline = errors(text)
     if not baseline[0]:

@@ -436,8 +436,23 @@ def _diagnostic(text: str, pos: int, expected: frozenset[str]) -> Diagnostic:
     return diagnose(text, pos, expected)
 
 
+# The last diagnosis, by its arguments (the text by identity): recovery asks again for the
+# first problem the syntax check just diagnosed.
+_last_diagnosis: tuple[str, int, frozenset[str], Diagnostic] = ("", -1, frozenset(), Diagnostic("E010", "", Span(0, 0)))
+
+
 def diagnose(text: str, pos: int, expected: frozenset[str]) -> Diagnostic:
     """What is wrong at ``pos`` (before the end), where the parser wanted ``expected``."""
+    global _last_diagnosis
+    last = _last_diagnosis
+    if last[0] is text and last[1] == pos and last[2] == expected:
+        return last[3]
+    found = _diagnose(text, pos, expected)
+    _last_diagnosis = (text, pos, expected, found)
+    return found
+
+
+def _diagnose(text: str, pos: int, expected: frozenset[str]) -> Diagnostic:
     wanted = _words(expected)
     char = text[pos]
     after = _before(text, pos)

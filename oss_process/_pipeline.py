@@ -57,9 +57,38 @@ def syntax(text: str) -> RawDirective | Diagnostic:
     raw = scan(text) if in_alphabet()(text) else None
     if raw is not None:
         return raw
-    from ._lark_parser import parse_raw  # only for text the scanner refuses: it says why
+    return (_parse_raw or _load_parse_raw())(text)  # only for text the scanner refuses: it says why
 
-    return parse_raw(text)
+
+# What text with a syntax error or an error needs, imported on the first such text and
+# kept here: an import statement run on every call costs more than a short function.
+_parse_raw: Callable[[str], RawDirective | Diagnostic] | None = None
+_with_causes: Callable[[str, Sequence[Diagnostic], Catalogue, Callable[[str], Sequence[Diagnostic]]], Sequence[Diagnostic]] | None = None
+_recovery: tuple[Callable[[str], Recovered], Callable[[Diagnostic, str, Recovered], bool]] | None = None
+
+
+def _load_parse_raw() -> Callable[[str], RawDirective | Diagnostic]:
+    global _parse_raw
+    from ._lark_parser import parse_raw
+
+    _parse_raw = parse_raw
+    return parse_raw
+
+
+def _load_with_causes() -> Callable[[str, Sequence[Diagnostic], Catalogue, Callable[[str], Sequence[Diagnostic]]], Sequence[Diagnostic]]:
+    global _with_causes
+    from ._causes import with_causes
+
+    _with_causes = with_causes
+    return with_causes
+
+
+def _load_recovery() -> tuple[Callable[[str], Recovered], Callable[[Diagnostic, str, Recovered], bool]]:
+    global _recovery
+    from ._recover import knock_on, recover
+
+    _recovery = (recover, knock_on)
+    return _recovery
 
 
 def run(text: str, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Result:
@@ -100,9 +129,9 @@ def caused(
     """The diagnostics with a cause named where it explains symptoms (``_causes``:
     standard Base64), not yet bounded."""
     if any(d.is_error for d in diagnostics):
-        from ._causes import with_causes  # only for text with an error
-
-        diagnostics = with_causes(text, diagnostics, catalogue, lambda t: diagnostics_of(t, mode, source, catalogue))
+        diagnostics = (_with_causes or _load_with_causes())(
+            text, diagnostics, catalogue, lambda t: diagnostics_of(t, mode, source, catalogue)
+        )
     return diagnostics
 
 
@@ -111,8 +140,9 @@ LIMIT_CODES = frozenset({"E001", "E002", "E003"})
 
 
 def _validated(found: Recovered, length: int, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> Sequence[Diagnostic]:
-    assert found.raw is not None
-    tree = to_ast(found.raw, length)
+    raw = found.raw
+    assert raw is not None
+    tree = to_ast(raw, length)
     return check_values(tree, structure(tree, mode, catalogue), source)[0]
 
 
@@ -129,11 +159,10 @@ def recovered(
     ``validated``: the diagnostics of what recovery left (the speed layer's uses plans)."""
     if first.code in LIMIT_CODES:
         return [first]
-    from ._recover import knock_on, recover  # only for text with a syntax error
-
+    recover, knock_on = _recovery or _load_recovery()
     found = recover(text)
     diagnostics = list(found.problems)
-    if found.raw is not None:
+    if found.left:
         diagnostics += [d for d in validated(found, len(text), mode, source, catalogue) if not knock_on(d, text, found)]
     diagnostics.sort(key=diagnostic_order)
     return diagnostics

@@ -23,9 +23,9 @@ an unfinished end, a required parameter or sys/saveas the cut may have taken awa
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any, NamedTuple
 
+from ._lark_parser import ascii_of, automaton, diagnose, ends_early
 from ._syntax import RawDirective, in_language, scan
 from .ast import Span
 from .diagnostics import Diagnostic
@@ -44,13 +44,24 @@ _FULL_WIDTH_SEPARATORS = frozenset("\uff0c\uff0f\uff5c")
 
 
 class Recovered(NamedTuple):
-    raw: RawDirective | None  # what is left, spans into the text as written; None: nothing
     problems: list[Diagnostic]  # the syntax problems, in the order found
     skipped: frozenset[int]  # offsets of the characters skipped (not those cut off the end)
     cut: int | None  # where an unfinished end was cut back to, if one was
     dropped: tuple[Span, ...] = ()  # parameters taken out whole (a key without its value)
-    left: str = ""  # the text left, in the language: ``raw`` is its scan
+    left: str = ""  # the text left, in the language ("": nothing is left)
     replaced: frozenset[int] = frozenset()  # full-width characters read as their ASCII
+    kept: tuple[int, ...] = ()  # kept[i]: where left[i] is in the text as written
+
+    @property
+    def raw(self) -> RawDirective | None:
+        """What is left, scanned, with spans into the text as written; None: nothing.
+        Made on each use (read it once): a fast path checks ``left`` without it."""
+        if not self.left:
+            return None
+        raw = scan(self.left)
+        if raw is None:  # the scanner and the automaton agree on the language (differential tests)
+            raise AssertionError(f"recovered text {self.left!r} is not in the language")
+        return _mapped(raw, self.kept)
 
 
 def _run(text: str, start: int, inside: str) -> int:
@@ -68,8 +79,6 @@ def _run(text: str, start: int, inside: str) -> int:
 def recover(text: str) -> Recovered:
     """Every syntax problem of ``text`` (which the scanner refused), and the raw form of
     what is left once each is skipped."""
-    from ._lark_parser import ascii_of, automaton, diagnose, ends_early
-
     machine = automaton()
     whole = in_language()  # the scanner's verdict first: a regular expression, far cheaper
     current, kept = text, list(range(len(text)))  # kept[i]: where current[i] is in text
@@ -90,7 +99,7 @@ def recover(text: str) -> Recovered:
             current, kept = _cut_back(current, kept)
             cut = kept[-1] + 1 if kept else 0
             if not current:
-                return Recovered(None, problems, frozenset(), cut)
+                return Recovered(problems, frozenset(), cut)
             stop = _next(machine, whole, current, checkpoints, len(current))
             continue
         if len(problems) >= MAX_SYNTAX_ERRORS:  # stop here: what came before is still validated
@@ -107,25 +116,25 @@ def recover(text: str) -> Recovered:
             current, kept = current[:end], kept[:end]
             cut = kept[-1] + 1 if kept else 0
             if not current:
-                return Recovered(None, problems, frozenset(gone), cut)
+                return Recovered(problems, frozenset(gone), cut)
             stop = _next(machine, whole, current, checkpoints, len(current))
             continue
         if kept[pos] in replaced:  # its ASCII does not fit either: said once (E017), now skipped
             gone.add(kept[pos])
             current, kept = current[:pos] + current[pos + 1 :], kept[:pos] + kept[pos + 1 :]
             if not current:
-                return Recovered(None, problems, frozenset(gone), cut)
+                return Recovered(problems, frozenset(gone), cut)
             stop = _next(machine, whole, current, checkpoints, pos)
             continue
         problem = diagnose(text, kept[pos], expected)
         if problem.code in _STOPS or (problem.code == "E015" and problem.span.start == 0 and "?" in text[: problem.span.end]):
             problems.append(problem)
-            return Recovered(None, problems, frozenset(), cut)
+            return Recovered(problems, frozenset(), cut)
         if problem.code == "E015":  # the form field name: skip it whole, up to its '='
             start, end = 0, current.index("=") + 1
         elif problem.code == "E012":
             start, end = pos, _run(current, pos, "space")
-            problem = replace(problem, span=Span(kept[start], kept[end - 1] + 1))
+            problem = Diagnostic(problem.code, problem.message, Span(kept[start], kept[end - 1] + 1), problem.hint)
             if "COMMA" in expected and _comma_meant(machine, text, current, kept, start, end, checkpoints):
                 # "saveas o_YQ": joined, the two words break; a ',' was meant (still E012).
                 problems.append(problem)
@@ -134,7 +143,7 @@ def recover(text: str) -> Recovered:
                 continue
         elif problem.code == "E017":
             start, end = pos, _run(current, pos, "outside")
-            problem = replace(problem, span=Span(kept[start], kept[end - 1] + 1))
+            problem = Diagnostic(problem.code, problem.message, Span(kept[start], kept[end - 1] + 1), problem.hint)
             if all(c in _FULL_WIDTH_SEPARATORS for c in current[start:end]):  # an IME's ',', '/' or '|': read as meant
                 problems.append(problem)
                 replaced.update(kept[start:end])
@@ -152,7 +161,7 @@ def recover(text: str) -> Recovered:
             start, end = max(sep, 0), pos
             dropped.append(Span(kept[start], kept[end - 1] + 1))
         elif problem.code == "E010" and current[pos] != "+":
-            start, end = _structural(machine, text, current, kept, pos, checkpoints)
+            start, end = _structural(machine, whole, text, current, kept, pos, checkpoints)
         else:
             start, end = pos, pos + 1
         if kept[pos] != after_skip:
@@ -162,12 +171,9 @@ def recover(text: str) -> Recovered:
         gone.update(kept[start:end])
         current, kept = current[:start] + current[end:], kept[:start] + kept[end:]
         if not current:
-            return Recovered(None, problems, frozenset(), cut)
+            return Recovered(problems, frozenset(), cut)
         stop = _next(machine, whole, current, checkpoints, start)
-    raw = scan(current)
-    if raw is None:  # the scanner and the automaton agree on the language (differential tests)
-        raise AssertionError(f"recovered text {current!r} is not in the language")
-    return Recovered(_mapped(raw, kept, len(text)), problems, frozenset(gone), cut, tuple(dropped), current, frozenset(replaced))
+    return Recovered(problems, frozenset(gone), cut, tuple(dropped), current, frozenset(replaced), tuple(kept))
 
 
 def _next(
@@ -186,13 +192,15 @@ def _next(
 
 
 def _structural(
-    machine: Any, text: str, current: str, kept: list[int], pos: int, checkpoints: list[tuple[int, tuple[int, ...]]]
+    machine: Any, whole: Any, text: str, current: str, kept: list[int], pos: int, checkpoints: list[tuple[int, tuple[int, ...]]]
 ) -> tuple[int, int]:
     """What to skip for a character the grammar does not take where it stands: that
     character alone, when the parser then gets past the unit it stands in
     (``audio//convert``, ``,_aac``); else the rest of its stage (``Notify,topic_...``: no
     one character away from a directive)."""
     after = current[:pos] + current[pos + 1 :]
+    if whole(after):  # the scanner says at once what the automaton would after reading it all
+        return pos, pos + 1
     stop = machine.resume(after, [c for c in checkpoints if c[0] <= pos])
     if stop is None:
         return pos, pos + 1
@@ -235,22 +243,23 @@ def _cut_back(current: str, kept: list[int]) -> tuple[str, list[int]]:
     return current[:end], kept[:end]
 
 
-def _mapped(raw: RawDirective, kept: list[int], length: int) -> RawDirective:
-    """``raw`` with its offsets (into the text left) moved into the text as written."""
-
-    def start(i: int) -> int:
-        return kept[i] if i < len(kept) else kept[-1] + 1 if kept else 0
-
-    def end(s: int, e: int) -> int:
-        return start(s) if e <= s else kept[e - 1] + 1
-
+def _mapped(raw: RawDirective, kept: tuple[int, ...]) -> RawDirective:
+    """``raw`` with its offsets (into the text left, never empty) moved into the text as
+    written: a start at ``i`` to ``at[i]``, an end at ``e`` after ``s`` just past the
+    character before it; an empty one stays at its start."""
+    at = (*kept, kept[-1] + 1)  # an offset at the end of the text left: just past its last
     return [
         (
             category,
-            start(s_start),
-            end(s_start, s_end),
+            at[s_start],
+            kept[s_end - 1] + 1 if s_end > s_start else at[s_start],
             [
-                (name, start(a_start), end(a_start, a_end), [(key, value, start(p), end(p, q)) for key, value, p, q in params])
+                (
+                    name,
+                    at[a_start],
+                    kept[a_end - 1] + 1 if a_end > a_start else at[a_start],
+                    [(key, value, at[p], kept[q - 1] + 1 if q > p else at[p]) for key, value, p, q in params],
+                )
                 for name, a_start, a_end, params in actions
             ],
         )

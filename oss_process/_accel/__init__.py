@@ -224,11 +224,18 @@ def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
 
 
 def _planned(found: Recovered, length: int, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> list[Diagnostic]:
-    """What recovery left, checked through the plan of its shape (``_pipeline.recovered``)."""
-    assert found.raw is not None
+    """What recovery left, checked through the plan of its shape (``_pipeline.recovered``):
+    nothing, when its fast path answers (without the raw form); else the plan's findings."""
     shape = shape_of(found.left)
     kept: Plan | None = CACHE.plans.get((shape, mode, catalogue)) if shape is not None else None  # type: ignore[assignment]
-    return run_plan(found.raw, _plan(found.raw, shape, mode, catalogue, kept), source).diagnostics
+    fast: FastPath | None = kept.fast_path if kept is not None else None  # type: ignore[assignment]
+    if fast is not None:
+        matched = fast.match(found.left)
+        if matched is not None and fast.run(matched.groups(), source).__class__ is str:
+            return []
+    raw = found.raw
+    assert raw is not None
+    return run_plan(raw, _plan(raw, shape, mode, catalogue, kept), source).diagnostics
 
 
 def _plan(raw: RawDirective, shape: str | None, mode: Mode | None, catalogue: Catalogue, plan: Plan | None) -> Plan:

@@ -5,6 +5,10 @@ limit (insertion order: a cheap, predictable bound; no entry is ever refreshed).
 are immutable, or set once complete, so threads share the regions without a lock (a
 race can leave a region a few entries over its limit, never growing without bound). Keys
 name the catalogue wherever the answer depends on the tables, so catalogues never mix.
+
+Outside it, two memos of one entry each, by their arguments, for recovery asking again
+about the text a syntax check just read: ``Automaton.last`` (where the automaton stops)
+and ``_lark_parser._last_diagnosis`` (the diagnostic there).
 """
 
 from __future__ import annotations
