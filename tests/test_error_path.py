@@ -129,3 +129,20 @@ def test_a_value_with_no_plus_or_slash_costs_no_rerun() -> None:
     found = _pipeline.diagnostics_of(text, None, None, BUILTIN)
     assert "E311" in [d.code for d in _causes.with_causes(text, found, BUILTIN, rerun)]
     assert reruns
+
+
+def test_error_traffic_alone_makes_the_fast_path_of_what_recovery_leaves() -> None:
+    """Directives that all carry one syntax error (a leading space, a pasted path) make the
+    fast path of what recovery leaves, as valid ones make theirs; their verdicts stay the
+    reference pipeline's, each with its own spans."""
+    CACHE.clear()
+    texts = [
+        f"{prefix}audio/convert,ss_{i * 37},f_aac,ab_96000|sys/saveas,o_{b64}"
+        for i in range(3 * _accel.FAST_PATH_AFTER)
+        for prefix, b64 in ((" ", "b3V0LmFhYw"), ("/", "b3V0L3R3by5hYWM"))
+    ]
+    for text in texts:
+        reference = _pipeline.run(text, None, None, BUILTIN)
+        assert oss_process.lint(text) == list(reference.diagnostics), text
+    shape = _accel.shape_of("audio/convert,ss_1,f_aac,ab_96000|sys/saveas,o_b3V0LmFhYw")
+    assert CACHE.plans[(shape, None, BUILTIN)].fast_path is not None  # type: ignore[attr-defined]

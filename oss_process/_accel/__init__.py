@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .._grammar import terminal_patterns
 from .._pipeline import LIMIT_CODES, bounded, explained, recovered, syntax
-from .._syntax import RawDirective
+from .._syntax import RawDirective, scan
 from ..ast import Span
 from ..diagnostics import Diagnostic, internal_error
 from ..source import Source
@@ -211,31 +211,44 @@ def _full(text: str, mode: Mode | None, source: Source | None, catalogue: Catalo
         plan = CACHE.plans.get((shape, mode, catalogue)) if shape is not None else None  # type: ignore[assignment]
     plan = _plan(raw, shape, mode, catalogue, plan)
     if plan.fast and plan.fast_path is None and shape is not None:
-        plan.full_runs += 1
-        if plan.full_runs > FAST_PATH_AFTER:
-            from .fast import compile_fast  # a shape that recurs: most one-shot runs never need it
-
-            plan.fast_path = compile_fast(plan, shape, raw)
-            plan.fast = plan.fast_path is not None  # a bare value with warnings: the full path, always
+        _recurred(plan, shape, text)
     outcome = run_plan(raw, plan, source)
     failed = any(d.is_error for d in outcome.diagnostics)
     found = explained(text, outcome.diagnostics, mode, source, catalogue) if outcome.diagnostics else _CLEAN
     return Verdict(None if failed else render_program(plan.program, outcome.canonicals), found, True)
 
 
+def _recurred(plan: Plan, shape: str, text: str) -> None:
+    """Count one more full run of a shape that may have a fast path; past FAST_PATH_AFTER, make it."""
+    plan.full_runs += 1
+    if plan.full_runs > FAST_PATH_AFTER:
+        from .fast import compile_fast  # a shape that recurs: most one-shot runs never need it
+
+        raw = scan(text)  # the text's own offsets: the fast path's anchors count in it
+        assert raw is not None
+        plan.fast_path = compile_fast(plan, shape, raw)
+        plan.fast = plan.fast_path is not None  # a bare value with warnings: the full path, always
+
+
 def _planned(found: Recovered, length: int, mode: Mode | None, source: Source | None, catalogue: Catalogue) -> list[Diagnostic]:
     """What recovery left, checked through the plan of its shape (``_pipeline.recovered``):
-    nothing, when its fast path answers (without the raw form); else the plan's findings."""
-    shape = shape_of(found.left)
-    kept: Plan | None = CACHE.plans.get((shape, mode, catalogue)) if shape is not None else None  # type: ignore[assignment]
-    fast: FastPath | None = kept.fast_path if kept is not None else None  # type: ignore[assignment]
-    if fast is not None:
-        matched = fast.match(found.left)
-        if matched is not None and fast.run(matched.groups(), source).__class__ is str:
-            return []
+    nothing, when a fast path finds it clean (without the raw form); else the plan's
+    findings (a shape that recurs here gets its fast path as on the full path)."""
+    attempt = _try_fast(found.left, mode, source, catalogue)
+    if isinstance(attempt, Verdict) and not attempt.diagnostics:
+        return []
+    kept: Plan | None
+    if isinstance(attempt, _Miss):
+        shape, kept = attempt
+    else:  # warnings (placed in what was left, not in the text) or None: the plan says
+        shape = shape_of(found.left)
+        kept = CACHE.plans.get((shape, mode, catalogue)) if shape is not None else None  # type: ignore[assignment]
     raw = found.raw
     assert raw is not None
-    return run_plan(raw, _plan(raw, shape, mode, catalogue, kept), source).diagnostics
+    plan = _plan(raw, shape, mode, catalogue, kept)
+    if plan.fast and plan.fast_path is None and shape is not None:
+        _recurred(plan, shape, found.left)
+    return run_plan(raw, plan, source).diagnostics
 
 
 def _plan(raw: RawDirective, shape: str | None, mode: Mode | None, catalogue: Catalogue, plan: Plan | None) -> Plan:
