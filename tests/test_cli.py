@@ -787,11 +787,12 @@ _EDGES = [
 
 @pytest.mark.parametrize("data", _EDGES, ids=range(len(_EDGES)))
 @pytest.mark.parametrize("size", [1, 100, _BOUND, 1 << 18])
-def test_blocks_hold_the_lines_read_lines_gives(data: bytes, size: int) -> None:
+@pytest.mark.parametrize("first", [None, 3])
+def test_blocks_hold_the_lines_read_lines_gives(data: bytes, size: int, first: int | None) -> None:
     expected = list(reading.read_lines(io.BytesIO(data)))
     for stream in (_RecordingStream(data), _Trickle(data)):
         found: list[reading.RawLine] = []
-        for item in reading.read_blocks(stream, size):
+        for item in reading.read_blocks(stream, size, first=first):
             if isinstance(item, bytes):
                 assert item  # an empty block would be a line that is not there
                 found += reading.block_lines(item)

@@ -23,8 +23,10 @@ from .writer import Progress, Writer
 
 __all__ = ["Source", "run_batch", "sources"]
 
-# Bytes read at a time from a file, and so the most of a chunk (less an over-long line).
-_CHUNK_BYTES = 1 << 18
+# Bytes read at a time, and so the most of a chunk (less an over-long line): the first
+# reads small, so that every worker soon has work, later ones large, so that handing a
+# chunk out costs little for each line.
+_FIRST_CHUNK_BYTES, _CHUNK_BYTES = 1 << 16, 1 << 20
 
 
 class Source(NamedTuple):
@@ -72,7 +74,7 @@ def _stream_chunks(stream: IO[bytes], source: Source, jobs: int, spools: Spools 
         return
     # Otherwise blocks of lines, split where they are processed (the BOM taken off there).
     number = 1
-    for item in read_blocks(stream, _CHUNK_BYTES, spools):
+    for item in read_blocks(stream, _CHUNK_BYTES, spools, _FIRST_CHUNK_BYTES):
         if isinstance(item, bytes):
             yield Chunk(source.label, is_file, True, Block(number, item))
             number += item.count(b"\n")  # only the last block may end without one

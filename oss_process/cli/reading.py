@@ -126,25 +126,28 @@ class _Prefixed:
         return self.prefix.read()
 
 
-def read_blocks(stream: IO[bytes], size: int, spools: Spools | None = None) -> Iterator[bytes | Overlong]:
-    """The lines of :func:`read_lines`, read ``size`` bytes at a time: runs of lines as
-    blocks of bytes, each line with its terminator (the last one of the stream may have
-    none), and each over-long line on its own, as :func:`read_lines` gives it.
+def read_blocks(stream: IO[bytes], size: int, spools: Spools | None = None, first: int | None = None) -> Iterator[bytes | Overlong]:
+    """The lines of :func:`read_lines`, read ``first`` bytes at a time (by default ``size``),
+    twice as many at each read up to ``size``: runs of lines as blocks of bytes, each line
+    with its terminator (the last one of the stream may have none), and each over-long line
+    on its own, as :func:`read_lines` gives it.
 
     A stream that may wait for its next line (a pipe) gives what it holds, not ``size``
     bytes, so no line waits for the ones after it.
     """
     read = getattr(stream, "read1", stream.read)
+    want = first or size
     data = b""
     ended = False
     while not ended or data:
         if not ended:
-            more = read(size)
+            more = read(want)
+            want = min(2 * want, size)
             ended = not more
             data = data + more if data else more
         # Whole lines only; at the end, the last one too, terminated or not.
         end = len(data) if ended else data.rfind(b"\n") + 1
-        if len(data) - end < LINE_BOUND and max(map(len, data[:end].split(b"\n"))) < LINE_BOUND:
+        if len(data) - end < LINE_BOUND and _short_lines(data, end):
             if end:
                 yield data[:end]
             data = data[end:]
@@ -156,6 +159,17 @@ def read_blocks(stream: IO[bytes], size: int, spools: Spools | None = None) -> I
         rest = _Prefixed(data[start:], stream)
         yield next(read_lines(rest, spools))
         data = rest.left()
+
+
+# A run of LINE_BOUND bytes without a line break covers one of these aligned windows whole.
+_WINDOW = LINE_BOUND // 2
+
+
+def _short_lines(data: bytes, end: int) -> bool:
+    """True when every line of ``data[:end]`` has fewer than ``LINE_BOUND`` bytes before its end."""
+    if all(data.find(b"\n", start, start + _WINDOW) >= 0 for start in range(0, end - _WINDOW + 1, _WINDOW)):
+        return True  # a line break in every window: a few searches, not a split
+    return max(map(len, data[:end].split(b"\n"))) < LINE_BOUND
 
 
 def block_lines(data: bytes) -> list[bytes]:
