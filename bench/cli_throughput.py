@@ -1,4 +1,5 @@
-"""Lines per second of `oss-process lint` over a generated file, with --jobs 1 and --jobs 2.
+"""Lines per second of `oss-process lint` over a generated file, with --jobs 1 and --jobs 2,
+against an in-process loop calling `oss_process.lint` on each line of the same file.
 
     python bench/cli_throughput.py            # 1,000,000 lines
     python bench/cli_throughput.py --lines 100000 --jobs 1 2 4
@@ -10,6 +11,10 @@ subprocess, text output to /dev/null: the time covers start-up, reading, linting
 rendering and writing. The CPU time of all its processes is printed too, and the load
 average before each run: on a machine shared with other work, --jobs 2 gains only the
 cores that are free.
+
+The in-process loop is the floor the command is held to (issue 15): a `python -c` that
+imports oss_process, reads the file and lints each line, discarding the results; no
+decoding, rendering or writing. The ratios printed at the end are what the goals name.
 """
 
 from __future__ import annotations
@@ -56,11 +61,20 @@ def generate(path: Path, lines: int, seed: int = 6) -> None:
             out.write(directive(rng) + "\n")
 
 
-def measure(path: Path, jobs: int) -> tuple[float, float]:
+# The floor: the library alone, each line as the command would hand it over.
+_LOOP = """
+import sys
+from oss_process import lint
+with open(sys.argv[1], encoding="utf-8") as lines:
+    for line in lines:
+        lint(line.rstrip("\\n"))
+"""
+
+
+def measure(command: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds (its processes' user and system time) for one run of
-    `oss-process lint --files PATH --jobs N`."""
+    ``command``, this tree's package first on the path."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    command = [sys.executable, "-m", "oss_process", "lint", "--files", str(path), "--jobs", str(jobs)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     finished = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False)
@@ -80,14 +94,20 @@ def main() -> None:
         path = Path(folder) / "directives.txt"
         generate(path, args.lines)
         print(f"{args.lines:,} lines, {path.stat().st_size / 1e6:.0f} MB; {os.cpu_count()} cores; Python {sys.version.split()[0]}")
+        runs = [("in-process loop", [sys.executable, "-c", _LOOP, str(path)])]
         for jobs in args.jobs:
+            runs.append((f"lint --jobs {jobs}", [sys.executable, "-m", "oss_process", "lint", "--files", str(path), "--jobs", str(jobs)]))
+        rates: dict[str, float] = {}
+        for name, command in runs:
             # Other work on the machine takes cores from the workers: the load shows it.
             load = os.getloadavg()[0]
-            elapsed, cpu = measure(path, jobs)
-            print(
-                f"lint --jobs {jobs}: {elapsed:6.1f} s wall, {cpu:6.1f} s CPU, {args.lines / elapsed:9,.0f} lines/s"
-                f"  (load average before: {load:.2f})"
-            )
+            elapsed, cpu = measure(command)
+            rates[name] = args.lines / elapsed
+            print(f"{name:>16}: {elapsed:6.1f} s wall, {cpu:6.1f} s CPU, {rates[name]:9,.0f} lines/s  (load average before: {load:.2f})")
+        if "lint --jobs 1" in rates:
+            print(f"lint --jobs 1 / in-process loop: {rates['lint --jobs 1'] / rates['in-process loop']:.2f}x (goal >= 0.85x)")
+            if "lint --jobs 2" in rates:
+                print(f"--jobs 2 / --jobs 1: {rates['lint --jobs 2'] / rates['lint --jobs 1']:.2f}x (goal >= 1.6x)")
 
 
 if __name__ == "__main__":

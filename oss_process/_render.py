@@ -59,7 +59,8 @@ def render_as(
         raise ArgumentError((), message=f"render: text is a str, not {type(text).__name__}")
     if isinstance(diagnostics, Diagnostic):
         shown: tuple[AnyDiagnostic, ...] = (diagnostics,)
-    elif isinstance(diagnostics, Iterable) and not isinstance(diagnostics, (str, bytes)):
+    # A list or a tuple first: it spares the check against the abstract class.
+    elif diagnostics.__class__ in (list, tuple) or (isinstance(diagnostics, Iterable) and not isinstance(diagnostics, (str, bytes))):
         shown = tuple(diagnostics)
     else:
         raise ArgumentError((), message=f"render: takes a Diagnostic or an iterable of them, not {type(diagnostics).__name__}")
@@ -96,18 +97,26 @@ def _paint(text: str, style: str, color: bool) -> str:
     return f"{style}{text}{_RESET}" if color and text else text
 
 
-def _snippet(span: Span, text: str) -> tuple[str, str, str]:
-    """The shown input, the spaces before the carets and the carets."""
+def _snippet(span: Span, text: str, plain: bool) -> tuple[str, str, str]:
+    """The shown input, the spaces before the carets and the carets; ``plain``: ``text``
+    is printable ASCII, shown as it is."""
     start, end = span
-    start = max(0, min(start, len(text)))
-    end = max(start, min(end, len(text)))
-    end = min(end, start + _CONTEXT)  # a long span shows its first part only
-    lo = max(0, start - _CONTEXT)
-    hi = min(len(text), max(end, start + 1) + _CONTEXT)
+    size = len(text)
+    if not 0 <= start <= end <= size:  # clamped into the text
+        start = max(0, min(start, size))
+        end = max(start, min(end, size))
+    if end - start > _CONTEXT:  # a long span shows its first part only
+        end = start + _CONTEXT
+    lo = start - _CONTEXT if start > _CONTEXT else 0
+    hi = (end if end > start else start + 1) + _CONTEXT
+    if hi > size:
+        hi = size
+    lead = "..." if lo else ""
+    tail = "..." if hi < size else ""
+    if plain:
+        return f"{lead}{text[lo:hi]}{tail}", " " * (len(lead) + start - lo), "^" * (end - start or 1)
     before = _shown(text[lo:start])
     inside = _shown(text[start:end])
-    lead = "..." if lo > 0 else ""
-    tail = "..." if hi < len(text) else ""
     line = f"{lead}{before}{inside}{_shown(text[end:hi])}{tail}"
     return line, " " * (len(lead) + len(before)), "^" * max(1, len(inside))
 
@@ -116,29 +125,63 @@ def _column(offset: int, offsets: OffsetMap | None) -> int:
     return offset + 1 if offsets is None else offsets.column(offset)
 
 
-def _text_block(diagnostic: AnyDiagnostic, text: str, options: Options) -> str:
-    color = options.color
-    severity = CODES[diagnostic.code].severity
-    tone = _BOLD + (_RED if severity is Severity.ERROR else _YELLOW)
-    head = f"{_paint(f'{severity.value}[{diagnostic.code}]', tone, color)}: {_paint(diagnostic.message, _BOLD, color)}"
+# Per code: its label ("error[E012]") and the tone it is painted in.
+_LABELS: Final = {
+    code: (f"{info.severity.value}[{code}]", _BOLD + (_RED if info.severity is Severity.ERROR else _YELLOW)) for code, info in CODES.items()
+}
+
+
+def _text_block(diagnostic: AnyDiagnostic, text: str, options: Options, plain: bool) -> str:
+    label, tone = _LABELS[diagnostic.code]
     span = diagnostic.span
     origin = options.origin
+    hint = diagnostic.hint
+    if options.color:
+        return _painted_block(diagnostic, text, options, plain, label, tone)
+    # Uncoloured, each part formatted once: the command line prints many of these.
+    if origin is None:
+        head = f"{label}: {diagnostic.message}"
+    elif span is None:
+        head = f"{origin.source}:{origin.line}: {label}: {diagnostic.message}"
+    else:
+        offsets = options.offsets
+        column = span.start + 1 if offsets is None else offsets.column(span.start)
+        head = f"{origin.source}:{origin.line}:{column}: {label}: {diagnostic.message}"
+    if span is not None:
+        line, indent, carets = _snippet(span, text, plain)
+        head = f"{head}\n    {line}\n    {indent}{carets}"
+    return f"{head}\n    hint: {hint}" if hint else head
+
+
+def _painted_block(diagnostic: AnyDiagnostic, text: str, options: Options, plain: bool, label: str, tone: str) -> str:
+    span = diagnostic.span
+    origin = options.origin
+    head = f"{_paint(label, tone, True)}: {_paint(diagnostic.message, _BOLD, True)}"
     if origin is not None:
         column = "" if span is None else f":{_column(span.start, options.offsets)}"
-        head = f"{_paint(f'{origin.source}:{origin.line}{column}:', _BOLD, color)} {head}"
+        head = f"{_paint(f'{origin.source}:{origin.line}{column}:', _BOLD, True)} {head}"
     out = [head]
     if span is not None:
-        line, indent, carets = _snippet(span, text)
-        out += [f"    {line}", f"    {indent}{_paint(carets, tone, color)}"]
+        line, indent, carets = _snippet(span, text, plain)
+        out += [f"    {line}", f"    {indent}{_paint(carets, tone, True)}"]
     if diagnostic.hint:
-        out.append(f"    {_paint('hint:', _CYAN, color)} {diagnostic.hint}")
+        out.append(f"    {_paint('hint:', _CYAN, True)} {diagnostic.hint}")
     return "\n".join(out)
 
 
 def _text(diagnostics: Sequence[AnyDiagnostic], text: str, options: Options) -> str:
+    plain = text.isascii() and text.isprintable()  # directives are: no character to escape
+    blocks = [_text_block(d, text, options, plain) for d in diagnostics]
     if options.spaced:
-        return "".join(_text_block(d, text, options) + "\n\n" for d in diagnostics)
-    return "\n".join(_text_block(d, text, options) for d in diagnostics)
+        return "\n\n".join(blocks) + "\n\n" if blocks else ""
+    return "\n".join(blocks)
+
+
+def spaced_text(diagnostics: Sequence[AnyDiagnostic], text: str, origin: Origin | None, offsets: OffsetMap | None, color: bool) -> str:
+    """``render(diagnostics, text, origin=origin, offsets=offsets, color=color, spaced=True)``
+    without checking its arguments: for the command line, which prints the library's own
+    diagnostics, one such call for every directive with a problem."""
+    return _text(diagnostics, text, Options(color, origin, offsets, True, None, None, None, "", ""))
 
 
 # --- json -----------------------------------------------------------------------------------

@@ -762,6 +762,79 @@ def test_long_lines_are_read_in_bounded_chunks() -> None:
     assert stream.largest <= reading.LINE_BOUND
 
 
+class _Trickle(io.BytesIO):
+    """A pipe's way: at most a few bytes for each read1, whatever was asked."""
+
+    def read1(self, size: int | None = -1) -> bytes:
+        return super().read1(min(7, size if size is not None and size >= 0 else 7))
+
+
+_BOUND = reading.LINE_BOUND
+# Lines around the bound (a CR at its edge among them), CRLF, no line break at the end.
+_EDGES = [
+    b"",
+    b"ok\n",
+    b"a\r\nb\n\n\r\n",
+    b"x" * (_BOUND - 1) + b"\nok\n",
+    b"x" * _BOUND + b"\nok\n",
+    b"x" * (_BOUND - 1) + b"\r\nok",
+    b"x" * (2 * _BOUND) + b"\r\n" + "\u00e9".encode() * _BOUND + b"\nend\r",
+    b"ok\n" + b"y" * _BOUND,
+    b"y" * (_BOUND - 1),
+    b"\r",
+]
+
+
+@pytest.mark.parametrize("data", _EDGES, ids=range(len(_EDGES)))
+@pytest.mark.parametrize("size", [1, 100, _BOUND, 1 << 18])
+@pytest.mark.parametrize("first", [None, 3])
+def test_blocks_hold_the_lines_read_lines_gives(data: bytes, size: int, first: int | None) -> None:
+    expected = list(reading.read_lines(io.BytesIO(data)))
+    for stream in (_RecordingStream(data), _Trickle(data)):
+        found: list[reading.RawLine] = []
+        for item in reading.read_blocks(stream, size, first=first):
+            if isinstance(item, bytes):
+                assert item  # an empty block would be a line that is not there
+                found += reading.block_lines(item)
+            else:
+                found.append(item)
+        assert found == expected
+
+
+def test_a_pipe_a_file_and_two_jobs_print_the_same(run: Runner, tmp_path: Path) -> None:
+    batch, _ = _batch(6_000)  # over 256 KiB: several blocks
+    special = [
+        b"# a comment",
+        b"",
+        CLEAN.encode() + b"\r",  # CRLF
+        b"x-oss-async-process=audio%2Fconvert%2Cf_aac%2C%20ab_96000",
+        b"https://b.oss-cn-hangzhou.aliyuncs.com/a.mp3?x-oss-async-process=" + SEED_SECOND.encode(),
+        b"audio/convert,f_\xffaac",  # not UTF-8
+        b"audio/convert," + b"f" * (2 * _BOUND),
+    ]
+    lines = batch.split(b"\n")[:-1]
+    for at, line in zip(range(1_000, 6_000, 700), special, strict=False):
+        lines[at] = line
+    data = b"\xef\xbb\xbf" + b"\n".join(lines)  # a BOM, and no line break at the end
+    piped = python_m("lint", stdin=data)  # a line at a time
+    two = python_m("lint", "--jobs", "2", stdin=data)  # blocks as the pipe gives them
+    read = run("lint", stdin=data)  # blocks of a stream that is no pipe
+    assert piped.returncode == two.returncode == read.status == 1
+    assert piped.stdout == two.stdout == read.out.encode()
+    out = read.out
+    assert "<stdin>:1:" not in out  # the BOM is not a stray character
+    assert "<stdin>:1001:" not in out  # a comment
+    assert "<stdin>:2401:" not in out  # clean, its CR taken off with the line break
+    # Columns of the line as written: after the field name and the 26 characters before '%20'.
+    assert re.search(r"^<stdin>:3101:47: error\[E012\]", out, re.M)
+    url_column = len("https://b.oss-cn-hangzhou.aliyuncs.com/a.mp3?x-oss-async-process=") + SEED_SECOND.index(" ") + 1
+    assert re.search(rf"^<stdin>:3801:{url_column}: error\[E012\]", out, re.M)
+    assert re.search(r"^<stdin>:4501:\d+: error\[E017\]", out, re.M)
+    assert re.search(r"^<stdin>:5201:\d+: error\[E001\]", out, re.M)
+    # Every line but the comment and the blank one is a directive.
+    assert re.search(rf"^{6_000 - 2:,} directives checked: ", out, re.M)
+
+
 def test_no_traceback_for_hostile_arguments() -> None:
     hostile = ["\udcff\udcfe", "%" * 10_000, "|" * 300, "a" * 100_000, "x-oss-process=%ZZ", "x-oss-process="]
     finished = python_m("lint", "--format", "jsonl", *hostile)

@@ -90,6 +90,32 @@ def test_spaced_ends_every_block_with_a_blank_line() -> None:
     assert spaced.replace("\n\n", "\n").rstrip("\n") == render([SPACE, UNCHECKED], "abc def")
 
 
+def test_a_long_input_is_cut_to_the_span_and_its_context() -> None:
+    text = "a" * 100 + " " + "b" * 100
+    shown = render(Diagnostic("E012", "m", Span(100, 101)), text).split("\n")
+    # 60 characters of context on each side of the span, "..." where the input goes on.
+    assert shown[1] == "    ..." + "a" * 60 + " " + "b" * 60 + "..."
+    assert shown[2] == "    " + " " * (3 + 60) + "^"
+    # A span past the end stands at the end; the context before it still shows.
+    past = render(Diagnostic("E012", "m", Span(250, 260)), text).split("\n")
+    assert past[1:] == ["    ..." + "b" * 60, "    " + " " * (3 + 60) + "^"]
+    # Escaped characters widen the context, and the carets move with them.
+    escaped = render(Diagnostic("E012", "m", Span(100, 101)), "a" * 50 + "\u00e9" + text[51:]).split("\n")
+    assert escaped[1] == "    ..." + "a" * 10 + "\\u00e9" + "a" * 49 + " " + "b" * 60 + "..."
+    assert escaped[2] == "    " + " " * (3 + 59 + len("\\u00e9")) + "^"
+
+
+def test_the_command_lines_unchecked_text_is_renders() -> None:
+    from oss_process._render import spaced_text
+
+    located = Origin("f.txt", 7)
+    for diagnostics, text in [([SPACE, UNCHECKED], "abc def"), ([GET_ASYNC], ""), ([], "x"), ([SPACE], "\u00e9bc def")]:
+        for color in (False, True):
+            for offsets in (None, OffsetMap(14)):
+                expected = render(diagnostics, text, origin=located, offsets=offsets, color=color, spaced=True)
+                assert spaced_text(diagnostics, text, located, offsets, color) == expected
+
+
 def test_colour() -> None:
     coloured = render(SPACE, "abc def", color=True, origin=Origin("f", 1))
     bold, red, cyan, reset = "\x1b[1m", "\x1b[31m", "\x1b[36m", "\x1b[0m"

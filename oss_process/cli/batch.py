@@ -17,14 +17,16 @@ from typing import IO, NamedTuple, TextIO
 
 from .output import PROG
 from .pool import Ready, results
-from .reading import RawLine, Spools, read_lines
-from .work import STDERR, Chunk, ChunkResult, Job, Tally
+from .reading import RawLine, Spools, read_blocks, read_lines, without_bom
+from .work import STDERR, Block, Chunk, ChunkResult, Job, Tally
 from .writer import Progress, Writer
 
 __all__ = ["Source", "run_batch", "sources"]
 
-_CHUNK_LINES = 1000
-_CHUNK_BYTES = 1 << 20
+# Bytes read at a time, and so the most of a chunk (less an over-long line): the first
+# reads small, so that every worker soon has work, later ones large, so that handing a
+# chunk out costs little for each line.
+_FIRST_CHUNK_BYTES, _CHUNK_BYTES = 1 << 16, 1 << 20
 
 
 class Source(NamedTuple):
@@ -52,9 +54,6 @@ def sources(args: argparse.Namespace) -> list[Source]:
     return found
 
 
-_BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark
-
-
 def _interactive(stream: IO[bytes]) -> bool:
     """True for a terminal or a pipe: a line may arrive long after the one before."""
     try:
@@ -64,21 +63,24 @@ def _interactive(stream: IO[bytes]) -> bool:
 
 
 def _stream_chunks(stream: IO[bytes], source: Source, jobs: int, spools: Spools | None) -> Iterator[Chunk]:
-    # One process reading a pipe answers line by line, so `tail -f | oss-process lint`
-    # reports at once; otherwise lines are batched to keep the per-chunk cost small.
-    size = 1 if jobs == 1 and _interactive(stream) else _CHUNK_LINES
-    lines: list[tuple[int, RawLine]] = []
-    held = 0
-    for number, raw in enumerate(read_lines(stream, spools), start=1):
-        if number == 1 and isinstance(raw, bytes) and raw.startswith(_BOM):
-            raw = raw[len(_BOM) :]  # editors write one; it is no part of the first directive
-        lines.append((number, raw))
-        held += len(raw) if isinstance(raw, bytes) else len(raw.head)
-        if len(lines) >= size or held >= _CHUNK_BYTES:
-            yield Chunk(source.label, source.path is not None, True, lines)
-            lines, held = [], 0
-    if lines:
-        yield Chunk(source.label, source.path is not None, True, lines)
+    is_file = source.path is not None
+    if jobs == 1 and _interactive(stream):
+        # One process reading a pipe answers line by line, so `tail -f | oss-process lint`
+        # reports at once.
+        for number, raw in enumerate(read_lines(stream, spools), start=1):
+            if number == 1 and isinstance(raw, bytes):
+                raw = without_bom(raw)
+            yield Chunk(source.label, is_file, True, [(number, raw)])
+        return
+    # Otherwise blocks of lines, split where they are processed (the BOM taken off there).
+    number = 1
+    for item in read_blocks(stream, _CHUNK_BYTES, spools, _FIRST_CHUNK_BYTES):
+        if isinstance(item, bytes):
+            yield Chunk(source.label, is_file, True, Block(number, item))
+            number += item.count(b"\n")  # only the last block may end without one
+        else:
+            yield Chunk(source.label, is_file, True, [(number, item)])
+            number += 1
 
 
 def _notice(text: str) -> Ready:

@@ -14,8 +14,10 @@ from oss_process.urls import from_url, percent_decode
 
 from .reading import Overlong, RawLine
 
-__all__ = ["Entry", "examine", "in_line", "percent_decode"]
+__all__ = ["PARAMETERS", "Entry", "examine", "in_line", "percent_decode", "plain_text"]
 
+# The process parameters: a line holding none of them is no form field.
+PARAMETERS = tuple(m.parameter for m in Mode)
 _NAMES = "|".join(sorted((re.escape(m.parameter) for m in Mode), key=len, reverse=True))
 # The form fields a directive is sent in; the name says the mode.
 _FORM_FIELD = re.compile(f"({_NAMES})=")
@@ -83,6 +85,18 @@ def examine(raw: RawLine, styles: Styles | None = None) -> Entry:
         return Entry(line, value, mode, prefix, OffsetMap(len(prefix)))
     text, table = percent_decode(value)
     return Entry(line, text, mode, prefix, OffsetMap(len(prefix), table))
+
+
+def plain_text(raw: bytes) -> str | None:
+    """The line, when it is the directive as it is: UTF-8 with no form field name and no
+    query. Without style delimiters, ``examine`` gives it ``Entry(line, line, None)``."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "?" in line or line.startswith(PARAMETERS):
+        return None
+    return line
 
 
 def _from_url(line: str) -> Entry:

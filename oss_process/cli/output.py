@@ -4,7 +4,7 @@ which stream; the summaries; colour."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from oss_process import Diagnostic, Mode, render
@@ -14,7 +14,7 @@ from .decoding import Entry, in_line
 from .verdicts import canonical, mode_used, verdict
 from .work import JSON_RECORD, STDERR, STDOUT, Job, Pieces, Tally
 
-__all__ = ["PROG", "canon_summary", "emit", "lint_summary", "plural", "use_color"]
+__all__ = ["PROG", "canon_summary", "emit", "lint_summary", "plural", "problems", "use_color"]
 
 PROG = "oss-process"
 
@@ -44,18 +44,37 @@ def emit(job: Job, origin: Origin, entry: Entry, mode: Mode | None, diagnostics:
         else:
             out.add(STDOUT, document + "\n")
         return
+    if output_format == "github" or job.command == "lint":
+        if diagnostics:
+            stream = STDERR if job.fix and output_format != "github" else STDOUT
+            out.add(stream, problems(job, origin, entry, diagnostics))
+        return
+    out.add(STDOUT, (canonical(entry.text, mode, failed, job.source, job.styles, job.expand_styles) or "") + "\n")
+    if failed:
+        shown, line = in_line(entry, diagnostics)
+        out.add(STDERR, _spaced_text(shown, line, origin, job.color_err))
+
+
+def problems(job: Job, origin: Origin, entry: Entry, diagnostics: Sequence[Diagnostic]) -> str:
+    """What lint prints for a directive with diagnostics in the text and GitHub formats."""
     # Shown under the line as written, so that the caret stands where the column counts.
     shown, line = in_line(entry, diagnostics)
-    if output_format == "github":
-        if diagnostics:
-            out.add(STDOUT, render(shown, line, format="github", origin=origin))
-    elif job.command == "canon":
-        out.add(STDOUT, (canonical(entry.text, mode, failed, job.source, job.styles, job.expand_styles) or "") + "\n")
-        if failed:
-            out.add(STDERR, render(shown, line, origin=origin, color=job.color_err, spaced=True))
-    elif diagnostics:
-        stream, color = (STDERR, job.color_err) if job.fix else (STDOUT, job.color_out)
-        out.add(stream, render(shown, line, origin=origin, color=color, spaced=True))
+    if job.output_format == "github":
+        return render(shown, line, format="github", origin=origin)
+    return _spaced_text(shown, line, origin, job.color_err if job.fix else job.color_out)
+
+
+def _spaced_text(diagnostics: Sequence[Diagnostic], text: str, origin: Origin, color: bool) -> str:
+    """``render(diagnostics, text, origin=origin, color=color, spaced=True)``, unchecked."""
+    global _spaced
+    if _spaced is None:  # loaded on first use: a one-shot run that prints none never needs it
+        from oss_process._render import spaced_text
+
+        _spaced = spaced_text
+    return _spaced(diagnostics, text, origin, None, color)
+
+
+_spaced: Callable[[Sequence[Diagnostic], str, Origin, None, bool], str] | None = None
 
 
 # --- Summaries ----------------------------------------------------------------------------

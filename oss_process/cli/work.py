@@ -9,7 +9,7 @@ from oss_process import Mode, Source, Styles
 
 from .reading import RawLine
 
-__all__ = ["JSON_RECORD", "STDERR", "STDOUT", "Chunk", "ChunkResult", "Job", "Piece", "Pieces", "Tally"]
+__all__ = ["JSON_RECORD", "STDERR", "STDOUT", "Block", "Chunk", "ChunkResult", "Job", "Piece", "Pieces", "Tally"]
 
 STDOUT, STDERR, JSON_RECORD = 0, 1, 2
 
@@ -68,11 +68,19 @@ class Job(NamedTuple):
     expand_styles: bool = False  # canon --expand-styles
 
 
+class Block(NamedTuple):
+    """Lines of a stream as read, terminators and all: one bytes object is all a worker
+    process is sent, and the cheapest to read, send and split."""
+
+    first: int  # the 1-based number of its first line
+    data: bytes  # see reading.read_blocks
+
+
 class Chunk(NamedTuple):
     source: str  # a path, "<stdin>" or "<arg>"
     is_file: bool
     skip_comments: bool
-    lines: list[tuple[int, RawLine]]  # (1-based line number, line)
+    lines: list[tuple[int, RawLine]] | Block  # (1-based line number, line), or a block of them
 
 
 class ChunkResult(NamedTuple):
