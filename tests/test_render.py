@@ -109,7 +109,13 @@ def test_the_command_lines_unchecked_text_is_renders() -> None:
     from oss_process._render import spaced_text
 
     located = Origin("f.txt", 7)
-    for diagnostics, text in [([SPACE, UNCHECKED], "abc def"), ([GET_ASYNC], ""), ([], "x"), ([SPACE], "\u00e9bc def")]:
+    cases: list[tuple[list[Diagnostic[Span | None]], str]] = [
+        ([SPACE, UNCHECKED], "abc def"),
+        ([GET_ASYNC], ""),
+        ([], "x"),
+        ([SPACE], "\u00e9bc def"),
+    ]
+    for diagnostics, text in cases:
         for color in (False, True):
             for offsets in (None, OffsetMap(14)):
                 expected = render(diagnostics, text, origin=located, offsets=offsets, color=color, spaced=True)
