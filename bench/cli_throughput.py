@@ -90,19 +90,24 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
+    report(args.lines, args.jobs)
+
+
+def report(lines: int, jobs_list: list[int]) -> None:
+    """Print each run's rate and the ratios with their goals (``bench/speed.py`` prints them too)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "directives.txt"
-        generate(path, args.lines)
-        print(f"{args.lines:,} lines, {path.stat().st_size / 1e6:.0f} MB; {os.cpu_count()} cores; Python {sys.version.split()[0]}")
+        generate(path, lines)
+        print(f"{lines:,} lines, {path.stat().st_size / 1e6:.0f} MB; {os.cpu_count()} cores; Python {sys.version.split()[0]}")
         runs = [("in-process loop", [sys.executable, "-c", _LOOP, str(path)])]
-        for jobs in args.jobs:
+        for jobs in jobs_list:
             runs.append((f"lint --jobs {jobs}", [sys.executable, "-m", "oss_process", "lint", "--files", str(path), "--jobs", str(jobs)]))
         rates: dict[str, float] = {}
         for name, command in runs:
             # Other work on the machine takes cores from the workers: the load shows it.
             load = os.getloadavg()[0]
             elapsed, cpu = measure(command)
-            rates[name] = args.lines / elapsed
+            rates[name] = lines / elapsed
             print(f"{name:>16}: {elapsed:6.1f} s wall, {cpu:6.1f} s CPU, {rates[name]:9,.0f} lines/s  (load average before: {load:.2f})")
         if "lint --jobs 1" in rates:
             print(f"lint --jobs 1 / in-process loop: {rates['lint --jobs 1'] / rates['in-process loop']:.2f}x (goal >= 0.85x)")

@@ -1,6 +1,6 @@
 """Speed figures for the README, each a ratio measured in this one run.
 
-    python bench/speed.py            # about five minutes; --quick for a smoke run
+    python bench/speed.py            # about seven minutes; --quick for a smoke run
 
 Every comparison runs both sides on the same strings, alternating rounds, and reports
 the median ratio over the rounds (the machines are shared and noisy).
@@ -233,6 +233,11 @@ def main() -> None:
 
     print("\nreal traffic (bench/traffic.py):")
     report(*((3, 1000) if args.quick else (11, 4000)))
+
+    import cli_throughput  # the command line over a file (issue 15)
+
+    print("\nthe command line (bench/cli_throughput.py):")
+    cli_throughput.report(100_000 if args.quick else 1_000_000, [1, 2])
 
 
 if __name__ == "__main__":
