@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .diagnostics import CODES
-from .tables import BUILTIN, ActionInfo, Catalogue, variables
+from .tables import BUILTIN, ActionInfo, Catalogue, ParamSpec, variables
 from .tables.policy import POLICY
 
 
@@ -25,6 +25,11 @@ def _default(default: str | None, positional: bool) -> str:
         return ""
     # A bare value is always written: without it the action is another directive.
     return f"`{default}` (kept: a bare value is always written)" if positional else f"`{default}`"
+
+
+def _known(row: ParamSpec) -> str:
+    """How a row is known, and its limits when they are known otherwise."""
+    return row.confidence.value if row.bounds is row.confidence else f"{row.confidence.value}, limits {row.bounds.value}"
 
 
 def _source(text: str | None, confidence: str) -> str:
@@ -44,7 +49,7 @@ def _action_section(label: str, info: ActionInfo) -> list[str]:
         lines.append(
             f"| {key} | {'yes' if p.required else 'no'} | {_cell(p.kind.describe())} | {p.unit or ''} "
             f"| {_default(p.default, p is spec.positional)} | {_cell(p.when_omitted or '')} | {_cell(p.meaning)} "
-            f"| {_cell(_source(p.source, p.confidence.value))} |"
+            f"| {_cell(_source(p.source, _known(p)))} |"
         )
     if spec.rules:
         lines += ["", "Rules across parameters:", ""]

@@ -96,6 +96,7 @@ from .kinds import Base64Name, BucketName, Choice, HexColor, Integer, IntegerCho
 from .rules import AllowedPerChoice, Doubtful, Exclusive, FailsBelowSource, Needs, OneOf, OnlyWith, Overridden, RuleContext, Untested
 from .source import Source, SourceAudio
 from .tables import BUILTIN, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
+from .tables.model import INFERRED_REFUSALS
 from .tables.variables import ALL as ALL_VARIABLES
 from .tables.variables import PUBLIC
 
@@ -1325,8 +1326,12 @@ def _param_spoilers(entry: _Entry, catalogue: Catalogue) -> list[_Spoiler]:
     """The mistakes in the parameters of one table: from its kinds, rules and ``required``."""
     spec = entry.spec
     template = _Step(entry.category, entry.info, spec, Context(source_fields=frozenset(catalogue.source_fields)))
+    # A row whose bounds are not documented only warns outside them (W232): no near miss there.
     found = [
-        _kind_spoiler(row, code, positional=row is spec.positional) for row in spec.rows for code in _violations(row.kind, template.context)
+        _kind_spoiler(row, code, positional=row is spec.positional)
+        for row in spec.rows
+        for code in _violations(row.kind, template.context)
+        if row.bounds.documented or code not in INFERRED_REFUSALS
     ]
     found += [_rule_spoiler(rule, code) for rule in spec.rules for code in _rule(rule).violations(rule, template)]
 

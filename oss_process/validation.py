@@ -826,7 +826,7 @@ def check_values(directive: Directive, shape: Structure, source: Source | None) 
         if row is None:
             continue
         parameter = params[index]
-        result = row.kind.check(parameter.text)
+        result = row.check(parameter.text)
         for problem in result.problems:
             # row.key: the parameter's key, or the name of a bare value's positional row
             diagnostics.append(Diagnostic(problem.code, f"{row.key}: {problem.message}", locate(AT_VALUE, index), problem.hint))
@@ -837,7 +837,7 @@ def check_values(directive: Directive, shape: Structure, source: Source | None) 
 
         def valid_for_parameter(key: str, value: Value, spec: ActionSpec = check.spec) -> bool:
             row = spec.by_key.get(key) or spec.positional
-            return row is not None and row.kind.check(str(value)).value is not None
+            return row is not None and row.check(str(value)).value is not None
 
         run_rules(check, values, before.get(check.action_index, source), locate, valid_for_parameter, diagnostics, output, source)
     if shape.templated:

@@ -124,7 +124,7 @@ def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
             continue
         if i in plan.bare:
             assert row is not None
-            checked = row.kind.check(plan.bare[i])
+            checked = row.check(plan.bare[i])
             if checked.problems or checked.value is None:
                 return None  # a bare value that is not clean as written: the full path says why
             lines.append(f"# {row.key} (bare): {row.kind.describe()}")

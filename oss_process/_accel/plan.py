@@ -54,12 +54,12 @@ def search_for_unset(variables: frozenset[str]) -> Callable[[str], object] | Non
 
 
 def check_value(row: ParamSpec, text: str) -> Checked:
-    """``row.kind.check(text)``, remembered: a value's check depends on nothing else."""
+    """``row.check(text)``, remembered: a value's check depends on nothing else."""
     values = CACHE.values
     key = (row, text)
     result = values.get(key)
     if result is None:
-        result = values.put(key, row.kind.check(text))
+        result = values.put(key, row.check(text))
     return result  # type: ignore[return-value]
 
 

@@ -56,6 +56,7 @@ def _row(row: ParamSpec | None) -> dict[str, object]:
             "when_omitted": None,
             "source": None,
             "confidence": None,
+            "bounds": None,
         }
     return {
         "meaning": row.meaning,
@@ -66,6 +67,7 @@ def _row(row: ParamSpec | None) -> dict[str, object]:
         "when_omitted": row.when_omitted,
         "source": row.source,
         "confidence": row.confidence.value,
+        "bounds": row.bounds.value,
     }
 
 
@@ -262,6 +264,8 @@ def _action_lines(action: dict[str, object]) -> list[str]:
             lines.append(f"      accepts   {item['accepts']}")
         if item["given"] and item["confidence"] not in (None, "DOC"):
             lines.append(f"      known     {item['confidence']}: {item['source']}")
+        elif item["given"] and item["bounds"] not in (None, "DOC", "SDK"):
+            lines.append(f"      limits    {item['bounds']} (outside them a warning, W232): {item['source']}")
         for variable in item.get("variables", ()):
             meaning = variable["meaning"] or (f"one of the {{{variable['prefix']}<name>}} variables" if variable["prefix"] else "unknown")
             lines.append(f"      variable  {{{variable['name']}}}: {meaning}")

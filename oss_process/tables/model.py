@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .._frozen import Frozen
 from ..errors import ArgumentError
+from ..kinds import Checked, Problem
 from ..source import Source, SourceField
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ class ParamSpec(Frozen):
     ``ss``); without one the key itself is the keyword.
     """
 
-    __slots__ = ("confidence", "default", "key", "keyword", "kind", "meaning", "required", "source", "unit", "when_omitted")
+    __slots__ = ("bounds", "confidence", "default", "key", "keyword", "kind", "meaning", "required", "source", "unit", "when_omitted")
 
     key: str
     kind: Kind
@@ -111,6 +112,9 @@ class ParamSpec(Frozen):
     #: How they are known; a row that is not documented (EX, INF) is checked, and using it
     #: is a warning (W223) that says so.
     confidence: Confidence
+    #: How the kind's range or choices are known (default: as the row). Not documented, a
+    #: value they refuse is a warning (W232), never a refusal on a guess.
+    bounds: Confidence
 
     def __init__(
         self,
@@ -125,6 +129,7 @@ class ParamSpec(Frozen):
         when_omitted: str | None = None,
         source: str | None = None,
         confidence: Confidence = Confidence.DOC,
+        bounds: Confidence | None = None,
     ) -> None:
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "kind", kind)
@@ -138,9 +143,31 @@ class ParamSpec(Frozen):
         object.__setattr__(self, "when_omitted", when_omitted)
         object.__setattr__(self, "source", source)
         object.__setattr__(self, "confidence", confidence)
+        object.__setattr__(self, "bounds", confidence if bounds is None else bounds)
 
     def __repr__(self) -> str:
         return f"ParamSpec({self.key!r}, {self.kind!r})"
+
+    def check(self, text: str) -> Checked:
+        """The kind's check of a value of this row. Where the row's bounds are not
+        documented, what only they refuse (the codes of ``INFERRED_REFUSALS``) is W232."""
+        checked = self.kind.check(text)
+        if checked.value is not None or self.bounds.documented or not checked.problems:
+            return checked
+        if not all(p.code in INFERRED_REFUSALS for p in checked.problems if p.code[0] == "E"):
+            return checked
+        how = "inferred" if self.bounds is Confidence.INF else "only seen in use"
+        where = f": {self.source}" if self.source else ""
+        warned = tuple(
+            Problem("W232", f"{p.message} (the limits are {how}, not documented{where})", p.hint) if p.code[0] == "E" else p
+            for p in checked.problems
+        )
+        return Checked(None, checked.canonical, warned)
+
+
+#: What a kind refuses that only its range or choices decide: out of range, not a choice,
+#: not a number (the row's own kind being what is inferred).
+INFERRED_REFUSALS = frozenset({"E205", "E206", "E207"})
 
 
 class ActionSpec(Frozen):
