@@ -29,7 +29,7 @@ def _default(default: str | None, positional: bool) -> str:
 
 def _known(row: ParamSpec) -> str:
     """How a row is known, and its limits when they are known otherwise."""
-    return row.confidence.value if row.bounds is row.confidence else f"{row.confidence.value}, limits {row.bounds.value}"
+    return row.confidence.value if row.bounds.documented else f"{row.confidence.value}, limits {row.bounds.value}"
 
 
 def _source(text: str | None, confidence: str) -> str:

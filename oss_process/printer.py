@@ -55,8 +55,8 @@ def print_canonical(directive: Directive, *, catalogue: Catalogue | None = None)
         if not bare:
             out.append(f"{stage.category}/")
         info: ActionInfo | None = None
-        for position, action in enumerate(stage.actions):
-            info = tables.lookup(stage.category, action.name)
+        infos = tables.stage(stage.category, [action.name for action in stage.actions])
+        for position, (action, info) in enumerate(zip(stage.actions, infos, strict=True)):
             if position:
                 out.append("/")
             out.append(_action(action, info))

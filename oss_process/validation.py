@@ -438,6 +438,8 @@ def structure(directive: Directive, mode: Mode | None, catalogue: Catalogue) -> 
 
     # Actions written after a repeated category (E107): meant as a stage of their own.
     meant_as_stage: set[int] = set()
+    # Actions that are sub-steps of the one before (a table's ``substeps``): part of it.
+    sub_steps: set[int] = set()
     # category -> (first stage using it, its actions without a table), for one warning each
     unchecked: dict[str, tuple[int, dict[str, None]]] = {}
     flat: _Flat = []
@@ -453,10 +455,28 @@ def structure(directive: Directive, mode: Mode | None, catalogue: Catalogue) -> 
         # After an action without a table, a name the category does not list is one of its
         # sub-steps (audio/concat,.../pre,o_.../sur,o_...): not checked, like the action.
         after_untabled = False
+        # The action whose sub-steps (its table's ``substeps``) may follow, and how many did.
+        parent: ActionInfo | None = None
+        substeps = 0
         for position, action in enumerate(actions):
             name, params = action.name, action.parameters
             info: ActionInfo | None
-            if category_info is None:
+            sub = parent.substep(name) if parent is not None else None
+            if sub is not None and parent is not None:
+                info = sub
+                substeps += 1
+                sub_steps.add(action_index)
+                limit = parent.spec.max_substeps if parent.spec is not None else None
+                if limit is not None and substeps == limit + 1:
+                    kinds = "/".join(parent.spec.substeps) if parent.spec is not None else ""
+                    find(
+                        "E117",
+                        f"more than {limit} sub-steps ({kinds}) after {_label(category, parent.name)}: no source allows more",
+                        AT_ACTION,
+                        action_index,
+                        "split the work into separate requests",
+                    )
+            elif category_info is None:
                 info = catalogue.standalone.get(name) if category is None else None
             else:
                 info = category_info.actions.get(name)
@@ -474,6 +494,8 @@ def structure(directive: Directive, mode: Mode | None, catalogue: Catalogue) -> 
             after_untabled = after_untabled or (
                 category_info is not None and not category_info.open_ended and (info is None or not info.has_table)
             )
+            if sub is None:
+                parent, substeps = info, 0
             shape.infos.append(info)
             flat.append((stage_index, position, category, name, info))
             present.append(frozenset(p.key for p in params if p.key is not None))
@@ -510,7 +532,7 @@ def structure(directive: Directive, mode: Mode | None, catalogue: Catalogue) -> 
     for category, (stage_index, names) in unchecked.items():
         them = "it" if len(names) == 1 else "them"
         find("W102", f"{category}/{', '.join(names)} not checked: no parameter table for {them} yet", AT_STAGE, stage_index)
-    _modes(flat, mode, find, meant_as_stage)
+    _modes(flat, mode, find, meant_as_stage, sub_steps)
     _roles(flat, find)
     _templates(shape, directive)
     return shape
@@ -640,7 +662,7 @@ def _chain(flat: _Flat, present: list[frozenset[str]], find: _Find) -> None:
             rule.check_chain(entries, index, emit)
 
 
-def _modes(flat: _Flat, mode: Mode | None, find: _Find, meant_as_stage: set[int]) -> None:
+def _modes(flat: _Flat, mode: Mode | None, find: _Find, meant_as_stage: set[int], sub_steps: set[int]) -> None:
     effective = mode
     if mode is not None:
         for index, (_, _, category, name, info) in enumerate(flat):
@@ -677,7 +699,7 @@ def _modes(flat: _Flat, mode: Mode | None, find: _Find, meant_as_stage: set[int]
         chained = [
             i
             for i, (s, position, _, _, info) in enumerate(flat)
-            if s == 0 and position > 0 and info is not None and i not in meant_as_stage
+            if s == 0 and position > 0 and info is not None and i not in meant_as_stage and i not in sub_steps
         ]
         for index in chained:
             if _role(flat[index][4]) is Role.PROCESS:

@@ -10,7 +10,7 @@ from typing import IO, TextIO
 from oss_process import Action, Diagnostic, Mode, Source, Stage, Styles, check, render
 from oss_process.diagnostics import Origin
 from oss_process.kinds import Base64Name, template_variables
-from oss_process.tables import BUILTIN, Catalogue, ParamSpec
+from oss_process.tables import BUILTIN, ActionInfo, Catalogue, ParamSpec
 from oss_process.tables.variables import PER_OPERATION, PREFIXES, PUBLIC
 
 from .decoding import Entry, examine, in_line
@@ -127,16 +127,16 @@ def explanation(
 
 def _stage(stage: Stage, catalogue: Catalogue, styles: Styles | None = None) -> dict[str, object]:
     info = catalogue.categories.get(stage.category) if stage.category is not None else None
-    actions = [_action(stage.category, action, catalogue) for action in stage.actions]
+    infos = catalogue.stage(stage.category, [action.name for action in stage.actions])
+    actions = [_action(stage.category, action, info, catalogue) for action, info in zip(stage.actions, infos, strict=True)]
     if styles is not None and info is not None and info.open_ended:
         for action in actions:  # the style's content, or None: the bucket has no such style
             action["content"] = styles.get(str(action["name"]))
     return {"category": stage.category, "summary": info.summary if info is not None else None, "actions": actions}
 
 
-def _action(category: str | None, action: Action, catalogue: Catalogue) -> dict[str, object]:
+def _action(category: str | None, action: Action, info: ActionInfo | None, catalogue: Catalogue) -> dict[str, object]:
     categories = catalogue.categories
-    info = catalogue.lookup(category, action.name)
     spec = info.spec if info is not None else None
     parameters: list[dict[str, object]] = []
     given = set()

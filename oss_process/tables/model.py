@@ -112,8 +112,9 @@ class ParamSpec(Frozen):
     #: How they are known; a row that is not documented (EX, INF) is checked, and using it
     #: is a warning (W223) that says so.
     confidence: Confidence
-    #: How the kind's range or choices are known (default: as the row). Not documented, a
-    #: value they refuse is a warning (W232), never a refusal on a guess.
+    #: How the kind's range or choices are known (default DOC: an undocumented key may
+    #: still have documented limits, as quality's bare value has). Not documented, a value
+    #: they refuse is a warning (W232), never a refusal on a guess.
     bounds: Confidence
 
     def __init__(
@@ -129,7 +130,7 @@ class ParamSpec(Frozen):
         when_omitted: str | None = None,
         source: str | None = None,
         confidence: Confidence = Confidence.DOC,
-        bounds: Confidence | None = None,
+        bounds: Confidence = Confidence.DOC,
     ) -> None:
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "kind", kind)
@@ -143,7 +144,7 @@ class ParamSpec(Frozen):
         object.__setattr__(self, "when_omitted", when_omitted)
         object.__setattr__(self, "source", source)
         object.__setattr__(self, "confidence", confidence)
-        object.__setattr__(self, "bounds", confidence if bounds is None else bounds)
+        object.__setattr__(self, "bounds", bounds)
 
     def __repr__(self) -> str:
         return f"ParamSpec({self.key!r}, {self.kind!r})"
@@ -182,12 +183,14 @@ class ActionSpec(Frozen):
         "by_key",
         "chain_rules",
         "effect",
+        "max_substeps",
         "order",
         "output_variables",
         "parameters",
         "positional",
         "reference",
         "rules",
+        "substeps",
         "summary",
     )
 
@@ -208,6 +211,11 @@ class ActionSpec(Frozen):
     output_variables: frozenset[str] | None
     reference: str
     builder_name: str | None
+    #: The sub-steps that may follow the action in its stage, each with its own table
+    #: (video/concat's ``/pre,o_...`` and ``/sur,o_...``), in the order written.
+    substeps: Mapping[str, ActionSpec]
+    #: At most this many sub-steps after one action (None: no limit); more is E117.
+    max_substeps: int | None
     by_key: Mapping[str, ParamSpec]
     order: Mapping[str, int]
 
@@ -223,6 +231,8 @@ class ActionSpec(Frozen):
         positional: ParamSpec | None = None,
         chain_rules: tuple[ChainRule, ...] = (),
         effect: Callable[[Mapping[str, Value], Source], Source] | None = None,
+        substeps: Mapping[str, ActionSpec] | None = None,
+        max_substeps: int | None = None,
     ) -> None:
         if positional is not None and any(p.key == positional.key for p in parameters):
             raise ValueError(f"the positional row {positional.key!r} has the key of a keyed row")
@@ -236,6 +246,8 @@ class ActionSpec(Frozen):
         object.__setattr__(self, "output_variables", output_variables)
         object.__setattr__(self, "reference", reference)
         object.__setattr__(self, "builder_name", builder_name)
+        object.__setattr__(self, "substeps", MappingProxyType(dict(substeps or {})))
+        object.__setattr__(self, "max_substeps", max_substeps)
         object.__setattr__(self, "by_key", MappingProxyType({p.key: p for p in parameters}))
         object.__setattr__(self, "order", MappingProxyType({p.key: i for i, p in enumerate(parameters)}))
 
@@ -284,6 +296,13 @@ class ActionInfo(Frozen):
         object.__setattr__(self, "role", role)
         object.__setattr__(self, "_spec", spec)
         object.__setattr__(self, "result_by_notification", result_by_notification)
+
+    def substep(self, name: str) -> ActionInfo | None:
+        """The sub-step ``name`` of this action's table (``ActionSpec.substeps``), as an
+        action of the same modes; None when the table has none of that name."""
+        spec = self.spec
+        sub = spec.substeps.get(name) if spec is not None else None
+        return ActionInfo(name, self.modes, spec=sub) if sub is not None else None
 
     @property
     def has_table(self) -> bool:
@@ -361,6 +380,18 @@ class Catalogue(Frozen):
             return self.standalone.get(action)
         info = self.categories.get(category)
         return info.actions.get(action) if info is not None else None
+
+    def stage(self, category: str | None, names: Iterable[str]) -> list[ActionInfo | None]:
+        """The entries of one stage's actions in order: a name its action's table lists
+        among its sub-steps (``ActionSpec.substeps``) is that sub-step, else a lookup."""
+        found: list[ActionInfo | None] = []
+        parent: ActionInfo | None = None
+        for name in names:
+            sub = parent.substep(name) if parent is not None else None
+            found.append(sub or self.lookup(category, name))
+            if sub is None:
+                parent = found[-1]
+        return found
 
     def actions(self) -> Iterator[tuple[str | None, ActionInfo]]:
         """Every (category, action) of the catalogue, standalone ones (category None) last."""
