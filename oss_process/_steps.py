@@ -17,6 +17,9 @@ from .tables import Catalogue
 __all__ = [
     "CHAINS",
     "STEPS",
+    "AudioConcat",
+    "AudioConcatFormat",
+    "AudioConcatSampleRate",
     "AudioConvert",
     "AudioConvertBitDepth",
     "AudioConvertBitrateOption",
@@ -69,6 +72,8 @@ AudioConvertFormat = Literal["mp3", "aac", "flac", "oga", "ac3", "opus", "amr"]
 AudioConvertSampleRate = Literal[8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000]
 AudioConvertBitrateOption = Literal["0", "1", "2", 0, 1, 2]
 AudioConvertBitDepth = Literal[16, 24]
+AudioConcatFormat = Literal["mp3", "aac", "flac", "oga", "ac3", "opus", "amr"]
+AudioConcatSampleRate = Literal[8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000]
 ImageResizeFit = Literal["lfit", "mfit", "fill", "pad", "fixed"]
 ImageResizeLimit = Literal[0, 1]
 ImageCropAnchor = Literal["nw", "north", "ne", "west", "center", "east", "sw", "south", "se"]
@@ -436,6 +441,33 @@ class AudioConvert(ProcessStep, BuiltDirective):
     bitrate: int | None = _field(default=None, metadata=fills("ab"))
     bitrate_option: BitrateOption | AudioConvertBitrateOption | None = _field(default=None, metadata=fills("abopt", BitrateOption))
     bit_depth: AudioConvertBitDepth | None = _field(default=None, metadata=fills("adepth"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class AudioConcat(ProcessStep, BuiltDirective):
+    """``audio/concat``: Join audio clips to the object, before and after it (asynchronous only; at most 11
+    inputs). A directive on its own: chain the methods of :class:`BuiltDirective` to save or announce
+    the result.
+
+    - ``format`` (``f``, required): The container format of the output audio.
+    - ``sample_rate`` (``ar``, Hz): The sampling rate of the output audio. Left out: the output keeps
+      the source audio's sampling rate.
+    - ``channels`` (``ac``): The number of sound channels in the output audio. Left out: the output
+      keeps the source audio's number of channels.
+    - ``bitrate`` (``ab``, bit/s): The audio bitrate; exclusive with aq.
+    - ``align`` (``align``): How the inputs are aligned to one another; the values seen are 1
+      (video/concat) and 2 (audio/concat), what each means is not documented.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("audio", "concat")
+    METHOD = "AudioConcat"
+
+    format: AudioConcatFormat = _field(metadata=fills("f"))
+    sample_rate: AudioConcatSampleRate | None = _field(default=None, metadata=fills("ar"))
+    channels: int | None = _field(default=None, metadata=fills("ac"))
+    bitrate: int | None = _field(default=None, metadata=fills("ab"))
+    align: int | None = _field(default=None, metadata=fills("align"))
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -902,6 +934,7 @@ CHAINS: dict[str, type[ChainBase]] = {"image": ImageChain}
 #: One action of a built directive, and the classes of the actions.
 Step = Union[  # noqa: UP007  # an alias evaluated at run time, not an annotation
     AudioConvert,
+    AudioConcat,
     SaveAs,
     Notify,
     ImageResize,
@@ -926,6 +959,7 @@ Step = Union[  # noqa: UP007  # an alias evaluated at run time, not an annotatio
 ]
 StepType = Union[  # noqa: UP007
     type[AudioConvert],
+    type[AudioConcat],
     type[SaveAs],
     type[Notify],
     type[ImageResize],
@@ -950,6 +984,7 @@ StepType = Union[  # noqa: UP007
 ]
 STEPS: tuple[StepType, ...] = (
     AudioConvert,
+    AudioConcat,
     SaveAs,
     Notify,
     ImageResize,

@@ -666,7 +666,7 @@ def _modes(flat: _Flat, mode: Mode | None, find: _Find, meant_as_stage: set[int]
     effective = mode
     if mode is not None:
         for index, (_, _, category, name, info) in enumerate(flat):
-            if info is not None and mode not in info.modes:
+            if info is not None and mode not in info.modes and index not in sub_steps:
                 other = next(iter(info.modes))
                 find(
                     "E103",

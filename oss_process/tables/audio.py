@@ -28,6 +28,26 @@ CHANNELS_BY_FORMAT = MappingProxyType(
     }
 )
 
+# The per-format notes as rules, shared by every table whose output is an audio format.
+RATE_BY_FORMAT = AllowedPerChoice(
+    key="ar",
+    selector="f",
+    allowed=SAMPLE_RATES_BY_FORMAT,
+    source_field="sample_rate",
+    noun="sample rate",
+    unit="Hz",
+    preferred=(48000, 44100, 16000, 8000),
+)
+CHANNELS_PER_FORMAT = AllowedPerChoice(
+    key="ac",
+    selector="f",
+    allowed=CHANNELS_BY_FORMAT,
+    source_field="channels",
+    noun="channel count",
+    unit="channels",
+    preferred=(2, 1),
+)
+
 CONVERT = ActionSpec(
     summary="Convert audio from one format to another (asynchronous only; needs an IMM-bound bucket).",
     reference="https://www.alibabacloud.com/help/en/oss/user-guide/audio-transcoding",
@@ -87,24 +107,8 @@ CONVERT = ActionSpec(
     ),
     rules=(
         Exclusive(keys=("aq", "ab"), hint="keep one: aq sets a compression quality, ab a bitrate"),
-        AllowedPerChoice(
-            key="ar",
-            selector="f",
-            allowed=SAMPLE_RATES_BY_FORMAT,
-            source_field="sample_rate",
-            noun="sample rate",
-            unit="Hz",
-            preferred=(48000, 44100, 16000, 8000),
-        ),
-        AllowedPerChoice(
-            key="ac",
-            selector="f",
-            allowed=CHANNELS_BY_FORMAT,
-            source_field="channels",
-            noun="channel count",
-            unit="channels",
-            preferred=(2, 1),
-        ),
+        RATE_BY_FORMAT,
+        CHANNELS_PER_FORMAT,
         OnlyWith(key="adepth", selector="f", choices=("flac",)),
         Needs(key="abopt", needed="ab"),
         FailsBelowSource(

@@ -34,7 +34,7 @@ CATEGORIES = MappingProxyType(
                 "Audio processing (IMM).",
                 [
                     ActionInfo("convert", ASYNC_ONLY, spec=".audio:CONVERT"),
-                    ActionInfo("concat", ASYNC_ONLY),
+                    ActionInfo("concat", ASYNC_ONLY, spec=".concat:AUDIO_CONCAT"),
                     ActionInfo("info", SYNC_ONLY),
                 ],
             ),

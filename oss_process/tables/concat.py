@@ -1,0 +1,70 @@
+"""audio/concat and video/concat: the output's settings, then the clips joined to the
+object, each a sub-step (``/pre,o_...`` before it, ``/sur,o_...`` after it, in the order
+written), from ``spec/media-actions.md`` sections 2.6 and 3.2."""
+
+from ..kinds import Base64Name, Integer, ObjectName, templated
+from . import audio
+from .limits import MAX_INT32
+from .model import ActionSpec, Confidence, ParamSpec
+
+#: IMM's CreateMediaConvertTask takes at most this many inputs, the object itself among them.
+MAX_INPUTS = 11
+
+# An input object names an object that exists: no template variables.
+_INPUT = Base64Name(ObjectName(templated({}, (), {})))
+
+_CLIP = (
+    ParamSpec(
+        "o",
+        _INPUT,
+        "The clip's object, in the same bucket, URL-safe Base64 of its name.",
+        required=True,
+        keyword="object",
+        source="spec/media-actions.md 2.6 (EX; the encoding INF)",
+    ),
+    ParamSpec(
+        "ss",
+        Integer(0, MAX_INT32),
+        "Where in the clip its part begins.",
+        unit="ms",
+        default="0",
+        when_omitted="the clip's start",
+        keyword="start_ms",
+        source="spec/media-actions.md 2.6, 3.2 (DOC AC)",
+    ),
+    ParamSpec(
+        "t",
+        Integer(0, MAX_INT32),
+        "How long the clip's part lasts; 0 is to its end.",
+        unit="ms",
+        default="0",
+        when_omitted="to the clip's end",
+        keyword="duration_ms",
+        source="spec/media-actions.md 2.6, 3.2 (DOC AC)",
+    ),
+)
+
+PRE = ActionSpec("A clip joined before the object (the /pre sub-step).", _CLIP, builder_name="ConcatPre")
+SUR = ActionSpec("A clip joined after the object (the /sur sub-step).", _CLIP, builder_name="ConcatSur")
+CLIPS = {"pre": PRE, "sur": SUR}
+
+ALIGN = ParamSpec(
+    "align",
+    Integer(0, MAX_INT32),
+    "How the inputs are aligned to one another; the values seen are 1 (video/concat) and 2 (audio/concat), "
+    "what each means is not documented.",
+    confidence=Confidence.EX,
+    bounds=Confidence.INF,
+    source="spec/media-actions.md 2.6, 3.2: official samples only",
+)
+
+_AUDIO = audio.CONVERT.by_key
+
+AUDIO_CONCAT = ActionSpec(
+    summary="Join audio clips to the object, before and after it (asynchronous only; at most 11 inputs).",
+    reference="spec/media-actions.md 3.2 (DOC AC)",
+    parameters=(_AUDIO["f"], _AUDIO["ar"], _AUDIO["ac"], _AUDIO["ab"], ALIGN),
+    rules=(audio.RATE_BY_FORMAT, audio.CHANNELS_PER_FORMAT),
+    substeps=CLIPS,
+    max_substeps=MAX_INPUTS - 1,
+)
