@@ -12,7 +12,7 @@ real strings are EX (using one warns, W223); ranges that are inferred warn when 
 from typing import Any
 
 from ..kinds import Choice, FrameRate, HexColor, Integer, IntegerChoice, Resolution
-from ..rules import AllowedPerChoice, EndsChain, Exclusive, FailsBelowSource, LikelyUnit, Needs, OnlyWith, Rule, WithinSource
+from ..rules import AllowedPerChoice, Doubtful, EndsChain, Exclusive, FailsBelowSource, LikelyUnit, Needs, OnlyWith, Rule, WithinSource
 from . import audio
 from .limits import MAX_INT32
 from .model import ActionSpec, Confidence, ParamSpec
@@ -272,7 +272,10 @@ SPRITE = ActionSpec(
             confidence=Confidence.INF,
         ),
     ),
-    rules=(OnlyWith(key="thr", selector="m", choices=("dhash",), absent="inter"),),
+    rules=(
+        OnlyWith(key="thr", selector="m", choices=("dhash",), absent="inter"),
+        Doubtful(key="thr", above=25, note="the sprite page recommends at most 25"),
+    ),
 )
 
 
