@@ -481,7 +481,7 @@ class _Planned(NamedTuple):
     role: Role
     summary: str
     rows: tuple[_Row, ...]  # required first, then the table's order
-    aliases: tuple[tuple[str, str], ...]  # (name, Literal[...]) for the rows' choices
+    aliases: tuple[tuple[str, tuple[str, ...]], ...]  # (name, the Literal's values) for the rows' choices
     chain: str | None = None  # the method that appends it to a chain of its category
 
 
@@ -520,7 +520,7 @@ def _plan(catalogue: Catalogue) -> list[_Planned]:
                 # The choices, then those spelled as numbers as the numbers: abopt takes "1" and 1.
                 values = [_quote(c) if isinstance(c, str) else str(c) for c in kind.choices]
                 values += map(str, numbered(kind) or ())
-                aliases.append((annotation, f"Literal[{', '.join(values)}]"))
+                aliases.append((annotation, tuple(values)))
                 if enum is not None and tuple(e.value for e in enum) == kind.choices:
                     annotation, convert = f"{enum.__name__} | {annotation}", enum.__name__
             else:
@@ -668,7 +668,7 @@ def source(catalogue: Catalogue) -> str:
     ]
     out.append("\n__all__ = [\n" + "".join(f"    {_quote(name)},\n" for name in public) + "]\n")
     if aliases:
-        out.append("\n" + "".join(f"{name} = {literal}\n" for name, literal in aliases))
+        out.append("\n" + "".join(_bracketed(f"{name} = Literal[", list(values), "]") + "\n" for name, values in aliases))
     out.append("\n\nclass BuiltDirective(_Directive):\n")
     out.append(_docstring("A valid directive made with the builder, with a method for each step that may follow it.", "    "))
     out.append("\n    __slots__ = ()\n\n    CATALOGUE: ClassVar[Catalogue] = _CATALOGUE\n")

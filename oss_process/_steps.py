@@ -26,6 +26,18 @@ __all__ = [
     "AudioConvertFormat",
     "AudioConvertSampleRate",
     "BuiltDirective",
+    "HlsM3u8",
+    "HlsM3u8AdaptiveRotate",
+    "HlsM3u8AudioCodec",
+    "HlsM3u8BitDepth",
+    "HlsM3u8BitrateOption",
+    "HlsM3u8FrameRateOption",
+    "HlsM3u8PixelFormat",
+    "HlsM3u8ResolutionOption",
+    "HlsM3u8SampleRate",
+    "HlsM3u8ScaleType",
+    "HlsM3u8VideoBitrateOption",
+    "HlsM3u8VideoCodec",
     "Image",
     "ImageAutoOrient",
     "ImageAutoOrientByExif",
@@ -66,6 +78,39 @@ __all__ = [
     "SaveAs",
     "Step",
     "StepType",
+    "Video",
+    "VideoAnimation",
+    "VideoAnimationFormat",
+    "VideoAnimationScaleType",
+    "VideoChain",
+    "VideoConvert",
+    "VideoConvertAdaptiveRotate",
+    "VideoConvertAudioCodec",
+    "VideoConvertBitDepth",
+    "VideoConvertBitrateOption",
+    "VideoConvertFormat",
+    "VideoConvertFrameRateOption",
+    "VideoConvertNoSubtitles",
+    "VideoConvertNoVideo",
+    "VideoConvertPixelFormat",
+    "VideoConvertResolutionOption",
+    "VideoConvertSampleRate",
+    "VideoConvertScaleType",
+    "VideoConvertVideoBitrateOption",
+    "VideoConvertVideoCodec",
+    "VideoInfo",
+    "VideoSnapshot",
+    "VideoSnapshotFormat",
+    "VideoSnapshotRotate",
+    "VideoSnapshotSeek",
+    "VideoSnapshots",
+    "VideoSnapshotsFormat",
+    "VideoSnapshotsScaleType",
+    "VideoSnapshotsSelection",
+    "VideoSprite",
+    "VideoSpriteFormat",
+    "VideoSpriteSelection",
+    "VideoSteps",
 ]
 
 AudioConvertFormat = Literal["mp3", "aac", "flac", "oga", "ac3", "opus", "amr"]
@@ -88,6 +133,58 @@ ImageWatermarkAlign = Literal[0, 1, 2]
 ImageBlindwatermarkStrength = Literal["low", "medium", "high"]
 ImageDeblindwatermarkStrength = Literal["low", "medium", "high"]
 ImageDeblindwatermarkType = Literal["text"]
+VideoConvertFormat = Literal[
+    "mp4",
+    "mkv",
+    "mov",
+    "asf",
+    "avi",
+    "mxf",
+    "ts",
+    "flv",
+    "webm",
+    "mp3",
+    "aac",
+    "flac",
+    "oga",
+    "ac3",
+    "opus",
+    "amr",
+]
+VideoConvertNoVideo = Literal[0, 1]
+VideoConvertVideoCodec = Literal["copy", "h264", "h265", "vp9"]
+VideoConvertFrameRateOption = Literal["0", "1", "2", 0, 1, 2]
+VideoConvertPixelFormat = Literal["yuv420p", "yuva420p", "yuv422p", "yuv444p", "yuv420p10le", "yuv422p10le", "yuv444p10le"]
+VideoConvertResolutionOption = Literal["0", "1", "2", 0, 1, 2]
+VideoConvertScaleType = Literal["stretch", "crop", "fill", "fit"]
+VideoConvertAdaptiveRotate = Literal[0, 1]
+VideoConvertVideoBitrateOption = Literal["0", "1", "2", 0, 1, 2]
+VideoConvertNoSubtitles = Literal[0, 1]
+VideoConvertAudioCodec = Literal["copy", "aac", "mp3", "flac", "opus", "ac3", "amr", "vorbis"]
+VideoConvertSampleRate = Literal[8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000]
+VideoConvertBitrateOption = Literal["0", "1", "2", 0, 1, 2]
+VideoConvertBitDepth = Literal[16, 24]
+VideoAnimationFormat = Literal["gif", "webp"]
+VideoAnimationScaleType = Literal["stretch", "crop", "fill", "fit"]
+VideoSpriteFormat = Literal["jpg", "png"]
+VideoSpriteSelection = Literal["inter", "key", "avg", "dhash"]
+VideoSnapshotsFormat = Literal["jpg", "png"]
+VideoSnapshotsScaleType = Literal["stretch", "crop", "fill", "fit"]
+VideoSnapshotsSelection = Literal["inter", "key", "avg", "dhash"]
+VideoSnapshotSeek = Literal["fast"]
+VideoSnapshotFormat = Literal["jpg", "png"]
+VideoSnapshotRotate = Literal["auto", "h", "w"]
+HlsM3u8VideoCodec = Literal["copy", "h264", "h265", "vp9"]
+HlsM3u8FrameRateOption = Literal["0", "1", "2", 0, 1, 2]
+HlsM3u8PixelFormat = Literal["yuv420p", "yuva420p", "yuv422p", "yuv444p", "yuv420p10le", "yuv422p10le", "yuv444p10le"]
+HlsM3u8ResolutionOption = Literal["0", "1", "2", 0, 1, 2]
+HlsM3u8ScaleType = Literal["stretch", "crop", "fill", "fit"]
+HlsM3u8AdaptiveRotate = Literal[0, 1]
+HlsM3u8VideoBitrateOption = Literal["0", "1", "2", 0, 1, 2]
+HlsM3u8AudioCodec = Literal["copy", "aac", "mp3", "flac", "opus", "ac3", "amr", "vorbis"]
+HlsM3u8SampleRate = Literal[8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000]
+HlsM3u8BitrateOption = Literal["0", "1", "2", 0, 1, 2]
+HlsM3u8BitDepth = Literal[16, 24]
 
 
 class BuiltDirective(_Directive):
@@ -402,6 +499,53 @@ class ImageSteps:
         """
         step = ImageBlindwatermark(content=content, strength=strength, output_quality=output_quality)
         return ImageChain((*chained_steps(self), step))
+
+
+class VideoSteps:
+    """The methods that chain video processing, each appending one action."""
+
+    __slots__ = ()
+
+    def info(self) -> VideoChain:
+        """Append ``video/info``: Answer the video's streams, duration and bitrate as JSON."""
+        step = VideoInfo()
+        return VideoChain((*chained_steps(self), step))
+
+    def snapshot(
+        self,
+        *,
+        time_ms: int | None = None,
+        width: int | None = None,
+        height: int | None = None,
+        long_side: int | None = None,
+        short_side: int | None = None,
+        seek: VideoSnapshotSeek | None = None,
+        format: VideoSnapshotFormat | None = None,
+        rotate: VideoSnapshotRotate | None = None,
+    ) -> VideoChain:
+        """Append ``video/snapshot``: Capture one frame of an H.264 or H.265 video as an image (synchronous).
+
+        - ``time_ms`` (``t``, ms): The time of the frame to capture; past the video's end, the last frame.
+        - ``width`` (``w``, px): The width of the image; 0 computes it from h (both 0: the video's size).
+        - ``height`` (``h``, px): The height of the image; 0 computes it from w (both 0: the video's size).
+        - ``long_side`` (``l``, px): The long side of the image, at most the video's long side.
+        - ``short_side`` (``s``, px): The short side of the image, at most the video's short side.
+        - ``seek`` (``m``): fast captures the nearest keyframe before t. Left out: the exact frame at t.
+        - ``format`` (``f``): The format of the image.
+        - ``rotate`` (``ar``): auto rotates the image as the video's metadata says; h makes it taller than
+          wide, w wider than tall. Left out: no rotation.
+        """
+        step = VideoSnapshot(
+            time_ms=time_ms,
+            width=width,
+            height=height,
+            long_side=long_side,
+            short_side=short_side,
+            seek=seek,
+            format=format,
+            rotate=rotate,
+        )
+        return VideoChain((*chained_steps(self), step))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
@@ -909,6 +1053,297 @@ class ImageDeblindwatermark(ProcessStep, BuiltDirective):
     type: ImageDeblindwatermarkType | None = _field(default=None, metadata=fills("t"))
 
 
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class VideoConvert(ProcessStep, BuiltDirective):
+    """``video/convert``: Transcode a video, or extract its audio (asynchronous only; needs an IMM-bound
+    bucket). A directive on its own: chain the methods of :class:`BuiltDirective` to save or announce
+    the result.
+
+    - ``format`` (``f``, required): The container of the output: a video format, or an audio format for
+      the audio alone.
+    - ``start_ms`` (``ss``, ms, default 0): The time in the video from which transcoding begins. Left
+      out: from the start of the video.
+    - ``duration_ms`` (``t``, ms, default 0): The duration to transcode after the start time; 0 to the
+      end. Left out: until the end of the video.
+    - ``no_video`` (``vn``, default 0): 1 drops the video stream. Left out: the video stream is kept.
+    - ``video_codec`` (``vcodec``): The video codec; copy keeps the source's stream, and every other
+      video key is then ignored. Left out: copy, the page says (then every other video key is ignored).
+    - ``frame_rate`` (``fps``, frames/s): The frame rate of the output video. Left out: the source
+      video's frame rate.
+    - ``frame_rate_option`` (``fpsopt``): The frame-rate option: 0 always uses fps; 1 keeps the source's
+      when it is below fps; 2 fails when it is.
+    - ``pixel_format`` (``pixfmt``): The pixel format of the output video (yuva420p with vp9 only). Left
+      out: the source video's pixel format.
+    - ``resolution`` (``s``): The resolution of the output video: WxH, or Wx or xH to keep the aspect
+      ratio. Left out: the source video's resolution.
+    - ``resolution_option`` (``sopt``): The resolution option (IMM ResolutionOption), read like fpsopt.
+    - ``scale_type`` (``scaletype``): How the picture is fitted to s: stretch, crop, fill or fit.
+    - ``adaptive_rotate`` (``arotate``): 1 reads s as long side x short side, whatever the video's
+      orientation (IMM AdaptiveResolutionDirection).
+    - ``crf`` (``crf``): The constant rate factor (lower is better quality; 18 to 38 recommended);
+      exclusive with vb.
+    - ``video_bitrate`` (``vb``, bit/s): The video bitrate; exclusive with crf.
+    - ``video_bitrate_option`` (``vbopt``): The bitrate option (IMM BitrateOption), read like abopt.
+    - ``gop`` (``g``): The GOP size: the most frames between two keyframes.
+    - ``no_subtitles`` (``sn``): 1 drops the subtitle streams.
+    - ``audio_codec`` (``acodec``): The audio codec.
+    - ``sample_rate`` (``ar``, Hz): The sampling rate of the output audio. Left out: the output keeps
+      the source audio's sampling rate.
+    - ``channels`` (``ac``): The number of sound channels in the output audio. Left out: the output
+      keeps the source audio's number of channels.
+    - ``bitrate`` (``ab``, bit/s): The audio bitrate; exclusive with aq.
+    - ``bitrate_option`` (``abopt``, default 0): The bitrate option: 0 always uses the target bitrate; 1
+      uses the source bitrate when it is lower than the target; 2 fails when the source bitrate is lower
+      than the target. Left out: always use the target bitrate.
+    - ``bit_depth`` (``adepth``, bit): The sampling bit depth of the output audio; takes effect only
+      with f_flac.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("video", "convert")
+    METHOD = "VideoConvert"
+
+    format: VideoConvertFormat = _field(metadata=fills("f"))
+    start_ms: int | None = _field(default=None, metadata=fills("ss"))
+    duration_ms: int | None = _field(default=None, metadata=fills("t"))
+    no_video: VideoConvertNoVideo | None = _field(default=None, metadata=fills("vn"))
+    video_codec: VideoConvertVideoCodec | None = _field(default=None, metadata=fills("vcodec"))
+    frame_rate: str | None = _field(default=None, metadata=fills("fps"))
+    frame_rate_option: VideoConvertFrameRateOption | None = _field(default=None, metadata=fills("fpsopt"))
+    pixel_format: VideoConvertPixelFormat | None = _field(default=None, metadata=fills("pixfmt"))
+    resolution: str | None = _field(default=None, metadata=fills("s"))
+    resolution_option: VideoConvertResolutionOption | None = _field(default=None, metadata=fills("sopt"))
+    scale_type: VideoConvertScaleType | None = _field(default=None, metadata=fills("scaletype"))
+    adaptive_rotate: VideoConvertAdaptiveRotate | None = _field(default=None, metadata=fills("arotate"))
+    crf: int | None = _field(default=None, metadata=fills("crf"))
+    video_bitrate: int | None = _field(default=None, metadata=fills("vb"))
+    video_bitrate_option: VideoConvertVideoBitrateOption | None = _field(default=None, metadata=fills("vbopt"))
+    gop: int | None = _field(default=None, metadata=fills("g"))
+    no_subtitles: VideoConvertNoSubtitles | None = _field(default=None, metadata=fills("sn"))
+    audio_codec: VideoConvertAudioCodec | None = _field(default=None, metadata=fills("acodec"))
+    sample_rate: VideoConvertSampleRate | None = _field(default=None, metadata=fills("ar"))
+    channels: int | None = _field(default=None, metadata=fills("ac"))
+    bitrate: int | None = _field(default=None, metadata=fills("ab"))
+    bitrate_option: VideoConvertBitrateOption | None = _field(default=None, metadata=fills("abopt"))
+    bit_depth: VideoConvertBitDepth | None = _field(default=None, metadata=fills("adepth"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class VideoAnimation(ProcessStep, BuiltDirective):
+    """``video/animation``: Turn part of a video into an animated GIF or WebP image (asynchronous). A
+    directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
+
+    - ``start_ms`` (``ss``, ms): The time of the first frame.
+    - ``format`` (``f``): The format of the animation.
+    - ``w`` (``w``, px): The width of the animation.
+    - ``h`` (``h``, px): The height of the animation.
+    - ``interval_ms`` (``inter``, ms): The interval between two frames.
+    - ``count`` (``num``): The number of frames.
+    - ``scale_type`` (``scaletype``): How the frame is fitted to w x h: stretch, crop, fill or fit.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("video", "animation")
+    METHOD = "VideoAnimation"
+
+    start_ms: int | None = _field(default=None, metadata=fills("ss"))
+    format: VideoAnimationFormat | None = _field(default=None, metadata=fills("f"))
+    w: int | None = _field(default=None, metadata=fills("w"))
+    h: int | None = _field(default=None, metadata=fills("h"))
+    interval_ms: int | None = _field(default=None, metadata=fills("inter"))
+    count: int | None = _field(default=None, metadata=fills("num"))
+    scale_type: VideoAnimationScaleType | None = _field(default=None, metadata=fills("scaletype"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class VideoSprite(ProcessStep, BuiltDirective):
+    """``video/sprite``: Capture frames of a video into one sprite image of at most 16384 x 16384 px
+    (asynchronous). A directive on its own: chain the methods of :class:`BuiltDirective` to save or
+    announce the result.
+
+    - ``format`` (``f``, required): The format of the sprite.
+    - ``start_ms`` (``ss``, ms, default 0): The time of the first frame. Left out: from the start of the
+      video.
+    - ``selection`` (``m``, default inter): How frames are chosen: inter at intervals, key the
+      keyframes, avg evenly over the video, dhash where the picture changes (by thr). Left out: frames
+      at intervals.
+    - ``threshold`` (``thr``, default 0): With m_dhash, how different a frame must be to be taken; at
+      most 25 is recommended.
+    - ``count`` (``num``, default 0): The number of frames to capture; 0 for no limit. Left out: no
+      limit.
+    - ``interval_ms`` (``inter``, ms, default 0): The interval between two frames; 0 takes every frame.
+      Left out: every frame.
+    - ``tile_width`` (``sw``, px): The width of one sub-image.
+    - ``tile_height`` (``sh``, px): The height of one sub-image.
+    - ``columns`` (``tw``): The number of sub-images in a row.
+    - ``rows`` (``th``): The number of sub-images in a column.
+    - ``padding`` (``pad``, px): The space between two sub-images.
+    - ``margin`` (``margin``, px): The border around the sub-images.
+    - ``color`` (``color``): The colour of the padding and border, RRGGBB.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("video", "sprite")
+    METHOD = "VideoSprite"
+
+    format: VideoSpriteFormat = _field(metadata=fills("f"))
+    start_ms: int | None = _field(default=None, metadata=fills("ss"))
+    selection: VideoSpriteSelection | None = _field(default=None, metadata=fills("m"))
+    threshold: int | None = _field(default=None, metadata=fills("thr"))
+    count: int | None = _field(default=None, metadata=fills("num"))
+    interval_ms: int | None = _field(default=None, metadata=fills("inter"))
+    tile_width: int | None = _field(default=None, metadata=fills("sw"))
+    tile_height: int | None = _field(default=None, metadata=fills("sh"))
+    columns: int | None = _field(default=None, metadata=fills("tw"))
+    rows: int | None = _field(default=None, metadata=fills("th"))
+    padding: int | None = _field(default=None, metadata=fills("pad"))
+    margin: int | None = _field(default=None, metadata=fills("margin"))
+    color: str | None = _field(default=None, metadata=fills("color"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class VideoSnapshots(ProcessStep, BuiltDirective):
+    """``video/snapshots``: Capture frames of a video at intervals, as images (asynchronous; needs an IMM-
+    bound bucket). A directive on its own: chain the methods of :class:`BuiltDirective` to save or
+    announce the result.
+
+    - ``start_ms`` (``ss``, ms): The time of the first frame.
+    - ``format`` (``f``): The format of the images.
+    - ``w`` (``w``, px): The width of the images.
+    - ``h`` (``h``, px): The height of the images.
+    - ``scale_type`` (``scaletype``): How the frame is fitted to w x h: stretch, crop, fill or fit.
+    - ``interval_ms`` (``inter``, ms): The interval between two frames.
+    - ``count`` (``num``): The number of frames to capture.
+    - ``selection`` (``m``): How frames are chosen: at intervals, keyframes, evenly, or by difference.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("video", "snapshots")
+    METHOD = "VideoSnapshots"
+
+    start_ms: int | None = _field(default=None, metadata=fills("ss"))
+    format: VideoSnapshotsFormat | None = _field(default=None, metadata=fills("f"))
+    w: int | None = _field(default=None, metadata=fills("w"))
+    h: int | None = _field(default=None, metadata=fills("h"))
+    scale_type: VideoSnapshotsScaleType | None = _field(default=None, metadata=fills("scaletype"))
+    interval_ms: int | None = _field(default=None, metadata=fills("inter"))
+    count: int | None = _field(default=None, metadata=fills("num"))
+    selection: VideoSnapshotsSelection | None = _field(default=None, metadata=fills("m"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class VideoInfo(ProcessStep, VideoSteps, BuiltDirective):
+    """``video/info``: Answer the video's streams, duration and bitrate as JSON. A directive on its own:
+    chain the methods of :class:`BuiltDirective` to save or announce the result.
+
+
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("video", "info")
+    METHOD = "VideoInfo"
+    CHAIN = "info"
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class VideoSnapshot(ProcessStep, VideoSteps, BuiltDirective):
+    """``video/snapshot``: Capture one frame of an H.264 or H.265 video as an image (synchronous). A
+    directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
+
+    - ``time_ms`` (``t``, ms): The time of the frame to capture; past the video's end, the last frame.
+    - ``width`` (``w``, px): The width of the image; 0 computes it from h (both 0: the video's size).
+    - ``height`` (``h``, px): The height of the image; 0 computes it from w (both 0: the video's size).
+    - ``long_side`` (``l``, px): The long side of the image, at most the video's long side.
+    - ``short_side`` (``s``, px): The short side of the image, at most the video's short side.
+    - ``seek`` (``m``): fast captures the nearest keyframe before t. Left out: the exact frame at t.
+    - ``format`` (``f``): The format of the image.
+    - ``rotate`` (``ar``): auto rotates the image as the video's metadata says; h makes it taller than
+      wide, w wider than tall. Left out: no rotation.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("video", "snapshot")
+    METHOD = "VideoSnapshot"
+    CHAIN = "snapshot"
+
+    time_ms: int | None = _field(default=None, metadata=fills("t"))
+    width: int | None = _field(default=None, metadata=fills("w"))
+    height: int | None = _field(default=None, metadata=fills("h"))
+    long_side: int | None = _field(default=None, metadata=fills("l"))
+    short_side: int | None = _field(default=None, metadata=fills("s"))
+    seek: VideoSnapshotSeek | None = _field(default=None, metadata=fills("m"))
+    format: VideoSnapshotFormat | None = _field(default=None, metadata=fills("f"))
+    rotate: VideoSnapshotRotate | None = _field(default=None, metadata=fills("ar"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class HlsM3u8(ProcessStep, BuiltDirective):
+    """``hls/m3u8``: Answer an HLS playlist whose ts segments are transcoded as they are played
+    (synchronous). A directive on its own: chain the methods of :class:`BuiltDirective` to save or
+    announce the result.
+
+    - ``video_codec`` (``vcodec``): The video codec; copy keeps the source's stream, and every other
+      video key is then ignored. Left out: copy, the page says (then every other video key is ignored).
+    - ``frame_rate`` (``fps``, frames/s): The frame rate of the output video. Left out: the source
+      video's frame rate.
+    - ``frame_rate_option`` (``fpsopt``): The frame-rate option: 0 always uses fps; 1 keeps the source's
+      when it is below fps; 2 fails when it is.
+    - ``pixel_format`` (``pixfmt``): The pixel format of the output video (yuva420p with vp9 only). Left
+      out: the source video's pixel format.
+    - ``resolution`` (``s``): The resolution of the output video: WxH, or Wx or xH to keep the aspect
+      ratio. Left out: the source video's resolution.
+    - ``resolution_option`` (``sopt``): The resolution option (IMM ResolutionOption), read like fpsopt.
+    - ``scale_type`` (``scaletype``): How the picture is fitted to s: stretch, crop, fill or fit.
+    - ``adaptive_rotate`` (``arotate``): 1 reads s as long side x short side, whatever the video's
+      orientation (IMM AdaptiveResolutionDirection).
+    - ``crf`` (``crf``): The constant rate factor (lower is better quality; 18 to 38 recommended);
+      exclusive with vb.
+    - ``video_bitrate`` (``vb``, bit/s): The video bitrate; exclusive with crf.
+    - ``video_bitrate_option`` (``vbopt``): The bitrate option (IMM BitrateOption), read like abopt.
+    - ``gop`` (``g``): The GOP size: the most frames between two keyframes.
+    - ``audio_codec`` (``acodec``): The audio codec.
+    - ``sample_rate`` (``ar``, Hz): The sampling rate of the output audio. Left out: the output keeps
+      the source audio's sampling rate.
+    - ``channels`` (``ac``): The number of sound channels in the output audio. Left out: the output
+      keeps the source audio's number of channels.
+    - ``bitrate`` (``ab``, bit/s): The audio bitrate; exclusive with aq.
+    - ``bitrate_option`` (``abopt``, default 0): The bitrate option: 0 always uses the target bitrate; 1
+      uses the source bitrate when it is lower than the target; 2 fails when the source bitrate is lower
+      than the target. Left out: always use the target bitrate.
+    - ``bit_depth`` (``adepth``, bit): The sampling bit depth of the output audio; takes effect only
+      with f_flac.
+    - ``segment_ms`` (``st``, ms): The length of one segment.
+    - ``initial_ms`` (``initd``, ms): The duration transcoded before the playlist is answered.
+    - ``ta`` (``ta``): Seen as ta_10 in hls/m3u8 strings; what it sets is not known.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("hls", "m3u8")
+    METHOD = "HlsM3u8"
+
+    video_codec: HlsM3u8VideoCodec | None = _field(default=None, metadata=fills("vcodec"))
+    frame_rate: str | None = _field(default=None, metadata=fills("fps"))
+    frame_rate_option: HlsM3u8FrameRateOption | None = _field(default=None, metadata=fills("fpsopt"))
+    pixel_format: HlsM3u8PixelFormat | None = _field(default=None, metadata=fills("pixfmt"))
+    resolution: str | None = _field(default=None, metadata=fills("s"))
+    resolution_option: HlsM3u8ResolutionOption | None = _field(default=None, metadata=fills("sopt"))
+    scale_type: HlsM3u8ScaleType | None = _field(default=None, metadata=fills("scaletype"))
+    adaptive_rotate: HlsM3u8AdaptiveRotate | None = _field(default=None, metadata=fills("arotate"))
+    crf: int | None = _field(default=None, metadata=fills("crf"))
+    video_bitrate: int | None = _field(default=None, metadata=fills("vb"))
+    video_bitrate_option: HlsM3u8VideoBitrateOption | None = _field(default=None, metadata=fills("vbopt"))
+    gop: int | None = _field(default=None, metadata=fills("g"))
+    audio_codec: HlsM3u8AudioCodec | None = _field(default=None, metadata=fills("acodec"))
+    sample_rate: HlsM3u8SampleRate | None = _field(default=None, metadata=fills("ar"))
+    channels: int | None = _field(default=None, metadata=fills("ac"))
+    bitrate: int | None = _field(default=None, metadata=fills("ab"))
+    bitrate_option: HlsM3u8BitrateOption | None = _field(default=None, metadata=fills("abopt"))
+    bit_depth: HlsM3u8BitDepth | None = _field(default=None, metadata=fills("adepth"))
+    segment_ms: int | None = _field(default=None, metadata=fills("st"))
+    initial_ms: int | None = _field(default=None, metadata=fills("initd"))
+    ta: int | None = _field(default=None, metadata=fills("ta"))
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class _Chain(ChainBase, BuiltDirective):
     """Several steps: what the chaining methods of :class:`BuiltDirective` return."""
@@ -927,8 +1362,21 @@ class Image(ImageSteps):
     __slots__ = ()
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class VideoChain(ChainBase, VideoSteps, BuiltDirective):
+    """A chain of video processing, left to right: what the methods of :class:`VideoSteps` return."""
+
+
+class Video(VideoSteps):
+    """The start of a chain of video processing: ``Video().info(...)``; each method appends an action and
+    returns the checked chain.
+    """
+
+    __slots__ = ()
+
+
 #: The chain class of each category whose processing chains.
-CHAINS: dict[str, type[ChainBase]] = {"image": ImageChain}
+CHAINS: dict[str, type[ChainBase]] = {"image": ImageChain, "video": VideoChain}
 
 
 #: One action of a built directive, and the classes of the actions.
@@ -956,6 +1404,13 @@ Step = Union[  # noqa: UP007  # an alias evaluated at run time, not an annotatio
     ImageAverageHue,
     ImageBlindwatermark,
     ImageDeblindwatermark,
+    VideoConvert,
+    VideoAnimation,
+    VideoSprite,
+    VideoSnapshots,
+    VideoInfo,
+    VideoSnapshot,
+    HlsM3u8,
 ]
 StepType = Union[  # noqa: UP007
     type[AudioConvert],
@@ -981,6 +1436,13 @@ StepType = Union[  # noqa: UP007
     type[ImageAverageHue],
     type[ImageBlindwatermark],
     type[ImageDeblindwatermark],
+    type[VideoConvert],
+    type[VideoAnimation],
+    type[VideoSprite],
+    type[VideoSnapshots],
+    type[VideoInfo],
+    type[VideoSnapshot],
+    type[HlsM3u8],
 ]
 STEPS: tuple[StepType, ...] = (
     AudioConvert,
@@ -1006,4 +1468,11 @@ STEPS: tuple[StepType, ...] = (
     ImageAverageHue,
     ImageBlindwatermark,
     ImageDeblindwatermark,
+    VideoConvert,
+    VideoAnimation,
+    VideoSprite,
+    VideoSnapshots,
+    VideoInfo,
+    VideoSnapshot,
+    HlsM3u8,
 )

@@ -126,6 +126,7 @@ CODES: Final = MappingProxyType(
         "W230": CodeInfo(_W, "image made by the chain over the source limit of this action"),
         "W231": CodeInfo(_W, "source image over the default size quota"),
         "W232": CodeInfo(_W, "value outside a range or list that is inferred, not documented"),
+        "W233": CodeInfo(_W, "value that reads as another unit"),
         # Base64 names: bucket, object, topic.
         "E300": CodeInfo(_E, "invalid URL-safe Base64"),
         "E301": CodeInfo(_E, "Base64 does not decode to UTF-8"),

@@ -563,3 +563,77 @@ def templated(variables: Mapping[str, str], prefixes: tuple[str, ...], shortest:
     """The template variables a ``BucketName`` or ``ObjectName`` may use: the documented
     ones are ``oss_process.tables.variables`` (``ALL``, ``PREFIXES``, ``SHORTEST``)."""
     return Templates(variables, prefixes, shortest)
+
+
+# --- Video sizes and frame rates -------------------------------------------------------
+
+_RESOLUTION = re.compile(r"([0-9]*)x([0-9]*)").fullmatch
+
+
+class Resolution(NamedTuple):
+    """A video size: ``WxH``, ``Wx`` (width only, height by the aspect ratio) or ``xH``;
+    each side given is an integer from ``minimum`` to ``maximum``. The typed value is the
+    canonical text: sides without leading zeros (W208, as for an integer), a lower-case
+    ``x``. ``1920X1080`` and ``x`` alone are refused: no source writes them."""
+
+    minimum: int
+    maximum: int
+
+    def describe(self) -> str:
+        return f"a size WxH, Wx or xH, each side from {self.minimum} to {self.maximum}"
+
+    def check(self, text: str) -> Checked:
+        found = _RESOLUTION(text) if text.isascii() else None
+        if found is None or found.group(0) == "x":
+            hint = "write a lower-case x: " + text.replace("X", "x") if "X" in text and _RESOLUTION(text.replace("X", "x")) else None
+            return Checked(None, text, (Problem("E207", f"{_short(text)} is not {self.describe()}", hint),))
+        sides = []
+        for digits in found.groups():
+            if not digits:
+                sides.append("")
+                continue
+            stripped = digits.lstrip("0") or "0"
+            if len(stripped) > MAX_DIGITS or not self.minimum <= int(stripped) <= self.maximum:
+                return Checked(None, text, (Problem("E206", f"the side {_short(digits)} of {text} is out of range: {self.describe()}"),))
+            sides.append(stripped)
+        canonical = "x".join(sides)
+        if canonical != text:
+            return Checked(canonical, canonical, (Problem("W208", f"{text!r} has leading zeros", f"write {canonical}"),))
+        return Checked(canonical, canonical, ())
+
+
+_DECIMAL_NUMBER = re.compile(r"([0-9]+)(?:\.([0-9]+))?").fullmatch
+
+
+class FrameRate(NamedTuple):
+    """A frame rate in frames per second as a decimal, ``25`` or ``29.97``, above 0 and at
+    most ``maximum``. A fraction such as 30000/1001 cannot be written: a '/' would end the
+    action. The typed value is the canonical text: no leading zeros (W208, as for an
+    integer), and no trailing zeros after the point (``25.0`` is ``25``, ``29.970`` is
+    ``29.97``: the same number, written one way, without a warning)."""
+
+    maximum: int
+
+    def describe(self) -> str:
+        return f"a frame rate above 0 and at most {self.maximum}, such as 25 or 29.97"
+
+    def check(self, text: str) -> Checked:
+        found = _DECIMAL_NUMBER(text) if text.isascii() else None
+        if found is None:
+            return Checked(None, text, (Problem("E205", f"{_short(text)} is not a decimal number, such as 25 or 29.97"),))
+        whole, fraction = found.group(1).lstrip("0") or "0", (found.group(2) or "").rstrip("0")
+        if len(whole) > MAX_DIGITS or len(fraction) > MAX_DIGITS:
+            return Checked(None, text, (Problem("E206", f"{_short(text)} has too many digits: {self.describe()}"),))
+        canonical = f"{whole}.{fraction}" if fraction else whole
+        # Compared as integers scaled by the decimals: exact, where a float is not.
+        scaled, scale = int(whole + fraction), 10 ** len(fraction)
+        if scaled == 0:
+            return Checked(None, text, (Problem("E206", f"{text} is not above 0"),))
+        if scaled > self.maximum * scale:
+            return Checked(None, text, (Problem("E206", f"{canonical} is above the maximum, {self.maximum}"),))
+        if len(found.group(1)) > 1 and found.group(1)[0] == "0":
+            return Checked(canonical, canonical, (Problem("W208", f"{text!r} has leading zeros", f"write {canonical}"),))
+        return Checked(canonical, canonical, ())
+
+
+__all__ += ["FrameRate", "Resolution"]

@@ -825,3 +825,91 @@ class TargetWithin:
                 "w",
                 "resize to less",
             )
+
+
+# --- Rules about a video and its units (spec/media-actions.md section 2) -----------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class LikelyUnit:
+    """A non-zero value of ``key`` below ``below`` is valid, but reads as another unit
+    (``note``: snapshot ``t_1`` is 1 ms, where the writer most likely meant 1 s)."""
+
+    key: str
+    below: int
+    note: str
+    #: How many of the key's unit make the unit it was likely meant in (1000 ms in a second).
+    factor: int = 1000
+
+    uses_source: ClassVar[bool] = False
+    requires_source: ClassVar[bool] = False
+    source_fields: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.key,)
+
+    def describe(self) -> str:
+        return f"{self.key} from 1 to {self.below - 1}: {self.note}"
+
+    def quiet_when(self, values: Mapping[str, str], present: Collection[str], bind: Callable[[object, str], str]) -> str | None:
+        value = values.get(self.key)
+        return "True" if value is None else f"{value}.__class__ is not int or {value} == 0 or {value} >= {self.below}"
+
+    def check(self, ctx: RuleContext) -> None:
+        value = ctx.values.get(self.key)
+        if isinstance(value, int) and 0 < value < self.below:
+            ctx.emit(
+                "W233", f"{self.key}_{value}: {self.note}", self.key, f"if you meant {value} s, write {self.key}_{value * self.factor}"
+            )
+
+
+#: What a :class:`WithinSource` compares with: the source fields it needs, and how.
+_MEASURES: Mapping[str, tuple[tuple[str, ...], Callable[..., int]]] = {
+    "width": (("width",), lambda width: width),
+    "height": (("height",), lambda height: height),
+    "long side": (("width", "height"), max),
+    "short side": (("width", "height"), min),
+    "duration": (("duration",), lambda duration: duration),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class WithinSource:
+    """``key`` is at most the source video's ``measure`` (a field, or the long or short
+    side): beyond it, ``code``, an error where the page gives the range as [0, the
+    measure], a warning (W227) where it says what OSS does instead (``instead``)."""
+
+    key: str
+    measure: str
+    unit: str
+    code: str
+    instead: str = ""
+
+    reads: ClassVar[tuple[str, ...]] = ()
+    uses_source: ClassVar[bool] = True
+    requires_source: ClassVar[bool] = True
+
+    @property
+    def source_fields(self) -> tuple[str, ...]:
+        return _MEASURES[self.measure][0]
+
+    def describe(self) -> str:
+        return f"{self.key} is at most the video's {self.measure}"
+
+    def check(self, ctx: RuleContext) -> None:
+        value = ctx.values.get(self.key)
+        fields, measure = _MEASURES[self.measure]
+        known = [ctx.source.number(f) if ctx.source is not None else None for f in fields]
+        if not isinstance(value, int) or any(k is None for k in known):
+            return
+        limit = measure(*known)
+        if value > limit:
+            said = f"{self.key}_{value} is past the video's {self.measure}, {limit} {self.unit}"
+            if self.code[0] == "W":
+                ctx.emit(self.code, f"{said}: {self.instead}", self.key, f"use at most {self.key}_{limit}")
+            else:
+                ctx.emit(self.code, f"{said}: the range is 0 to the video's {self.measure}", self.key, f"use at most {self.key}_{limit}")
+
+
+__all__ += ["LikelyUnit", "WithinSource"]

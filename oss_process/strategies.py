@@ -92,7 +92,20 @@ from ._grammar import grammar_text, terminal_patterns
 from .ast import Action, Directive, Parameter, Stage, Value
 from .builder import BuiltDirective
 from .embedded import ObjectWithProcess
-from .kinds import Base64Name, BucketName, Choice, HexColor, Integer, IntegerChoice, Named, ObjectName, Text, TopicName
+from .kinds import (
+    Base64Name,
+    BucketName,
+    Choice,
+    FrameRate,
+    HexColor,
+    Integer,
+    IntegerChoice,
+    Named,
+    ObjectName,
+    Resolution,
+    Text,
+    TopicName,
+)
 from .rules import AllowedPerChoice, Doubtful, Exclusive, FailsBelowSource, Needs, OneOf, OnlyWith, Overridden, RuleContext, Untested
 from .source import Source, SourceAudio
 from .tables import BUILTIN, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
@@ -329,6 +342,52 @@ register_kind(
         spellings=lambda kind, value: st.sampled_from([str(value), str(value).lower()]),
         violations=lambda kind, context: {
             "E207": st.sampled_from([("AABBCCDD", "8 digits"), ("#FFFFFF", "a '#'"), ("FFF", "3 digits"), ("GG0000", "not hexadecimal")])
+        },
+    ),
+)
+
+
+def _resolutions(kind: Resolution, context: Context) -> st.SearchStrategy[Value]:
+    side = st.integers(kind.minimum, kind.maximum).map(str)
+    return st.one_of(st.tuples(side, side).map("x".join), side.map(lambda w: f"{w}x"), side.map(lambda h: f"x{h}"))
+
+
+def _resolution_violations(kind: Resolution, context: Context) -> Mapping[str, Violation]:
+    above = st.integers(kind.maximum + 1, kind.maximum * 10)
+    return {
+        "E206": above.map(lambda v: (f"{v}x{kind.minimum}", f"a side of {v}, over {kind.maximum}")),
+        "E207": st.sampled_from([("1920X1080", "a capital X"), ("x", "no side"), ("1920*1080", "'*' for 'x'"), ("1920", "one number")]),
+    }
+
+
+register_kind(
+    Resolution,
+    KindExamples(
+        values=_resolutions,
+        spellings=lambda kind, value: st.sampled_from([str(value), "0" + str(value)] if str(value)[0] != "x" else [str(value)]),
+        violations=_resolution_violations,
+    ),
+)
+
+
+def _frame_rates(kind: FrameRate, context: Context) -> st.SearchStrategy[Value]:
+    hundredths = st.integers(1, kind.maximum * 100)
+    return hundredths.map(lambda n: f"{n // 100}.{n % 100:02d}".rstrip("0").rstrip("."))
+
+
+register_kind(
+    FrameRate,
+    KindExamples(
+        values=_frame_rates,
+        # The same number: a trailing zero after the point, or a leading zero (W208).
+        spellings=lambda kind, value: st.sampled_from(
+            [str(value), (str(value) + "0") if "." in str(value) else f"{value}.0", f"0{value}" if str(value)[0] != "0" else str(value)]
+        ),
+        violations=lambda kind, context: {
+            "E205": st.sampled_from([("25fps", "a unit"), ("2e1", "an exponent"), ("25.", "a bare point"), (".5", "no whole part")]),
+            "E206": st.sampled_from(
+                [("0", "zero"), ("0.0", "zero"), (f"{kind.maximum}.5", "over the maximum"), ("1000", "over the maximum")]
+            ),
         },
     ),
 )

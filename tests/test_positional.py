@@ -97,4 +97,4 @@ def test_every_image_action_has_a_table() -> None:
     image = BUILTIN.categories["image"]
     assert all(info.has_table for info in image.actions.values())
     assert [d.code for d in oss_process.lint("image/slim")] == ["E101"]  # EC 0040-00000213's example
-    assert [d.code for d in oss_process.lint("video/snapshot,t_1")] == ["W102"]  # still without a table
+    assert [d.code for d in oss_process.lint("video/snapshot,t_1")] == ["W233"]  # t is in ms: 1 reads as seconds

@@ -76,11 +76,12 @@ CATEGORIES = MappingProxyType(
             _category(
                 "video",
                 "Video processing (IMM).",
-                _each("convert animation sprite snapshots concat", ASYNC_ONLY),
-                _each("info snapshot", SYNC_ONLY),
+                [ActionInfo(name, ASYNC_ONLY, spec=f".video:{name.upper()}") for name in ["convert", "animation", "sprite", "snapshots"]],
+                _each("concat", ASYNC_ONLY),
+                [ActionInfo(name, SYNC_ONLY, spec=f".video:{name.upper()}") for name in ["info", "snapshot"]],
             ),
             _category("doc", "Document processing (IMM).", _each("convert", ASYNC_ONLY), _each("preview snapshot edit", SYNC_ONLY)),
-            _category("hls", "Live transcoding playlists.", _each("m3u8", SYNC_ONLY)),
+            _category("hls", "Live transcoding playlists.", [ActionInfo("m3u8", SYNC_ONLY, spec=".hls:M3U8")]),
             _category("csv", "SelectObject on CSV.", _each("select meta", SYNC_ONLY)),
             _category("json", "SelectObject on JSON.", _each("select meta", SYNC_ONLY)),
             _category("style", "A style stored on the bucket, applied by name.", open_ended=True),
@@ -96,8 +97,8 @@ SOURCE_FIELDS = (
     SourceField("sample_rate", "the source audio's sampling rate", "Hz"),
     SourceField("channels", "the source audio's number of channels"),
     SourceField("bitrate", "the source audio's bitrate", "bit/s"),
-    SourceField("width", "the source image's width", "px"),
-    SourceField("height", "the source image's height", "px"),
+    SourceField("width", "the width of the source image or video", "px"),
+    SourceField("height", "the height of the source image or video", "px"),
     SourceField(
         "format",
         "the source image's format, as OSS names it (jpg, png, gif, webp, bmp, tiff, heic, avif)",
@@ -106,6 +107,7 @@ SOURCE_FIELDS = (
     ),
     SourceField("size", "the source object's size", "bytes"),
     SourceField("frames", "the source image's number of frames (1 unless animated)"),
+    SourceField("duration", "the source video's duration", "ms"),
 )
 
 #: The catalogue every check uses unless it is given another.
