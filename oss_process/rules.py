@@ -23,6 +23,7 @@ else:
 __all__ = [
     "AffectsFormats",
     "AllowedPerChoice",
+    "Alone",
     "AnimatedOnlyFrom",
     "AtMost",
     "ChainEmit",
@@ -825,3 +826,24 @@ class TargetWithin:
                 "w",
                 "resize to less",
             )
+
+
+# --- An action that is the whole directive --------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Alone:
+    """The action is the whole directive: no other action, in its stage or after a '|'
+    (``reason`` says who documents it)."""
+
+    reason: str
+
+    def describe(self) -> str:
+        return f"the whole directive, with no other action or stage: {self.reason}"
+
+    def check_chain(self, entries: tuple[ChainEntry, ...], index: int, emit: ChainEmit) -> None:
+        # Chain entries do not say which stage an action is in: any other action is one too many.
+        other = next((i for i in range(len(entries)) if i != index), None)
+        if other is not None:
+            me = entries[index].label
+            emit("E118", f"{entries[other].label} with {me}: {self.reason}", other, f"send {me} as a directive of its own")
