@@ -35,7 +35,7 @@ CATEGORIES = MappingProxyType(
                 [
                     ActionInfo("convert", ASYNC_ONLY, spec=".audio:CONVERT"),
                     ActionInfo("concat", ASYNC_ONLY),
-                    ActionInfo("info", SYNC_ONLY),
+                    ActionInfo("info", SYNC_ONLY, spec=".audio:INFO"),
                 ],
             ),
             _category(
@@ -79,7 +79,12 @@ CATEGORIES = MappingProxyType(
                 _each("convert animation sprite snapshots concat", ASYNC_ONLY),
                 _each("info snapshot", SYNC_ONLY),
             ),
-            _category("doc", "Document processing (IMM).", _each("convert", ASYNC_ONLY), _each("preview snapshot edit", SYNC_ONLY)),
+            _category(
+                "doc",
+                "Document processing (IMM).",
+                [ActionInfo("convert", ASYNC_ONLY, spec=".doc:CONVERT")],
+                [ActionInfo(name, SYNC_ONLY, spec=f".doc:{name.upper()}") for name in ("preview", "snapshot", "edit")],
+            ),
             _category("hls", "Live transcoding playlists.", _each("m3u8", SYNC_ONLY)),
             _category("csv", "SelectObject on CSV.", _each("select meta", SYNC_ONLY)),
             _category("json", "SelectObject on JSON.", _each("select meta", SYNC_ONLY)),
