@@ -25,7 +25,22 @@ __all__ = [
     "AudioConvertBitrateOption",
     "AudioConvertFormat",
     "AudioConvertSampleRate",
+    "AudioInfo",
     "BuiltDirective",
+    "Doc",
+    "DocChain",
+    "DocConvert",
+    "DocConvertSourceType",
+    "DocConvertTo",
+    "DocEdit",
+    "DocPreview",
+    "DocPreviewAllowCopy",
+    "DocPreviewAllowExport",
+    "DocPreviewAllowPrint",
+    "DocSnapshot",
+    "DocSnapshotSourceType",
+    "DocSnapshotTo",
+    "DocSteps",
     "HlsM3u8",
     "HlsM3u8AdaptiveRotate",
     "HlsM3u8AudioCodec",
@@ -174,6 +189,47 @@ VideoSnapshotsSelection = Literal["inter", "key", "avg", "dhash"]
 VideoSnapshotSeek = Literal["fast"]
 VideoSnapshotFormat = Literal["jpg", "png"]
 VideoSnapshotRotate = Literal["auto", "h", "w"]
+DocConvertTo = Literal["jpg", "png", "pdf", "txt"]
+DocConvertSourceType = Literal[
+    "doc",
+    "docx",
+    "wps",
+    "wpss",
+    "docm",
+    "dotm",
+    "dot",
+    "dotx",
+    "html",
+    "pptx",
+    "ppt",
+    "pot",
+    "potx",
+    "pps",
+    "ppsx",
+    "dps",
+    "dpt",
+    "pptm",
+    "potm",
+    "ppsm",
+    "dpss",
+    "xls",
+    "xlt",
+    "et",
+    "ett",
+    "xlsx",
+    "xltx",
+    "csv",
+    "xlsb",
+    "xlsm",
+    "xltm",
+    "ets",
+    "pdf",
+]
+DocPreviewAllowExport = Literal[0, 1]
+DocPreviewAllowPrint = Literal[0, 1]
+DocPreviewAllowCopy = Literal[0, 1]
+DocSnapshotTo = Literal["jpg", "png"]
+DocSnapshotSourceType = Literal["pdf", "xlsx", "xls", "docx", "doc", "pptx", "ppt"]
 HlsM3u8VideoCodec = Literal["copy", "h264", "h265", "vp9"]
 HlsM3u8FrameRateOption = Literal["0", "1", "2", 0, 1, 2]
 HlsM3u8PixelFormat = Literal["yuv420p", "yuva420p", "yuv422p", "yuv444p", "yuv420p10le", "yuv422p10le", "yuv444p10le"]
@@ -548,6 +604,55 @@ class VideoSteps:
         return VideoChain((*chained_steps(self), step))
 
 
+class DocSteps:
+    """The methods that chain doc processing, each appending one action."""
+
+    __slots__ = ()
+
+    def preview(
+        self,
+        *,
+        allow_export: DocPreviewAllowExport | None = None,
+        allow_print: DocPreviewAllowPrint | None = None,
+        allow_copy: DocPreviewAllowCopy | None = None,
+    ) -> DocChain:
+        """Append ``doc/preview``: Open the document in the WebOffice viewer (needs an IMM-bound bucket).
+
+        - ``allow_export`` (``export``): 1 lets the viewer export (download) the document; in IMM, exporting
+          needs printing allowed too.
+        - ``allow_print`` (``print``): 1 lets the viewer print the document.
+        - ``allow_copy`` (``copy``): 1 lets the viewer copy text.
+        """
+        step = DocPreview(allow_export=allow_export, allow_print=allow_print, allow_copy=allow_copy)
+        return DocChain((*chained_steps(self), step))
+
+    def snapshot(
+        self,
+        *,
+        to: DocSnapshotTo | None = None,
+        source_type: DocSnapshotSourceType | None = None,
+        page: int | None = None,
+    ) -> DocChain:
+        """Append ``doc/snapshot``: Render one page of a document (Word, Excel, PowerPoint, PDF; at most 20 MB)
+        as an image.
+
+        - ``to`` (``target``): The image format of the snapshot. Left out: a JPG image (inferred: the page
+          gives no default).
+        - ``source_type`` (``source``): The document's type, as its file extension. Left out: the type is
+          read from the object's suffix; an object without one fails.
+        - ``page`` (``page``, default 1): The page to render, counted from 1. Left out: the first page.
+        """
+        step = DocSnapshot(to=to, source_type=source_type, page=page)
+        return DocChain((*chained_steps(self), step))
+
+    def edit(self) -> DocChain:
+        """Append ``doc/edit``: Open the document for editing in WebOffice (needs an IMM-bound bucket); no
+        parameter is documented.
+        """
+        step = DocEdit()
+        return DocChain((*chained_steps(self), step))
+
+
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class AudioConvert(ProcessStep, BuiltDirective):
     """``audio/convert``: Convert audio from one format to another (asynchronous only; needs an IMM-bound
@@ -612,6 +717,19 @@ class AudioConcat(ProcessStep, BuiltDirective):
     channels: int | None = _field(default=None, metadata=fills("ac"))
     bitrate: int | None = _field(default=None, metadata=fills("ab"))
     align: int | None = _field(default=None, metadata=fills("align"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class AudioInfo(ProcessStep, BuiltDirective):
+    """``audio/info``: Answer the audio's media information (streams, duration, bitrate) as JSON. A
+    directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
+
+
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("audio", "info")
+    METHOD = "AudioInfo"
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -1277,6 +1395,88 @@ class VideoSnapshot(ProcessStep, VideoSteps, BuiltDirective):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class DocConvert(ProcessStep, BuiltDirective):
+    """``doc/convert``: Convert a document (at most 200 MB) to images, PDF or text (asynchronous only;
+    needs an IMM-bound bucket). A directive on its own: chain the methods of :class:`BuiltDirective` to
+    save or announce the result.
+
+    - ``to`` (``target``): The output: one image per page (jpg, png), a PDF, or the text (txt; from Word
+      and PowerPoint documents only).
+    - ``source_type`` (``source``): The document's type, as its file extension. Left out: the type is
+      read from the object's suffix; an object without one fails.
+    - ``pages`` (``pages``): The pages to convert, as URL-safe Base64 of start-end (MS0xMA is 1-10).
+      Left out: every page.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("doc", "convert")
+    METHOD = "DocConvert"
+
+    to: DocConvertTo | None = _field(default=None, metadata=fills("target"))
+    source_type: DocConvertSourceType | None = _field(default=None, metadata=fills("source"))
+    pages: str | None = _field(default=None, metadata=fills("pages"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class DocPreview(ProcessStep, DocSteps, BuiltDirective):
+    """``doc/preview``: Open the document in the WebOffice viewer (needs an IMM-bound bucket). A directive
+    on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
+
+    - ``allow_export`` (``export``): 1 lets the viewer export (download) the document; in IMM, exporting
+      needs printing allowed too.
+    - ``allow_print`` (``print``): 1 lets the viewer print the document.
+    - ``allow_copy`` (``copy``): 1 lets the viewer copy text.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("doc", "preview")
+    METHOD = "DocPreview"
+    CHAIN = "preview"
+
+    allow_export: DocPreviewAllowExport | None = _field(default=None, metadata=fills("export"))
+    allow_print: DocPreviewAllowPrint | None = _field(default=None, metadata=fills("print"))
+    allow_copy: DocPreviewAllowCopy | None = _field(default=None, metadata=fills("copy"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class DocSnapshot(ProcessStep, DocSteps, BuiltDirective):
+    """``doc/snapshot``: Render one page of a document (Word, Excel, PowerPoint, PDF; at most 20 MB) as an
+    image. A directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the
+    result.
+
+    - ``to`` (``target``): The image format of the snapshot. Left out: a JPG image (inferred: the page
+      gives no default).
+    - ``source_type`` (``source``): The document's type, as its file extension. Left out: the type is
+      read from the object's suffix; an object without one fails.
+    - ``page`` (``page``, default 1): The page to render, counted from 1. Left out: the first page.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("doc", "snapshot")
+    METHOD = "DocSnapshot"
+    CHAIN = "snapshot"
+
+    to: DocSnapshotTo | None = _field(default=None, metadata=fills("target"))
+    source_type: DocSnapshotSourceType | None = _field(default=None, metadata=fills("source"))
+    page: int | None = _field(default=None, metadata=fills("page"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class DocEdit(ProcessStep, DocSteps, BuiltDirective):
+    """``doc/edit``: Open the document for editing in WebOffice (needs an IMM-bound bucket); no parameter
+    is documented. A directive on its own: chain the methods of :class:`BuiltDirective` to save or
+    announce the result.
+
+
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("doc", "edit")
+    METHOD = "DocEdit"
+    CHAIN = "edit"
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class HlsM3u8(ProcessStep, BuiltDirective):
     """``hls/m3u8``: Answer an HLS playlist whose ts segments are transcoded as they are played
     (synchronous). A directive on its own: chain the methods of :class:`BuiltDirective` to save or
@@ -1375,14 +1575,28 @@ class Video(VideoSteps):
     __slots__ = ()
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class DocChain(ChainBase, DocSteps, BuiltDirective):
+    """A chain of doc processing, left to right: what the methods of :class:`DocSteps` return."""
+
+
+class Doc(DocSteps):
+    """The start of a chain of doc processing: ``Doc().preview(...)``; each method appends an action and
+    returns the checked chain.
+    """
+
+    __slots__ = ()
+
+
 #: The chain class of each category whose processing chains.
-CHAINS: dict[str, type[ChainBase]] = {"image": ImageChain, "video": VideoChain}
+CHAINS: dict[str, type[ChainBase]] = {"image": ImageChain, "video": VideoChain, "doc": DocChain}
 
 
 #: One action of a built directive, and the classes of the actions.
 Step = Union[  # noqa: UP007  # an alias evaluated at run time, not an annotation
     AudioConvert,
     AudioConcat,
+    AudioInfo,
     SaveAs,
     Notify,
     ImageResize,
@@ -1410,11 +1624,16 @@ Step = Union[  # noqa: UP007  # an alias evaluated at run time, not an annotatio
     VideoSnapshots,
     VideoInfo,
     VideoSnapshot,
+    DocConvert,
+    DocPreview,
+    DocSnapshot,
+    DocEdit,
     HlsM3u8,
 ]
 StepType = Union[  # noqa: UP007
     type[AudioConvert],
     type[AudioConcat],
+    type[AudioInfo],
     type[SaveAs],
     type[Notify],
     type[ImageResize],
@@ -1442,11 +1661,16 @@ StepType = Union[  # noqa: UP007
     type[VideoSnapshots],
     type[VideoInfo],
     type[VideoSnapshot],
+    type[DocConvert],
+    type[DocPreview],
+    type[DocSnapshot],
+    type[DocEdit],
     type[HlsM3u8],
 ]
 STEPS: tuple[StepType, ...] = (
     AudioConvert,
     AudioConcat,
+    AudioInfo,
     SaveAs,
     Notify,
     ImageResize,
@@ -1474,5 +1698,9 @@ STEPS: tuple[StepType, ...] = (
     VideoSnapshots,
     VideoInfo,
     VideoSnapshot,
+    DocConvert,
+    DocPreview,
+    DocSnapshot,
+    DocEdit,
     HlsM3u8,
 )

@@ -91,6 +91,7 @@ CODES: Final = MappingProxyType(
         "W115": CodeInfo(_W, "processing after an action whose output is not an image"),
         "W116": CodeInfo(_W, "more of an action than the documentation allows, fewer than an older revision did"),
         "E117": CodeInfo(_E, "more of an action than any documentation allows"),
+        "E118": CodeInfo(_E, "action that takes no other stage"),
         # Parameters.
         "E200": CodeInfo(_E, "unknown parameter", "W220: OSS ignores a key it does not know (README, choices)"),
         "E201": CodeInfo(_E, "duplicate parameter"),

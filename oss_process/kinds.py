@@ -29,6 +29,7 @@ __all__ = [
     "NameRule",
     "Named",
     "ObjectName",
+    "PageRange",
     "Problem",
     "Templates",
     "Text",
@@ -360,6 +361,64 @@ class Named(NamedTuple):
         if control is not None and control.hint is not None:
             hint = control.hint
         return [Problem("E207", f"{_short(name)} is not a {self.what} OSS has", hint)]
+
+
+_PAGE_RANGE = re.compile(r"[1-9][0-9]*-[1-9][0-9]*").fullmatch
+_PAGE_ITEM = re.compile(r"([0-9]+)(?:-([0-9]+))?").fullmatch
+
+
+class PageRange(NamedTuple):
+    """Pages of a document, from 1: ``start-end`` (``1-10``, the one documented form).
+    A single page (``3``) and a comma list (``1,3,5-7``) are read too, with a warning:
+    no OSS page shows them, they are inferred from IMM's page selection."""
+
+    what: str = "page range"
+
+    @property
+    def allows_templates(self) -> bool:
+        return False
+
+    def describe(self) -> str:
+        return f"a {self.what} start-end, pages from 1"
+
+    def clean(self, name: str) -> bool:
+        """Whether ``check`` finds nothing, without building its problems (the fast path's test)."""
+        if _PAGE_RANGE(name) is None:
+            return False
+        start, _, end = name.partition("-")
+        return (len(start), start) <= (len(end), end)
+
+    def check(self, name: str) -> list[Problem]:
+        if self.clean(name):
+            return []
+        if not name:
+            return [Problem("E202", f"the {self.what} is empty")]
+        items = name.split(",")
+        problems: list[Problem] = []
+        for item in items:
+            found = _PAGE_ITEM(item)
+            if found is None or not item.isascii():
+                hint = "write the pages as start-end, such as 1-10" if len(items) == 1 else None
+                return [Problem("E207", f"{_short(name)} is not {self.describe()}", hint)]
+            numbers = [n for n in found.groups() if n is not None]
+            plain = [n.lstrip("0") for n in numbers]
+            if not all(plain):
+                return [Problem("E206", f"{_short(item)}: pages are numbered from 1")]
+            # Compared as digit strings: no page count is documented, and int() refuses long ones.
+            if len(plain) == 2 and (len(plain[0]), plain[0]) > (len(plain[1]), plain[1]):
+                return [Problem("E207", f"{_short(item)}: the range starts after it ends", f"write {plain[1]}-{plain[0]}")]
+            if any(n[0] == "0" for n in numbers):
+                problems.append(Problem("W208", f"{_short(item)} has leading zeros", "write the page numbers without them"))
+        if len(items) > 1 or "-" not in name:
+            problems.append(
+                Problem(
+                    "W224",
+                    f"{_short(name)} is not the documented form start-end (1-10); "
+                    "a single page or a list is inferred from IMM's page selection",
+                    "write one range start-end" if len(items) > 1 else f"write {name}-{name}",
+                )
+            )
+        return problems
 
 
 # --- Template variables: {name}, with {{ and }} for literal braces ---------------------

@@ -23,6 +23,7 @@ else:
 __all__ = [
     "AffectsFormats",
     "AllowedPerChoice",
+    "Alone",
     "AnimatedOnlyFrom",
     "AtMost",
     "ChainEmit",
@@ -443,6 +444,7 @@ class ChainEntry(NamedTuple):
     role: str  # the catalogue role's value: "process", "save" or "notify"
     spec: object  # its table (ActionSpec), or None
     present: frozenset[str]  # the keys given
+    substep: bool = False  # a sub-step of the action before it (its table's ``substeps``)
 
 
 class ChainEmit(Protocol):
@@ -913,3 +915,25 @@ class WithinSource:
 
 
 __all__ += ["LikelyUnit", "WithinSource"]
+
+
+# --- An action that is the whole directive --------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Alone:
+    """The action is the whole directive: no other action, in its stage or after a '|'
+    (``reason`` says who documents it)."""
+
+    reason: str
+
+    def describe(self) -> str:
+        return f"the whole directive, with no other action or stage: {self.reason}"
+
+    def check_chain(self, entries: tuple[ChainEntry, ...], index: int, emit: ChainEmit) -> None:
+        # Chain entries do not say which stage an action is in: any other action is one too
+        # many, but its own sub-steps (doc/preview's /watermark) are part of it.
+        other = next((i for i in range(len(entries)) if i != index and not entries[i].substep), None)
+        if other is not None:
+            me = entries[index].label
+            emit("E118", f"{entries[other].label} with {me}: {self.reason}", other, f"send {me} as a directive of its own")

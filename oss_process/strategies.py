@@ -102,11 +102,12 @@ from .kinds import (
     IntegerChoice,
     Named,
     ObjectName,
+    PageRange,
     Resolution,
     Text,
     TopicName,
 )
-from .rules import AllowedPerChoice, Doubtful, Exclusive, FailsBelowSource, Needs, OneOf, OnlyWith, Overridden, RuleContext, Untested
+from .rules import AllowedPerChoice, Alone, Doubtful, Exclusive, FailsBelowSource, Needs, OneOf, OnlyWith, Overridden, RuleContext, Untested
 from .source import Source, SourceAudio
 from .tables import BUILTIN, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
 from .tables.model import INFERRED_REFUSALS
@@ -559,6 +560,42 @@ register_kind(
     ),
 )
 
+
+def _page_ranges() -> st.SearchStrategy[str]:
+    """start-end with start <= end, pages from 1: the one documented form."""
+    pairs = st.tuples(st.integers(1, 5000), st.integers(0, 5000))
+    return pairs.map(lambda pair: f"{pair[0]}-{pair[0] + pair[1]}")
+
+
+@st.composite
+def _bad_page_ranges(draw: st.DrawFn) -> tuple[str, str]:
+    start, end = sorted(draw(st.tuples(st.integers(1, 5000), st.integers(1, 5000))))
+    if start == end:
+        end += 1
+    return draw(
+        st.sampled_from(
+            [
+                (f"{end}-{start}", "a range that starts after it ends"),
+                (f"{start}-", "a range without its end"),
+                (f"{start}~{end}", "'~' for '-'"),
+                (f"{start} - {end}", "spaces around the '-'"),
+                (f"{start}-{end},", "a trailing ','"),
+            ]
+        )
+    )
+
+
+register_kind(
+    PageRange,
+    KindExamples(
+        values=lambda kind, context: _page_ranges(),
+        violations=lambda kind, context: {
+            "E206": st.integers(0, 5000).map(lambda end: (f"0-{end}", "page 0: pages count from 1")),
+            "E207": _bad_page_ranges(),
+        },
+    ),
+)
+
 _PLAIN_OBJECTS = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,12}\.(png|jpg)", fullmatch=True)
 
 
@@ -970,6 +1007,11 @@ def _notify_ways(catalogue: Catalogue, save: _Entry, notify: _Entry) -> list[str
     return ways
 
 
+def _alone(entry: _Entry) -> bool:
+    """The action must be the whole directive (doc/preview): no save or notify may follow."""
+    return any(isinstance(rule, Alone) for rule in entry.spec.chain_rules)
+
+
 def _shapes(catalogue: Catalogue, label: str, mode: Mode | None = None, roles: frozenset[Role] = frozenset()) -> list[_Shape]:
     """Every shape of a valid directive that holds the table ``label`` (and a step of each
     of ``roles``), in ``mode`` when given: processing first, then at most one save, then
@@ -989,7 +1031,7 @@ def _shapes(catalogue: Catalogue, label: str, mode: Mode | None = None, roles: f
             if mode is not None and run is not mode:
                 continue
             for save in saves:
-                if save is not None and run not in save.info.modes:
+                if save is not None and (run not in save.info.modes or _alone(process)):
                     continue
                 for notify in notifies:
                     if notify is not None and (save is None or run not in notify.info.modes or not _notify_ways(catalogue, save, notify)):

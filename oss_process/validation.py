@@ -528,7 +528,7 @@ def structure(directive: Directive, mode: Mode | None, catalogue: Catalogue) -> 
             action_index += 1
             param_index += len(params)
 
-    _chain(flat, present, find)
+    _chain(flat, present, find, sub_steps)
     for category, (stage_index, names) in unchecked.items():
         them = "it" if len(names) == 1 else "them"
         find("W102", f"{category}/{', '.join(names)} not checked: no parameter table for {them} yet", AT_STAGE, stage_index)
@@ -642,7 +642,7 @@ def _parameters(
     shape.threads = shape.threads or spec.effect is not None or any(getattr(r, "threaded", False) for r in value_rules)
 
 
-def _chain(flat: _Flat, present: list[frozenset[str]], find: _Find) -> None:
+def _chain(flat: _Flat, present: list[frozenset[str]], find: _Find, sub_steps: set[int]) -> None:
     """The chain rules of each table: what may follow an action, how many there may be."""
     entries: tuple[ChainEntry, ...] | None = None
     for index, (_, _, _, _, info) in enumerate(flat):
@@ -651,8 +651,8 @@ def _chain(flat: _Flat, present: list[frozenset[str]], find: _Find) -> None:
             continue
         if entries is None:
             entries = tuple(
-                ChainEntry(_label(c, n), _role(i).value, i.spec if i is not None else None, keys)
-                for (_, _, c, n, i), keys in zip(flat, present, strict=True)
+                ChainEntry(_label(c, n), _role(i).value, i.spec if i is not None else None, keys, at in sub_steps)
+                for at, ((_, _, c, n, i), keys) in enumerate(zip(flat, present, strict=True))
             )
 
         def emit(code: str, message: str, at: int, hint: str | None = None) -> None:

@@ -90,7 +90,7 @@ def test_what_recovery_left_is_checked_by_its_fast_path_as_by_the_reference(monk
 
 
 # The pattern the value search replaced: a key at the start or after a separator.
-_LOOKBEHIND = re.compile(r"(?:^|(?<=[,/|]))(b|content|image|o|text|topic|type)_")
+_LOOKBEHIND = re.compile(r"(?:^|(?<=[,/|]))(b|content|image|o|pages|text|topic|type)_")
 
 
 @PROPERTY

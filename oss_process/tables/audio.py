@@ -1,9 +1,10 @@
-"""audio/convert, row for row from the OSS "Audio transcoding" page (the seed)."""
+"""audio/convert, row for row from the OSS "Audio transcoding" page (the seed); audio/info
+(spec/media-actions.md section 3.3)."""
 
 from types import MappingProxyType
 
 from ..kinds import Choice, Integer, IntegerChoice
-from ..rules import AllowedPerChoice, Exclusive, FailsBelowSource, Needs, OnlyWith
+from ..rules import AllowedPerChoice, EndsChain, Exclusive, FailsBelowSource, Needs, OnlyWith
 from .limits import MAX_INT32
 from .model import ActionSpec, ParamSpec
 
@@ -121,4 +122,13 @@ CONVERT = ActionSpec(
         ),
     ),
     output_variables=frozenset({"autoext", "streamindex"}),
+)
+
+# audio/info takes no parameter: one given is an unknown key (tables/policy.py).
+INFO = ActionSpec(
+    summary="Answer the audio's media information (streams, duration, bitrate) as JSON.",
+    reference="https://help.aliyun.com/en/oss/user-guide/asynchronous-processing",
+    parameters=(),
+    chain_rules=(EndsChain(reason="its answer is JSON, not media"),),
+    builder_name="AudioInfo",
 )

@@ -35,7 +35,7 @@ CATEGORIES = MappingProxyType(
                 [
                     ActionInfo("convert", ASYNC_ONLY, spec=".audio:CONVERT"),
                     ActionInfo("concat", ASYNC_ONLY, spec=".concat:AUDIO_CONCAT"),
-                    ActionInfo("info", SYNC_ONLY),
+                    ActionInfo("info", SYNC_ONLY, spec=".audio:INFO"),
                 ],
             ),
             _category(
@@ -80,7 +80,12 @@ CATEGORIES = MappingProxyType(
                 _each("concat", ASYNC_ONLY),
                 [ActionInfo(name, SYNC_ONLY, spec=f".video:{name.upper()}") for name in ["info", "snapshot"]],
             ),
-            _category("doc", "Document processing (IMM).", _each("convert", ASYNC_ONLY), _each("preview snapshot edit", SYNC_ONLY)),
+            _category(
+                "doc",
+                "Document processing (IMM).",
+                [ActionInfo("convert", ASYNC_ONLY, spec=".doc:CONVERT")],
+                [ActionInfo(name, SYNC_ONLY, spec=f".doc:{name.upper()}") for name in ("preview", "snapshot", "edit")],
+            ),
             _category("hls", "Live transcoding playlists.", [ActionInfo("m3u8", SYNC_ONLY, spec=".hls:M3U8")]),
             _category("csv", "SelectObject on CSV.", _each("select meta", SYNC_ONLY)),
             _category("json", "SelectObject on JSON.", _each("select meta", SYNC_ONLY)),
