@@ -98,6 +98,11 @@ __all__ = [
     "VideoAnimationFormat",
     "VideoAnimationScaleType",
     "VideoChain",
+    "VideoConcat",
+    "VideoConcatAudioCodec",
+    "VideoConcatFormat",
+    "VideoConcatSampleRate",
+    "VideoConcatVideoCodec",
     "VideoConvert",
     "VideoConvertAdaptiveRotate",
     "VideoConvertAudioCodec",
@@ -186,6 +191,27 @@ VideoSpriteSelection = Literal["inter", "key", "avg", "dhash"]
 VideoSnapshotsFormat = Literal["jpg", "png"]
 VideoSnapshotsScaleType = Literal["stretch", "crop", "fill", "fit"]
 VideoSnapshotsSelection = Literal["inter", "key", "avg", "dhash"]
+VideoConcatFormat = Literal[
+    "mp4",
+    "mkv",
+    "mov",
+    "asf",
+    "avi",
+    "mxf",
+    "ts",
+    "flv",
+    "webm",
+    "mp3",
+    "aac",
+    "flac",
+    "oga",
+    "ac3",
+    "opus",
+    "amr",
+]
+VideoConcatVideoCodec = Literal["h264", "h265", "vp9"]
+VideoConcatAudioCodec = Literal["copy", "aac", "mp3", "flac", "opus", "ac3", "amr", "vorbis"]
+VideoConcatSampleRate = Literal[8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000]
 VideoSnapshotSeek = Literal["fast"]
 VideoSnapshotFormat = Literal["jpg", "png"]
 VideoSnapshotRotate = Literal["auto", "h", "w"]
@@ -1350,6 +1376,50 @@ class VideoSnapshots(ProcessStep, BuiltDirective):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class VideoConcat(ProcessStep, BuiltDirective):
+    """``video/concat``: Join video clips to the object, before and after it (asynchronous only; at most 11
+    inputs). A directive on its own: chain the methods of :class:`BuiltDirective` to save or announce
+    the result.
+
+    - ``format`` (``f``, required): The container of the output: a video format, or an audio format for
+      the audio alone.
+    - ``start_ms`` (``ss``, ms, default 0): The time in the video from which transcoding begins. Left
+      out: from the start of the video.
+    - ``duration_ms`` (``t``, ms, default 0): The duration to transcode after the start time; 0 to the
+      end. Left out: until the end of the video.
+    - ``video_codec`` (``vcodec``): The video codec of the output; copy cannot join inputs, so it is not
+      one of them.
+    - ``frame_rate`` (``fps``, frames/s): The frame rate of the output video. Left out: the source
+      video's frame rate.
+    - ``video_bitrate`` (``vb``, bit/s): The video bitrate; exclusive with crf.
+    - ``audio_codec`` (``acodec``): The audio codec.
+    - ``bitrate`` (``ab``, bit/s): The audio bitrate; exclusive with aq.
+    - ``sample_rate`` (``ar``, Hz): The sampling rate of the output audio. Left out: the output keeps
+      the source audio's sampling rate.
+    - ``channels`` (``ac``): The number of sound channels in the output audio. Left out: the output
+      keeps the source audio's number of channels.
+    - ``align`` (``align``): How the inputs are aligned to one another; the values seen are 1
+      (video/concat) and 2 (audio/concat), what each means is not documented.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = ("video", "concat")
+    METHOD = "VideoConcat"
+
+    format: VideoConcatFormat = _field(metadata=fills("f"))
+    start_ms: int | None = _field(default=None, metadata=fills("ss"))
+    duration_ms: int | None = _field(default=None, metadata=fills("t"))
+    video_codec: VideoConcatVideoCodec | None = _field(default=None, metadata=fills("vcodec"))
+    frame_rate: str | None = _field(default=None, metadata=fills("fps"))
+    video_bitrate: int | None = _field(default=None, metadata=fills("vb"))
+    audio_codec: VideoConcatAudioCodec | None = _field(default=None, metadata=fills("acodec"))
+    bitrate: int | None = _field(default=None, metadata=fills("ab"))
+    sample_rate: VideoConcatSampleRate | None = _field(default=None, metadata=fills("ar"))
+    channels: int | None = _field(default=None, metadata=fills("ac"))
+    align: int | None = _field(default=None, metadata=fills("align"))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class VideoInfo(ProcessStep, VideoSteps, BuiltDirective):
     """``video/info``: Answer the video's streams, duration and bitrate as JSON. A directive on its own:
     chain the methods of :class:`BuiltDirective` to save or announce the result.
@@ -1622,6 +1692,7 @@ Step = Union[  # noqa: UP007  # an alias evaluated at run time, not an annotatio
     VideoAnimation,
     VideoSprite,
     VideoSnapshots,
+    VideoConcat,
     VideoInfo,
     VideoSnapshot,
     DocConvert,
@@ -1659,6 +1730,7 @@ StepType = Union[  # noqa: UP007
     type[VideoAnimation],
     type[VideoSprite],
     type[VideoSnapshots],
+    type[VideoConcat],
     type[VideoInfo],
     type[VideoSnapshot],
     type[DocConvert],
@@ -1696,6 +1768,7 @@ STEPS: tuple[StepType, ...] = (
     VideoAnimation,
     VideoSprite,
     VideoSnapshots,
+    VideoConcat,
     VideoInfo,
     VideoSnapshot,
     DocConvert,

@@ -188,7 +188,7 @@ def test_spellings_build_what_they_mean(case: tuple[AudioMeaning, str]) -> None:
 
 def test_an_unknown_table_is_refused() -> None:
     with pytest.raises(ValueError, match="has no table"):
-        directives("video/concat")
+        directives("csv/select")  # SelectObject: no table
 
 
 # --- A table made up here ---------------------------------------------------------------

@@ -77,7 +77,7 @@ CATEGORIES = MappingProxyType(
                 "video",
                 "Video processing (IMM).",
                 [ActionInfo(name, ASYNC_ONLY, spec=f".video:{name.upper()}") for name in ["convert", "animation", "sprite", "snapshots"]],
-                _each("concat", ASYNC_ONLY),
+                [ActionInfo("concat", ASYNC_ONLY, spec=".concat:VIDEO_CONCAT")],
                 [ActionInfo(name, SYNC_ONLY, spec=f".video:{name.upper()}") for name in ["info", "snapshot"]],
             ),
             _category(

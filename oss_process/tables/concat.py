@@ -2,8 +2,8 @@
 object, each a sub-step (``/pre,o_...`` before it, ``/sur,o_...`` after it, in the order
 written), from ``spec/media-actions.md`` sections 2.6 and 3.2."""
 
-from ..kinds import Base64Name, Integer, ObjectName, templated
-from . import audio
+from ..kinds import Base64Name, Choice, Integer, ObjectName, templated
+from . import audio, video
 from .limits import MAX_INT32
 from .model import ActionSpec, Confidence, ParamSpec
 
@@ -65,6 +65,37 @@ AUDIO_CONCAT = ActionSpec(
     reference="spec/media-actions.md 3.2 (DOC AC)",
     parameters=(_AUDIO["f"], _AUDIO["ar"], _AUDIO["ac"], _AUDIO["ab"], ALIGN),
     rules=(audio.RATE_BY_FORMAT, audio.CHANNELS_PER_FORMAT),
+    substeps=CLIPS,
+    max_substeps=MAX_INPUTS - 1,
+)
+
+_VIDEO = video.CONVERT.by_key
+
+# Joining re-encodes: copy, which keeps each input's stream, is refused (DOC VC: not copy).
+CONCAT_VCODEC = ParamSpec(
+    "vcodec",
+    Choice(video.VIDEO_CODECS),
+    "The video codec of the output; copy cannot join inputs, so it is not one of them.",
+    keyword="video_codec",
+    source="spec/media-actions.md 2.6 (DOC VC: vcodec, not copy)",
+)
+
+VIDEO_CONCAT = ActionSpec(
+    summary="Join video clips to the object, before and after it (asynchronous only; at most 11 inputs).",
+    reference="spec/media-actions.md 2.6 (DOC VC)",
+    parameters=(
+        _VIDEO["ss"],
+        _VIDEO["t"],
+        _VIDEO["f"],
+        CONCAT_VCODEC,
+        _VIDEO["fps"],
+        _VIDEO["vb"],
+        _VIDEO["acodec"],
+        _VIDEO["ab"],
+        _VIDEO["ar"],
+        _VIDEO["ac"],
+        ALIGN,
+    ),
     substeps=CLIPS,
     max_substeps=MAX_INPUTS - 1,
 )

@@ -1,6 +1,6 @@
 """The video actions, row for row from ``spec/media-actions.md`` section 2 and
-``spec/directive-language.md`` section 4 (video/concat is not here yet: its /pre and /sur
-segments need a sub-step mechanism).
+``spec/directive-language.md`` section 4 (video/concat, with its /pre and /sur sub-steps,
+is in ``concat.py`` beside audio/concat).
 
 A row's ``source`` names where its facts are, by the spec's source keys: VS the snapshot
 page, VF frame cutting, SP the sprite page, AN animation, VT transcoding, IMM-TV IMM's
