@@ -1222,3 +1222,17 @@ def test_a_stray_argument_gets_the_usage_of_its_command(run: Runner) -> None:
     assert result.status == 2
     assert result.err.startswith("usage: oss-process explain ")
     assert result.err.endswith("oss-process explain: error: unrecognized arguments: b\n")
+
+
+def test_explain_says_how_a_rows_limits_are_known(run: Runner) -> None:
+    # pixfmt is documented, its list of names only in part (W232 outside it); crf only seen in use.
+    out = run("explain", "x-oss-async-process=video/convert,f_mp4,pixfmt_yuv420p,crf_25|sys/saveas,o_YQ").out
+    lines = out.splitlines()
+    pixfmt = lines.index("    pixfmt_yuv420p")
+    assert lines[pixfmt + 4].startswith("      limits    INF: outside them a warning (W232): VT (")
+    crf = lines.index("    crf_25")
+    assert lines[crf + 4].startswith("      known     EX: ")
+    assert lines[crf + 5] == "      limits    INF: outside them a warning (W232)"
+    model = json.loads(run("explain", "--format", "json", "video/convert,f_mp4,crf_25|sys/saveas,o_YQ").out)
+    crf_item = next(p for p in model["stages"][0]["actions"][0]["parameters"] if p["key"] == "crf")
+    assert (crf_item["confidence"], crf_item["bounds"]) == ("EX", "INF")

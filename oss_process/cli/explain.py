@@ -264,8 +264,9 @@ def _action_lines(action: dict[str, object]) -> list[str]:
             lines.append(f"      accepts   {item['accepts']}")
         if item["given"] and item["confidence"] not in (None, "DOC"):
             lines.append(f"      known     {item['confidence']}: {item['source']}")
-        elif item["given"] and item["bounds"] not in (None, "DOC", "SDK"):
-            lines.append(f"      limits    {item['bounds']} (outside them a warning, W232): {item['source']}")
+        if item["given"] and item["bounds"] not in (None, "DOC", "SDK"):
+            said = item["confidence"] not in (None, "DOC")  # the known line gave the source
+            lines.append(f"      limits    {item['bounds']}: outside them a warning (W232){'' if said else ': ' + str(item['source'])}")
         for variable in item.get("variables", ()):
             meaning = variable["meaning"] or (f"one of the {{{variable['prefix']}<name>}} variables" if variable["prefix"] else "unknown")
             lines.append(f"      variable  {{{variable['name']}}}: {meaning}")
