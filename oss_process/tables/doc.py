@@ -88,6 +88,8 @@ CONVERT = ActionSpec(
             "The pages to convert, as URL-safe Base64 of start-end (MS0xMA is 1-10).",
             when_omitted="every page",
             source="DC; doc/convert,pages_MS0xMA,target_png,source_docx",
+            # Only the form start-end is documented, by one example: what else is refused is inferred.
+            bounds=Confidence.INF,
         ),
     ),
     output_variables=frozenset({"index", "sheetname", "autoext"}),

@@ -13,7 +13,18 @@ broken (W232) instead of refusing.
 from typing import Any
 
 from ..kinds import Choice, FrameRate, HexColor, Integer, IntegerChoice, Resolution
-from ..rules import AllowedPerChoice, Doubtful, EndsChain, Exclusive, FailsBelowSource, LikelyUnit, Needs, OnlyWith, Rule, WithinSource
+from ..rules import (
+    AllowedPerChoice,
+    Doubtful,
+    EndsChain,
+    FailsBelowSource,
+    LikelyUnit,
+    Needs,
+    OnlyWith,
+    Rule,
+    Untested,
+    WithinSource,
+)
 from . import audio
 from .limits import MAX_INT32
 from .model import ActionSpec, Confidence, ParamSpec
@@ -466,7 +477,8 @@ def _audio_rule(kind: type, key: str) -> Rule:
 #: What the transcoding keys share between video/convert and hls/m3u8.
 TRANSCODING_RULES: tuple[Rule, ...] = (
     *(OnlyWith(key=key, selector="vcodec", choices=VIDEO_CODECS) for key in VIDEO_KEYS),
-    Exclusive(keys=("crf", "vb"), hint="keep one: crf sets a quality, vb a bitrate"),
+    # That they exclude each other is inferred (IMM-TV), not documented: a warning.
+    Untested(key="crf", with_keys=("vb",)),
     Needs(key="fpsopt", needed="fps"),
     Needs(key="sopt", needed="s"),
     Needs(key="vbopt", needed="vb"),
