@@ -1357,7 +1357,7 @@ class VideoSnapshots(ProcessStep, BuiltDirective):
     - ``h`` (``h``, px): The height of the images.
     - ``scale_type`` (``scaletype``): How the frame is fitted to w x h: stretch, crop, fill or fit.
     - ``interval_ms`` (``inter``, ms): The interval between two frames.
-    - ``count`` (``num``): The number of frames to capture.
+    - ``count`` (``num``): The number of frames.
     - ``selection`` (``m``): How frames are chosen: at intervals, keyframes, evenly, or by difference.
     """
 

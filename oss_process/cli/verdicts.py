@@ -89,5 +89,5 @@ def checked_tree(text: str) -> Directive | None:
         from oss_process._recover import recover
         from oss_process._syntax import to_ast
 
-        found = recover(text)
-        return to_ast(found.raw, len(text)) if found.raw is not None else None
+        raw = recover(text).raw  # scanned on each read: read once
+        return to_ast(raw, len(text)) if raw is not None else None

@@ -117,6 +117,18 @@ _PHP_SAMPLE = "OFF video/snapshots,f_jpg,w_100,h_100,scaletype_crop,inter_10000 
 _LIKE_SPRITE = "by analogy with video/sprite (SP)"
 
 
+#: snapshots' and animation's frame count, known only by analogy with video/sprite's num.
+_FRAME_COUNT = ParamSpec(
+    "num",
+    Integer(0, MAX_INT32),
+    "The number of frames.",
+    keyword="count",
+    source="INF " + _LIKE_SPRITE,
+    confidence=Confidence.INF,
+    bounds=Confidence.INF,
+)
+
+
 def _size(key: str, meaning: str, source: str, confidence: Confidence) -> ParamSpec:
     # 0 as for video/snapshot (computed from the other side); 4096 as IMM's resolutions.
     return ParamSpec(key, Integer(0, MAX_VIDEO_SIDE), meaning, unit="px", source=source, confidence=confidence, bounds=Confidence.INF)
@@ -161,15 +173,7 @@ SNAPSHOTS = ActionSpec(
             confidence=Confidence.SDK,
             bounds=Confidence.INF,
         ),
-        ParamSpec(
-            "num",
-            Integer(0, MAX_INT32),
-            "The number of frames to capture.",
-            keyword="count",
-            source="INF " + _LIKE_SPRITE,
-            confidence=Confidence.INF,
-            bounds=Confidence.INF,
-        ),
+        _FRAME_COUNT,
         ParamSpec(
             "m",
             Choice(("inter", "key", "avg", "dhash")),
@@ -317,15 +321,7 @@ ANIMATION = ActionSpec(
         _size("w", "The width of the animation.", _ANIMATION_SAMPLE, Confidence.EX),
         _size("h", "The height of the animation.", _ANIMATION_SAMPLE, Confidence.EX),
         _ms("inter", "The interval between two frames.", keyword="interval_ms", source=_ANIMATION_SAMPLE, confidence=Confidence.EX),
-        ParamSpec(
-            "num",
-            Integer(0, MAX_INT32),
-            "The number of frames.",
-            keyword="count",
-            source="INF " + _LIKE_SPRITE,
-            confidence=Confidence.INF,
-            bounds=Confidence.INF,
-        ),
+        _FRAME_COUNT,
         ParamSpec(
             "scaletype",
             Choice(SCALE_TYPES),
