@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, TypeVar, Union, cast
 
 from ._accel.cache import CACHE
@@ -99,6 +99,9 @@ class StepBase:
     #: The method that appends this processing step to a chain of its category (``resize``
     #: for ``image/resize``), for an action that may follow another; else None.
     CHAIN: ClassVar[str | None] = None
+    #: For a sub-step (``/pre,o_...`` of video/concat): the (category, action) of each
+    #: action whose table lists it; ``ACTION`` is then (None, its name).
+    PARENTS: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def __post_init__(self) -> None:
         # A required keyword given as None is the caller's mistake, not the directive's E202.
@@ -110,7 +113,11 @@ class StepBase:
     @classmethod
     def entry(cls) -> ActionInfo:
         """The catalogue's entry for this step's action."""
-        info = cls.CATALOGUE.lookup(*cls.ACTION)
+        if cls.PARENTS:
+            parent = cls.CATALOGUE.lookup(*cls.PARENTS[0])
+            info = parent.substep(cls.ACTION[1]) if parent is not None else None
+        else:
+            info = cls.CATALOGUE.lookup(*cls.ACTION)
         # Generated from this catalogue's tables, so the entry is there.
         assert info is not None, cls.ACTION
         return info
@@ -242,7 +249,10 @@ def _tree(steps: tuple[StepBase, ...], catalogue: Catalogue) -> Directive:
     for index, step in enumerate(steps):
         info = step.entry()
         action = step.action()
-        if (
+        if index and step.PARENTS:
+            # A sub-step stands in its parent's stage: "video/concat,.../pre,o_...".
+            stages[-1] = Stage(stages[-1].category, (*stages[-1].actions, action))
+        elif (
             index
             and step.CHAIN is not None
             and previous is not None
@@ -341,15 +351,15 @@ class Built:
         classes = step_classes(tables)
         text = unparse(directive)
         types: list[type[StepBase]] = []
-        for stage, action in directive.actions():
-            info = tables.lookup(stage.category, action.name)
-            step = classes.by_info.get(info) if info is not None else None
-            if step is None:
-                where = action.name if stage.category is None else f"{stage.category}/{action.name}"
-                raise UnsupportedDirectiveError(
-                    (), text, f"the builder has no step for {where}; it has one per action with a table: {classes.covered}"
-                )
-            types.append(step)
+        for stage in directive.stages:
+            for action, info in zip(stage.actions, tables.stage(stage.category, (a.name for a in stage.actions)), strict=True):
+                step = classes.step_of(info)
+                if step is None:
+                    where = action.name if stage.category is None else f"{stage.category}/{action.name}"
+                    raise UnsupportedDirectiveError(
+                        (), text, f"the builder has no step for {where}; it has one per action with a table: {classes.covered}"
+                    )
+                types.append(step)
         checked = validate(directive, mode=mode, catalogue=tables)
         if not checked.ok:
             raise InvalidDirectiveError(checked.diagnostics, text)
@@ -377,13 +387,16 @@ class Built:
             # The chain checks every step at once; its first step is not checked on its own.
             first = _unchecked(types[0], _kwargs(types[0], values[0]))
             rest = (step(**_kwargs(step, found)) for step, found in zip(types[1:], values[1:], strict=True))
-            # Only processing: the chain of its category, which more processing may follow.
+            # Only processing: the chain of its category, which more processing may follow;
+            # only sub-steps after it: the chain that more sub-steps may follow.
             alone = chained and len(processing) == len(types)
-            chain = classes.chains.get(types[0].ACTION[0] or "", classes.chain) if alone else classes.chain
+            parts = classes.substep_chains.get(types[0]) if all(t.PARENTS for t in types[1:]) else None
+            chain = classes.chains.get(types[0].ACTION[0] or "", classes.chain) if alone else parts or classes.chain
             built = cast(Built, chain((first, *rest)))
-        category_chain = classes.chains.get(types[0].ACTION[0] or "")
-        if not isinstance(built, cls) and len(types) == 1 and category_chain is not None and cls is category_chain:
-            built = category_chain((cast(StepBase, built),))  # ImageChain.from_text("image/rotate,90"): a chain of one
+        # ImageChain.from_text("image/rotate,90"), VideoConcatChain.from_text("video/concat,f_mp4"): a chain of one.
+        of_one = (classes.chains.get(types[0].ACTION[0] or ""), classes.substep_chains.get(types[0]))
+        if not isinstance(built, cls) and len(types) == 1 and cls in of_one:
+            built = cast("type[ChainBase]", cls)((cast(StepBase, built),))
         if not isinstance(built, cls):
             what = "a chain of several steps" if isinstance(built, ChainBase) else type(built).__name__
             raise UnsupportedDirectiveError((), text, f"{cls.__name__}.from_tree: the tree builds {what}, not {cls.__name__}")
@@ -461,6 +474,17 @@ class StepClasses(NamedTuple):
     #: category -> the chain class of its processing steps (ImageChain)
     chains: Mapping[str, type[ChainBase]]
     module_name: str | None = None  # in sys.modules, for a catalogue other than the built-in one
+    #: a sub-step's table -> its class (``ConcatPre``)
+    substeps: Mapping[ActionSpec, type[StepBase]] = MappingProxyType({})
+    #: a step with sub-steps -> the chain class of it and its sub-steps (``VideoConcatChain``)
+    substep_chains: Mapping[type[StepBase], type[ChainBase]] = MappingProxyType({})
+
+    def step_of(self, info: ActionInfo | None) -> type[StepBase] | None:
+        """The class of an action, or of a sub-step (whose entry is made on each lookup)."""
+        if info is None:
+            return None
+        found = self.by_info.get(info)
+        return found if found is not None or info.spec is None else self.substeps.get(info.spec)
 
 
 class _Row(NamedTuple):
@@ -483,6 +507,10 @@ class _Planned(NamedTuple):
     rows: tuple[_Row, ...]  # required first, then the table's order
     aliases: tuple[tuple[str, tuple[str, ...]], ...]  # (name, the Literal's values) for the rows' choices
     chain: str | None = None  # the method that appends it to a chain of its category
+    #: a sub-step: the (category, action) of each action whose table lists it
+    parents: tuple[tuple[str, str], ...] = ()
+    #: an action with sub-steps: (method, class) of each, in its table's order
+    substeps: tuple[tuple[str, str], ...] = ()
 
 
 def _camel(text: str) -> str:
@@ -499,8 +527,33 @@ def _quote(text: str) -> str:
     return f'"{literal[1:-1]}"' if literal[0] == "'" and '"' not in text else literal
 
 
+def _rows(spec: ActionSpec, name: str, category: str | None, action: str) -> tuple[list[_Row], list[tuple[str, tuple[str, ...]]]]:
+    """The keywords of a table, required first, and the ``Literal`` aliases of its choices."""
+    rows = []
+    aliases = []
+    for pspec in spec.rows:
+        kind = pspec.kind
+        key = None if pspec is spec.positional else pspec.key
+        enum = ENUMS.get((category, action, pspec.key))
+        if isinstance(kind, Choice | IntegerChoice):
+            annotation, convert = name + _camel(pspec.keyword), None
+            # The choices, then those spelled as numbers as the numbers: abopt takes "1" and 1.
+            values = [_quote(c) if isinstance(c, str) else str(c) for c in kind.choices]
+            values += map(str, numbered(kind) or ())
+            aliases.append((annotation, tuple(values)))
+            if enum is not None and tuple(e.value for e in enum) == kind.choices:
+                annotation, convert = f"{enum.__name__} | {annotation}", enum.__name__
+        else:
+            # Base64Name's typed value is the decoded name; a kind of the user's own takes its text.
+            annotation, convert = ("int" if isinstance(kind, Integer) else "str"), None
+        rows.append(_Row(pspec.keyword, key, annotation, convert, pspec.required, _row_doc(pspec, positional=key is None)))
+    rows.sort(key=lambda row: not row.required)  # stable: the table's order within each
+    return rows, aliases
+
+
 def _plan(catalogue: Catalogue) -> list[_Planned]:
-    """What the generator writes for each action of the catalogue that has a table."""
+    """What the generator writes for each action of the catalogue that has a table, then
+    for each sub-step of those tables (one class per sub-step table, shared by its parents)."""
     found = []
     for _, category, info in catalogue.tabled():
         spec = info.spec
@@ -509,25 +562,7 @@ def _plan(catalogue: Catalogue) -> list[_Planned]:
         home = None if catalogue.standalone.get(info.name) is info else category
         label = info.name if home is None else f"{home}/{info.name}"
         name = spec.builder_name or _camel(label)
-        rows = []
-        aliases = []
-        for pspec in spec.rows:
-            kind = pspec.kind
-            key = None if pspec is spec.positional else pspec.key
-            enum = ENUMS.get((category, info.name, pspec.key))
-            if isinstance(kind, Choice | IntegerChoice):
-                annotation, convert = name + _camel(pspec.keyword), None
-                # The choices, then those spelled as numbers as the numbers: abopt takes "1" and 1.
-                values = [_quote(c) if isinstance(c, str) else str(c) for c in kind.choices]
-                values += map(str, numbered(kind) or ())
-                aliases.append((annotation, tuple(values)))
-                if enum is not None and tuple(e.value for e in enum) == kind.choices:
-                    annotation, convert = f"{enum.__name__} | {annotation}", enum.__name__
-            else:
-                # Base64Name's typed value is the decoded name; a kind of the user's own takes its text.
-                annotation, convert = ("int" if isinstance(kind, Integer) else "str"), None
-            rows.append(_Row(pspec.keyword, key, annotation, convert, pspec.required, _row_doc(pspec, positional=key is None)))
-        rows.sort(key=lambda row: not row.required)  # stable: the table's order within each
+        rows, aliases = _rows(spec, name, category, info.name)
         method = name if info.role is Role.PROCESS else _snake(name)
         found.append(_Planned(name, method, home, info.name, label, info.role, spec.summary, tuple(rows), tuple(aliases)))
     # Processing that runs synchronously may follow other processing of its category
@@ -541,6 +576,23 @@ def _plan(catalogue: Catalogue) -> list[_Planned]:
         if len(indices) > 1:
             for index in indices:
                 found[index] = found[index]._replace(chain=_snake(_camel(found[index].action)))
+    subs: dict[ActionSpec, _Planned] = {}
+    for index, step in enumerate(found):
+        entry = catalogue.lookup(step.category, step.action)
+        spec = entry.spec if entry is not None and step.role is Role.PROCESS and step.category is not None else None
+        if spec is None or not spec.substeps or step.category is None:
+            continue
+        for method, sub in spec.substeps.items():
+            planned = subs.get(sub)
+            if planned is not None and planned.method != method:
+                raise ValueError(f"{step.label}: the sub-step {method!r} is also {planned.method!r}: one table, one name")
+            if planned is None:
+                name = sub.builder_name or _camel(f"{step.label}-{method}")
+                rows, aliases = _rows(sub, name, None, method)
+                planned = _Planned(name, method, None, method, f"/{method}", Role.PROCESS, sub.summary, tuple(rows), tuple(aliases))
+            subs[sub] = planned._replace(parents=(*planned.parents, (step.category, step.action)))
+        found[index] = step._replace(substeps=tuple((method, subs[sub].name) for method, sub in spec.substeps.items()))
+    found += subs.values()
     _check_names(found)
     return found
 
@@ -569,7 +621,7 @@ def _row_doc(pspec: ParamSpec, *, positional: bool = False) -> str:
 # What the generated source defines or imports besides the classes, and the names its
 # signatures and class bodies use: a class or keyword of the same name would hide one.
 _RESERVED = frozenset(
-    {"BuiltDirective", "Step", "StepType", "STEPS", "CHAINS", "self", "int", "str", "None", "chained_steps"}
+    {"BuiltDirective", "Step", "StepType", "STEPS", "CHAINS", "SUBSTEP_CHAINS", "self", "int", "str", "None", "chained_steps"}
     | {"BitrateOption", "Catalogue", "ChainBase", "ClassVar", "Literal", "ProcessStep", "StepBase", "Union", "dataclass", "fills"}
 )
 
@@ -583,11 +635,17 @@ def _check_names(steps: list[_Planned]) -> None:
             raise ValueError(f"{name!r} cannot name a builder class, method or keyword: give the table a builder_name or keyword")
     chains = _chains(steps)
     top += [name for category in chains for name in (_camel(category), f"{_camel(category)}Steps", f"{_camel(category)}Chain")]
+    top += [name for step in steps if step.substeps for name in (f"{step.name}Steps", f"{step.name}Chain")]
     chained = {category: {step.chain for step in members if step.chain} for category, members in chains.items()}
     for names in chained.values():
         for name in names:
             if not name.isidentifier() or keyword.iskeyword(name) or name in methods or name in _attributes(ProcessStep):
                 raise ValueError(f"{name!r} cannot name a chaining method: give the table a builder_name")
+    for step in steps:
+        taken_here = _attributes(ProcessStep) | set(methods) | chained.get(step.category or "", set())
+        for name, _ in step.substeps:
+            if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_") or name in taken_here:
+                raise ValueError(f"{step.label}: the sub-step {name!r} cannot name a method: the name is taken or not a Python name")
     taken = set(_RESERVED)
     for name in (*top, *methods):
         if name in taken:
@@ -595,9 +653,11 @@ def _check_names(steps: list[_Planned]) -> None:
         taken.add(name)
     for step in steps:
         # A keyword must not hide what the class already has (``mode``, ``text``, ``steps``...).
-        attributes = _attributes(ProcessStep) | set(methods) if step.role is Role.PROCESS else _attributes(StepBase)
+        process = step.role is Role.PROCESS and not step.parents
+        attributes = _attributes(ProcessStep) | set(methods) if process else _attributes(StepBase)
         if step.chain is not None and step.category is not None:
             attributes |= chained[step.category]
+        attributes |= {name for name, _ in step.substeps}
         keywords = [row.keyword for row in step.rows]
         clash = next((k for k in keywords if keywords.count(k) > 1 or k in taken or k in attributes), None)
         if clash is not None:
@@ -661,9 +721,12 @@ def source(catalogue: Catalogue) -> str:
     aliases = [alias for step in steps for alias in step.aliases]
     chains = _chains(steps)
     chain_names = [name for category in chains for name in (_camel(category), f"{_camel(category)}Chain", f"{_camel(category)}Steps")]
+    parents = [step for step in steps if step.substeps]
+    chain_names += [name for step in parents for name in (f"{step.name}Chain", f"{step.name}Steps")]
     public = [
         "CHAINS",
         "STEPS",
+        "SUBSTEP_CHAINS",
         *sorted(["BuiltDirective", "Step", "StepType", *(step.name for step in steps), *(name for name, _ in aliases), *chain_names]),
     ]
     out.append("\n__all__ = [\n" + "".join(f"    {_quote(name)},\n" for name in public) + "]\n")
@@ -682,25 +745,39 @@ def source(catalogue: Catalogue) -> str:
         out.append(f"        return _Chain((*self.steps, {step.name}({arguments})))\n")
     for category, members in chains.items():
         out.append(_chain_methods(category, members))
+    by_name = {step.name: step for step in steps}
+    for step in parents:
+        out.append(_substep_methods(step, by_name))
     for step in steps:
-        process = step.role is Role.PROCESS
+        process = step.role is Role.PROCESS and not step.parents
         out.append("\n\n")
         out.append(f"@dataclass(frozen=True, kw_only=True{', eq=False' if process else ''}, repr=False)\n")
-        bases = "ProcessStep, BuiltDirective" if process else "StepBase"
+        bases = ["ProcessStep", "BuiltDirective"] if process else ["StepBase"]
         if step.chain is not None and step.category is not None:
-            bases = f"ProcessStep, {_camel(step.category)}Steps, BuiltDirective"
-        out.append(f"class {step.name}({bases}):\n")
-        tail = (
-            "A directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result."
-            if process
-            else f"Added by :meth:`BuiltDirective.{step.method}`."
-        )
+            bases.insert(1, f"{_camel(step.category)}Steps")
+        if step.substeps:
+            bases.insert(-1, f"{step.name}Steps")
+        out.append(f"class {step.name}({', '.join(bases)}):\n")
+        if process:
+            tail = "A directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result."
+        elif step.parents:
+            owners = " and ".join(f":meth:`{by_label(by_name, parent).name}Steps.{step.method}`" for parent in step.parents)
+            tail = f"Added by {owners}, in its parent's stage."
+        else:
+            tail = f"Added by :meth:`BuiltDirective.{step.method}`."
         out.append(_docstring(f"``{step.label}``: {step.summary} {tail}\n\n{_keywords_doc(step)}", "    "))
         out.append("\n    CATALOGUE = _CATALOGUE\n")
         out.append(f"    ACTION = ({_quote(step.category) if step.category is not None else 'None'}, {_quote(step.action)})\n")
         out.append(f"    METHOD = {_quote(step.method)}\n")
         if step.chain is not None:
             out.append(f"    CHAIN = {_quote(step.chain)}\n")
+        if step.parents:
+            out.append(
+                _bracketed(
+                    "    PARENTS = (", [f"({_quote(c)}, {_quote(a)})" for c, a in step.parents], ")", tuple_of_one=len(step.parents) == 1
+                )
+                + "\n"
+            )
         if step.rows:
             out.append("\n")
         for row in step.rows:
@@ -725,8 +802,19 @@ def source(catalogue: Catalogue) -> str:
             )
         )
         out.append("\n    __slots__ = ()\n")
+    for step in parents:
+        out.append(
+            f"\n\n@dataclass(frozen=True, eq=False, repr=False)\nclass {step.name}Chain(ChainBase, {step.name}Steps, BuiltDirective):\n"
+        )
+        out.append(_docstring(f"``{step.label}`` and its sub-steps: what the methods of :class:`{step.name}Steps` return.", "    "))
     entries = ", ".join(f"{_quote(category)}: {_camel(category)}Chain" for category in chains)
     out.append(f"\n\n#: The chain class of each category whose processing chains.\nCHAINS: dict[str, type[ChainBase]] = {{{entries}}}\n")
+    parts = [f"{step.name}: {step.name}Chain" for step in parents]
+    out.append(
+        "\n#: The chain class of each action with sub-steps, and of its sub-steps.\n"
+        + _bracketed("SUBSTEP_CHAINS: dict[type[StepBase], type[ChainBase]] = {", parts, "}")
+        + "\n"
+    )
     names = [step.name for step in steps]
     out.append("\n\n#: One action of a built directive, and the classes of the actions.\n")
     alias = "  # noqa: UP007  # an alias evaluated at run time, not an annotation"
@@ -744,23 +832,49 @@ def _chain_methods(category: str, members: list[_Planned]) -> str:
     out.append(_docstring(f"The methods that chain {category} processing, each appending one action.", "    "))
     out.append("\n    __slots__ = ()\n")
     for step in members:
-        bare = [row for row in step.rows if row.key is None]
-        keyed = [row for row in step.rows if row.key is not None]
-        parameters = ["self"]
-        for row in bare:
-            parameters.append(f"{row.keyword}: {row.annotation}" + ("" if row.required else " | None = None"))
-        if bare:
-            parameters.append("/")
-        if keyed:
-            parameters.append("*")
-            parameters += [f"{row.keyword}: {row.annotation}" + ("" if row.required else " | None = None") for row in keyed]
         arguments = [f"{row.keyword}={row.keyword}" for row in step.rows]
-        out.append("\n" + _call(f"    def {step.chain}(", parameters, f") -> {name}Chain:", "    "))
+        out.append("\n" + _call(f"    def {step.chain}(", _parameters(step), f") -> {name}Chain:", "    "))
         doc = f"Append ``{step.label}``: {step.summary}" + (f"\n\n{_keywords_doc(step)}" if step.rows else "")
         out.append(_docstring(doc, "        "))
         out.append(_call(f"        step = {step.name}(", arguments, ")", "        "))
         out.append(f"        return {name}Chain((*chained_steps(self), step))\n")
     return "".join(out)
+
+
+def by_label(steps: Mapping[str, _Planned], action: tuple[str, str]) -> _Planned:
+    """The planned step of (category, action)."""
+    return next(step for step in steps.values() if (step.category, step.action) == action and not step.parents)
+
+
+def _substep_methods(step: _Planned, by_name: Mapping[str, _Planned]) -> str:
+    """The mixin of an action's sub-step methods (``VideoConcatSteps.pre``): each appends
+    a sub-step in the action's stage and returns the chain that more may follow."""
+    out = [f"\n\nclass {step.name}Steps:\n"]
+    out.append(_docstring(f"The methods that append the sub-steps of ``{step.label}``, in its stage.", "    "))
+    out.append("\n    __slots__ = ()\n")
+    for method, name in step.substeps:
+        sub = by_name[name]
+        out.append("\n" + _call(f"    def {method}(", _parameters(sub), f") -> {step.name}Chain:", "    "))
+        doc = f"Append ``/{method}``: {sub.summary}" + (f"\n\n{_keywords_doc(sub)}" if sub.rows else "")
+        out.append(_docstring(doc, "        "))
+        out.append(_call(f"        part = {sub.name}(", [f"{row.keyword}={row.keyword}" for row in sub.rows], ")", "        "))
+        out.append(f"        return {step.name}Chain((*chained_steps(self), part))\n")
+    return "".join(out)
+
+
+def _parameters(step: _Planned) -> list[str]:
+    """A method's parameters: the bare value (if any) positional, the rest keywords."""
+    bare = [row for row in step.rows if row.key is None]
+    keyed = [row for row in step.rows if row.key is not None]
+    parameters = ["self"]
+    for row in bare:
+        parameters.append(f"{row.keyword}: {row.annotation}" + ("" if row.required else " | None = None"))
+    if bare:
+        parameters.append("/")
+    if keyed:
+        parameters.append("*")
+        parameters += [f"{row.keyword}: {row.annotation}" + ("" if row.required else " | None = None") for row in keyed]
+    return parameters
 
 
 def _call(head: str, items: list[str], tail: str, indent: str) -> str:
@@ -867,8 +981,15 @@ def step_classes(catalogue: Catalogue) -> StepClasses:
 
 def _classes(namespace: Mapping[str, object], module_name: str | None) -> StepClasses:
     steps = cast("tuple[type[StepBase], ...]", namespace["STEPS"])
-    labels = [step.ACTION[1] if step.ACTION[0] is None else "/".join(cast("tuple[str, str]", step.ACTION)) for step in steps]
+    labels = [
+        step.ACTION[1] if step.ACTION[0] is None else "/".join(cast("tuple[str, str]", step.ACTION)) for step in steps if not step.PARENTS
+    ]
     covered = " and ".join(filter(None, [", ".join(labels[:-1]), *labels[-1:]])) or "none"
     chain = cast("type[ChainBase]", namespace["_Chain"])
     chains = cast("Mapping[str, type[ChainBase]]", namespace.get("CHAINS", {}))
-    return StepClasses(namespace, {step.entry(): step for step in steps}, chain, covered, chains, module_name)
+    parts = cast("Mapping[type[StepBase], type[ChainBase]]", namespace.get("SUBSTEP_CHAINS", {}))
+    by_info = {step.entry(): step for step in steps if not step.PARENTS}
+    substeps = {step.entry().spec: step for step in steps if step.PARENTS}
+    return StepClasses(
+        namespace, by_info, chain, covered, chains, module_name, MappingProxyType(cast("dict[ActionSpec, type[StepBase]]", substeps)), parts
+    )

@@ -17,9 +17,12 @@ from .tables import Catalogue
 __all__ = [
     "CHAINS",
     "STEPS",
+    "SUBSTEP_CHAINS",
     "AudioConcat",
+    "AudioConcatChain",
     "AudioConcatFormat",
     "AudioConcatSampleRate",
+    "AudioConcatSteps",
     "AudioConvert",
     "AudioConvertBitDepth",
     "AudioConvertBitrateOption",
@@ -27,6 +30,8 @@ __all__ = [
     "AudioConvertSampleRate",
     "AudioInfo",
     "BuiltDirective",
+    "ConcatPre",
+    "ConcatSur",
     "Doc",
     "DocChain",
     "DocConvert",
@@ -37,6 +42,9 @@ __all__ = [
     "DocPreviewAllowCopy",
     "DocPreviewAllowExport",
     "DocPreviewAllowPrint",
+    "DocPreviewChain",
+    "DocPreviewSteps",
+    "DocPreviewWatermark",
     "DocSnapshot",
     "DocSnapshotSourceType",
     "DocSnapshotTo",
@@ -100,8 +108,10 @@ __all__ = [
     "VideoChain",
     "VideoConcat",
     "VideoConcatAudioCodec",
+    "VideoConcatChain",
     "VideoConcatFormat",
     "VideoConcatSampleRate",
+    "VideoConcatSteps",
     "VideoConcatVideoCodec",
     "VideoConvert",
     "VideoConvertAdaptiveRotate",
@@ -679,6 +689,96 @@ class DocSteps:
         return DocChain((*chained_steps(self), step))
 
 
+class AudioConcatSteps:
+    """The methods that append the sub-steps of ``audio/concat``, in its stage."""
+
+    __slots__ = ()
+
+    def pre(self, *, object: str, start_ms: int | None = None, duration_ms: int | None = None) -> AudioConcatChain:
+        """Append ``/pre``: A clip joined before the object (the /pre sub-step).
+
+        - ``object`` (``o``, required): The clip's object, in the same bucket, URL-safe Base64 of its name.
+        - ``start_ms`` (``ss``, ms, default 0): Where in the clip its part begins. Left out: the clip's
+          start.
+        - ``duration_ms`` (``t``, ms, default 0): How long the clip's part lasts; 0 is to its end. Left out:
+          to the clip's end.
+        """
+        part = ConcatPre(object=object, start_ms=start_ms, duration_ms=duration_ms)
+        return AudioConcatChain((*chained_steps(self), part))
+
+    def sur(self, *, object: str, start_ms: int | None = None, duration_ms: int | None = None) -> AudioConcatChain:
+        """Append ``/sur``: A clip joined after the object (the /sur sub-step).
+
+        - ``object`` (``o``, required): The clip's object, in the same bucket, URL-safe Base64 of its name.
+        - ``start_ms`` (``ss``, ms, default 0): Where in the clip its part begins. Left out: the clip's
+          start.
+        - ``duration_ms`` (``t``, ms, default 0): How long the clip's part lasts; 0 is to its end. Left out:
+          to the clip's end.
+        """
+        part = ConcatSur(object=object, start_ms=start_ms, duration_ms=duration_ms)
+        return AudioConcatChain((*chained_steps(self), part))
+
+
+class VideoConcatSteps:
+    """The methods that append the sub-steps of ``video/concat``, in its stage."""
+
+    __slots__ = ()
+
+    def pre(self, *, object: str, start_ms: int | None = None, duration_ms: int | None = None) -> VideoConcatChain:
+        """Append ``/pre``: A clip joined before the object (the /pre sub-step).
+
+        - ``object`` (``o``, required): The clip's object, in the same bucket, URL-safe Base64 of its name.
+        - ``start_ms`` (``ss``, ms, default 0): Where in the clip its part begins. Left out: the clip's
+          start.
+        - ``duration_ms`` (``t``, ms, default 0): How long the clip's part lasts; 0 is to its end. Left out:
+          to the clip's end.
+        """
+        part = ConcatPre(object=object, start_ms=start_ms, duration_ms=duration_ms)
+        return VideoConcatChain((*chained_steps(self), part))
+
+    def sur(self, *, object: str, start_ms: int | None = None, duration_ms: int | None = None) -> VideoConcatChain:
+        """Append ``/sur``: A clip joined after the object (the /sur sub-step).
+
+        - ``object`` (``o``, required): The clip's object, in the same bucket, URL-safe Base64 of its name.
+        - ``start_ms`` (``ss``, ms, default 0): Where in the clip its part begins. Left out: the clip's
+          start.
+        - ``duration_ms`` (``t``, ms, default 0): How long the clip's part lasts; 0 is to its end. Left out:
+          to the clip's end.
+        """
+        part = ConcatSur(object=object, start_ms=start_ms, duration_ms=duration_ms)
+        return VideoConcatChain((*chained_steps(self), part))
+
+
+class DocPreviewSteps:
+    """The methods that append the sub-steps of ``doc/preview``, in its stage."""
+
+    __slots__ = ()
+
+    def watermark(
+        self,
+        *,
+        words: str | None = None,
+        font: str | None = None,
+        color: str | None = None,
+        size: int | None = None,
+        opacity: int | None = None,
+        text_rotation: int | None = None,
+    ) -> DocPreviewChain:
+        """Append ``/watermark``: A watermark over the pages in the viewer (the /watermark sub-step of
+        doc/preview).
+
+        - ``words`` (``text``): The text, URL-safe Base64 of UTF-8 (at most 64 characters encoded).
+        - ``font`` (``type``, default d3F5LXplbmhlaQ): The font of the text, URL-safe Base64 of its name.
+          Left out: wqy-zenhei.
+        - ``color`` (``color``, default 000000): The colour of the text, RRGGBB.
+        - ``size`` (``size``, px, default 40): The size of the text.
+        - ``opacity`` (``t``, %, default 100): The watermark's opacity.
+        - ``text_rotation`` (``rotate``, degrees, default 0): The text's clockwise rotation.
+        """
+        part = DocPreviewWatermark(words=words, font=font, color=color, size=size, opacity=opacity, text_rotation=text_rotation)
+        return DocPreviewChain((*chained_steps(self), part))
+
+
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class AudioConvert(ProcessStep, BuiltDirective):
     """``audio/convert``: Convert audio from one format to another (asynchronous only; needs an IMM-bound
@@ -719,7 +819,7 @@ class AudioConvert(ProcessStep, BuiltDirective):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class AudioConcat(ProcessStep, BuiltDirective):
+class AudioConcat(ProcessStep, AudioConcatSteps, BuiltDirective):
     """``audio/concat``: Join audio clips to the object, before and after it (asynchronous only; at most 11
     inputs). A directive on its own: chain the methods of :class:`BuiltDirective` to save or announce
     the result.
@@ -1376,7 +1476,7 @@ class VideoSnapshots(ProcessStep, BuiltDirective):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class VideoConcat(ProcessStep, BuiltDirective):
+class VideoConcat(ProcessStep, VideoConcatSteps, BuiltDirective):
     """``video/concat``: Join video clips to the object, before and after it (asynchronous only; at most 11
     inputs). A directive on its own: chain the methods of :class:`BuiltDirective` to save or announce
     the result.
@@ -1488,7 +1588,7 @@ class DocConvert(ProcessStep, BuiltDirective):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class DocPreview(ProcessStep, DocSteps, BuiltDirective):
+class DocPreview(ProcessStep, DocSteps, DocPreviewSteps, BuiltDirective):
     """``doc/preview``: Open the document in the WebOffice viewer (needs an IMM-bound bucket). A directive
     on its own: chain the methods of :class:`BuiltDirective` to save or announce the result.
 
@@ -1614,6 +1714,77 @@ class HlsM3u8(ProcessStep, BuiltDirective):
     ta: int | None = _field(default=None, metadata=fills("ta"))
 
 
+@dataclass(frozen=True, kw_only=True, repr=False)
+class ConcatPre(StepBase):
+    """``/pre``: A clip joined before the object (the /pre sub-step). Added by :meth:`AudioConcatSteps.pre`
+    and :meth:`VideoConcatSteps.pre`, in its parent's stage.
+
+    - ``object`` (``o``, required): The clip's object, in the same bucket, URL-safe Base64 of its name.
+    - ``start_ms`` (``ss``, ms, default 0): Where in the clip its part begins. Left out: the clip's
+      start.
+    - ``duration_ms`` (``t``, ms, default 0): How long the clip's part lasts; 0 is to its end. Left out:
+      to the clip's end.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = (None, "pre")
+    METHOD = "pre"
+    PARENTS = (("audio", "concat"), ("video", "concat"))
+
+    object: str = _field(metadata=fills("o"))
+    start_ms: int | None = _field(default=None, metadata=fills("ss"))
+    duration_ms: int | None = _field(default=None, metadata=fills("t"))
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class ConcatSur(StepBase):
+    """``/sur``: A clip joined after the object (the /sur sub-step). Added by :meth:`AudioConcatSteps.sur`
+    and :meth:`VideoConcatSteps.sur`, in its parent's stage.
+
+    - ``object`` (``o``, required): The clip's object, in the same bucket, URL-safe Base64 of its name.
+    - ``start_ms`` (``ss``, ms, default 0): Where in the clip its part begins. Left out: the clip's
+      start.
+    - ``duration_ms`` (``t``, ms, default 0): How long the clip's part lasts; 0 is to its end. Left out:
+      to the clip's end.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = (None, "sur")
+    METHOD = "sur"
+    PARENTS = (("audio", "concat"), ("video", "concat"))
+
+    object: str = _field(metadata=fills("o"))
+    start_ms: int | None = _field(default=None, metadata=fills("ss"))
+    duration_ms: int | None = _field(default=None, metadata=fills("t"))
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class DocPreviewWatermark(StepBase):
+    """``/watermark``: A watermark over the pages in the viewer (the /watermark sub-step of doc/preview).
+    Added by :meth:`DocPreviewSteps.watermark`, in its parent's stage.
+
+    - ``words`` (``text``): The text, URL-safe Base64 of UTF-8 (at most 64 characters encoded).
+    - ``font`` (``type``, default d3F5LXplbmhlaQ): The font of the text, URL-safe Base64 of its name.
+      Left out: wqy-zenhei.
+    - ``color`` (``color``, default 000000): The colour of the text, RRGGBB.
+    - ``size`` (``size``, px, default 40): The size of the text.
+    - ``opacity`` (``t``, %, default 100): The watermark's opacity.
+    - ``text_rotation`` (``rotate``, degrees, default 0): The text's clockwise rotation.
+    """
+
+    CATALOGUE = _CATALOGUE
+    ACTION = (None, "watermark")
+    METHOD = "watermark"
+    PARENTS = (("doc", "preview"),)
+
+    words: str | None = _field(default=None, metadata=fills("text"))
+    font: str | None = _field(default=None, metadata=fills("type"))
+    color: str | None = _field(default=None, metadata=fills("color"))
+    size: int | None = _field(default=None, metadata=fills("size"))
+    opacity: int | None = _field(default=None, metadata=fills("t"))
+    text_rotation: int | None = _field(default=None, metadata=fills("rotate"))
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class _Chain(ChainBase, BuiltDirective):
     """Several steps: what the chaining methods of :class:`BuiltDirective` return."""
@@ -1658,8 +1829,30 @@ class Doc(DocSteps):
     __slots__ = ()
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class AudioConcatChain(ChainBase, AudioConcatSteps, BuiltDirective):
+    """``audio/concat`` and its sub-steps: what the methods of :class:`AudioConcatSteps` return."""
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class VideoConcatChain(ChainBase, VideoConcatSteps, BuiltDirective):
+    """``video/concat`` and its sub-steps: what the methods of :class:`VideoConcatSteps` return."""
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class DocPreviewChain(ChainBase, DocPreviewSteps, BuiltDirective):
+    """``doc/preview`` and its sub-steps: what the methods of :class:`DocPreviewSteps` return."""
+
+
 #: The chain class of each category whose processing chains.
 CHAINS: dict[str, type[ChainBase]] = {"image": ImageChain, "video": VideoChain, "doc": DocChain}
+
+#: The chain class of each action with sub-steps, and of its sub-steps.
+SUBSTEP_CHAINS: dict[type[StepBase], type[ChainBase]] = {
+    AudioConcat: AudioConcatChain,
+    VideoConcat: VideoConcatChain,
+    DocPreview: DocPreviewChain,
+}
 
 
 #: One action of a built directive, and the classes of the actions.
@@ -1700,6 +1893,9 @@ Step = Union[  # noqa: UP007  # an alias evaluated at run time, not an annotatio
     DocSnapshot,
     DocEdit,
     HlsM3u8,
+    ConcatPre,
+    ConcatSur,
+    DocPreviewWatermark,
 ]
 StepType = Union[  # noqa: UP007
     type[AudioConvert],
@@ -1738,6 +1934,9 @@ StepType = Union[  # noqa: UP007
     type[DocSnapshot],
     type[DocEdit],
     type[HlsM3u8],
+    type[ConcatPre],
+    type[ConcatSur],
+    type[DocPreviewWatermark],
 ]
 STEPS: tuple[StepType, ...] = (
     AudioConvert,
@@ -1776,4 +1975,7 @@ STEPS: tuple[StepType, ...] = (
     DocSnapshot,
     DocEdit,
     HlsM3u8,
+    ConcatPre,
+    ConcatSur,
+    DocPreviewWatermark,
 )

@@ -516,10 +516,10 @@ def doc_examples() -> dict[str, str]:
 
 
 def test_the_docs_examples_are_all_found() -> None:
-    assert sorted(doc_examples()) == ["build", "errors", "image", "oss2", "own-table", "rebuild", "strategies"]
+    assert sorted(doc_examples()) == ["build", "errors", "image", "oss2", "own-table", "rebuild", "strategies", "substeps"]
 
 
-@pytest.mark.parametrize("name", ["build", "errors", "image", "own-table", "rebuild", "strategies"])
+@pytest.mark.parametrize("name", ["build", "errors", "image", "own-table", "rebuild", "strategies", "substeps"])
 def test_docs_example_runs(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     exec(compile(doc_examples()[name], f"docs/builder.md:{name}", "exec"), {"__name__": "docs_example"})
     if name == "errors":
@@ -574,16 +574,21 @@ def test_the_real_sdk_takes_key_and_process() -> None:
 
 def keyword_rows() -> list[str]:
     rows = ["| call | keyword | key | required | value (from the tables) | meaning |", "|---|---|---|---|---|---|"]
+    classes = _build.step_classes(BUILTIN)
     for _, category, info in BUILTIN.tabled():
         step = step_class(category, info.name)
         call = f"{step.METHOD}(...)" if info.role is Role.PROCESS else f".{step.METHOD}(...)"
-        for name, key in step.keywords().items():
-            row = step.spec().row(key)
-            assert row is not None
-            unit = f" ({row.unit})" if row.unit else ""
-            required = "yes" if row.required else "no"
-            written = "(bare value)" if key is None else f"`{key}`"
-            rows.append(f"| `{call}` | `{name}` | {written} | {required} | {row.kind.describe()}{unit} | {row.meaning} |")
+        calls = [(call, step)]
+        for method, sub in step.spec().substeps.items():
+            calls.append((f"{call}.{method}(...)", classes.substeps[sub]))
+        for called, made in calls:
+            for name, key in made.keywords().items():
+                row = made.spec().row(key)
+                assert row is not None
+                unit = f" ({row.unit})" if row.unit else ""
+                required = "yes" if row.required else "no"
+                written = "(bare value)" if key is None else f"`{key}`"
+                rows.append(f"| `{called}` | `{name}` | {written} | {required} | {row.kind.describe()}{unit} | {row.meaning} |")
     return rows
 
 

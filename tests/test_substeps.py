@@ -4,6 +4,8 @@ same stage, each checked by its own table (video/concat's ``/pre,o_...``), at mo
 
 from __future__ import annotations
 
+import pytest
+
 import oss_process
 from oss_process import _pipeline
 from oss_process._accel import FAST_PATH_AFTER
@@ -64,3 +66,82 @@ def test_every_path_agrees_with_the_reference() -> None:
             assert oss_process.lint(text, catalogue=CATALOGUE) == list(reference.diagnostics), text
             if reference.canonical is not None:
                 assert canon(text) == reference.canonical, text
+
+
+# --- The builder: a method per sub-step on the action that has it ----------------------
+
+
+def test_the_builder_appends_sub_steps_in_their_parents_stage() -> None:
+    from oss_process.builder import VideoConcat
+
+    built = VideoConcat(format="mp4").sur(object="b.mp4", duration_ms=5000).pre(object="a.mp4", start_ms=1000).save_as(object="out.mp4")
+    # In the order called: sur before pre is another join, not a spelling of this one.
+    assert str(built) == f"video/concat,f_mp4/sur,o_{b64('b.mp4')},t_5000/pre,o_{b64('a.mp4')},ss_1000|sys/saveas,o_{b64('out.mp4')}"
+    assert repr(built) == (
+        "VideoConcat(format='mp4').sur(object='b.mp4', duration_ms=5000).pre(object='a.mp4', start_ms=1000).save_as(object='out.mp4')"
+    )
+    assert built.mode is oss_process.Mode.ASYNC
+    assert oss_process.lint(str(built), mode="async") == []
+
+
+def test_sub_steps_rebuild_from_text_into_the_chain_that_takes_more() -> None:
+    from oss_process.builder import AudioConcat, AudioConcatChain, BuiltDirective, DocPreviewChain, VideoConcat, VideoConcatChain
+
+    text = f"audio/concat,f_mp3,ab_96000/pre,o_{A},ss_0,t_3000/sur,o_{B}"
+    rebuilt = BuiltDirective.from_text(text)
+    assert type(rebuilt) is AudioConcatChain
+    assert repr(rebuilt) == "AudioConcat(format='mp3', bitrate=96000).pre(object='a.mp3', duration_ms=3000).sur(object='b.mp3')"
+    assert rebuilt == AudioConcat(format="mp3", bitrate=96000).pre(object="a.mp3", duration_ms=3000).sur(object="b.mp3")
+    # The action alone, as a chain of one, takes sub-steps; its class does too.
+    alone = VideoConcatChain.from_text("video/concat,f_mp4")
+    assert alone.steps == (VideoConcat(format="mp4"),)
+    assert str(alone.pre(object="a.mp4")) == f"video/concat,f_mp4/pre,o_{b64('a.mp4')}"
+    preview = DocPreviewChain.from_text("doc/preview,print_1/watermark,text_5YaF6YOo,size_30")
+    assert repr(preview) == "DocPreview(allow_print=1).watermark(words='内部', size=30)"
+    assert str(preview) == "doc/preview,print_1/watermark,text_5YaF6YOo,size_30"
+
+
+def test_a_sub_step_is_checked_with_its_parent_when_it_is_added() -> None:
+    from oss_process.builder import VideoConcat
+
+    with pytest.raises(oss_process.InvalidDirectiveError) as caught:
+        VideoConcat(format="mp4").pre(object="a.mp4", start_ms=-1)
+    assert [d.code for d in caught.value.diagnostics if d.is_error] == ["E206"]
+    joined = VideoConcat(format="mp4")
+    for _ in range(10):  # the object itself and ten clips: IMM's eleven inputs
+        joined = joined.pre(object="a.mp4")
+    with pytest.raises(oss_process.InvalidDirectiveError) as caught:
+        joined.sur(object="b.mp4")
+    assert [d.code for d in caught.value.diagnostics if d.is_error] == ["E117"]
+
+
+def test_no_sub_step_after_a_save_nor_on_an_action_without_them() -> None:
+    from oss_process.builder import AudioConvert, VideoConcat
+
+    saved = VideoConcat(format="mp4").save_as(object="out.mp4")
+    assert not hasattr(saved, "pre")
+    assert not hasattr(AudioConvert(format="aac"), "pre")
+
+
+def test_a_catalogues_own_sub_steps_get_methods_without_new_code() -> None:
+    from oss_process.builder import step_class
+
+    mix = step_class("audio", "mix", catalogue=CATALOGUE)
+    built = mix(n=2).pre(o="a.mp3", ss=5).sur(o="b.mp3")
+    assert str(built) == f"audio/mix,n_2/pre,o_{A},ss_5/sur,o_{B}"
+    assert type(built).from_text(str(built)) == built
+    again = type(built).from_text(str(built), catalogue=CATALOGUE)
+    assert repr(again) == repr(built) == "AudioMix(n=2).pre(o='a.mp3', ss=5).sur(o='b.mp3')"
+    with pytest.raises(oss_process.InvalidDirectiveError) as caught:
+        built.pre(o="a.mp3").sur(o="b.mp3")  # a fourth: this table allows three
+    assert [d.code for d in caught.value.diagnostics if d.is_error] == ["E117"]
+    with pytest.raises(oss_process.InvalidDirectiveError):
+        mix(n=2).pre(o="a.mp3", ss=2000)  # the sub-step's own table: ss up to 1000
+
+
+def test_a_sub_step_name_the_builder_cannot_use_is_refused() -> None:
+    from oss_process._build import source
+
+    taken = ActionSpec("Mix.", (), substeps={"save_as": PRE})
+    with pytest.raises(ValueError, match="'save_as' cannot name a method"):
+        source(BUILTIN.with_actions("audio", [ActionInfo("mix", ASYNC_ONLY, spec=taken)]))
