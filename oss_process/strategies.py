@@ -647,6 +647,7 @@ class _Step:
     context: Context
     params: list[tuple[str | None, str]] = field(default_factory=list)
     forced: set[str] = field(default_factory=set)
+    substep: bool = False  # a sub-step of the processing action before it, in its stage
 
     @property
     def name(self) -> str:
@@ -752,7 +753,9 @@ def _settle(draw: st.DrawFn, step: _Step, expected: list[str], source: Source | 
             return
         chosen = None
         for key in [k for k in step.texts() if step.may_change(k)]:
-            trial = _Step(step.category, step.info, step.spec, step.context, [(k, t) for k, t in step.params if k != key], step.forced)
+            trial = _Step(
+                step.category, step.info, step.spec, step.context, [(k, t) for k, t in step.params if k != key], step.forced, step.substep
+            )
             trial_problems = _diagnose(trial, source)
             trial_errors = sorted(code for code, _ in trial_problems if code[0] == "E")
             closer = _distance(trial_errors, expected) < _distance(errors, expected)
@@ -964,6 +967,7 @@ def _label(category: str | None, name: str) -> str:
 class _Entry(NamedTuple):
     category: str | None
     info: ActionInfo
+    substep: bool = False
 
     @property
     def label(self) -> str:
@@ -1048,7 +1052,7 @@ def _contexts(catalogue: Catalogue, shape_entries: list[_Entry]) -> list[Context
     found = []
     for entry in shape_entries:
         found.append(Context(variables, fields))
-        if entry.info.role is Role.PROCESS:
+        if entry.info.role is Role.PROCESS and not entry.substep:
             variables = frozenset(PUBLIC) | (entry.spec.output_variables or frozenset())
     return found
 
@@ -1064,33 +1068,48 @@ class StepMeaning:
     category: str | None
     name: str
     values: Mapping[str, Value]
+    #: A sub-step (``/pre,o_...``) of the processing action before it, in its stage.
+    substep: bool = False
 
     @property
     def label(self) -> str:
         return _label(self.category, self.name)
 
 
+def _entries(catalogue: Catalogue, steps: Iterable[StepMeaning]) -> list[_Entry]:
+    """The catalogue's entry of each step: a sub-step's is its parent table's."""
+    found = []
+    parent: ActionInfo | None = None
+    for step in steps:
+        if step.substep:
+            info = parent.substep(step.name) if parent is not None else None
+        else:
+            info = parent = catalogue.lookup(step.category, step.name)
+        if info is None or info.spec is None:
+            raise ValueError(f"{step.label} has no table in {catalogue!r}")
+        found.append(_Entry(step.category, info, step.substep))
+    return found
+
+
 @dataclass(frozen=True)
 class Meaning:
     """What a valid directive says, before it is spelled: the request's mode and the
-    steps (a processing action, then maybe a save, then maybe a notify)."""
+    steps (a processing action and its sub-steps, then maybe a save, then maybe a notify)."""
 
     mode: Mode
     steps: tuple[StepMeaning, ...]
 
+    def specs(self, catalogue: Catalogue = BUILTIN) -> tuple[ActionSpec, ...]:
+        """The table of each step: a sub-step's is the one its parent's table lists."""
+        return tuple(entry.spec for entry in _entries(catalogue, self.steps))
+
     def without_defaults(self, catalogue: Catalogue = BUILTIN) -> Meaning:
         """The same meaning with every value equal to its documented default left out."""
         steps = []
-        for step in self.steps:
-            info = catalogue.lookup(step.category, step.name)
-            assert info is not None
-            assert info.spec is not None
-            defaults = {r.key: r.kind.check(r.default).value for r in info.spec.parameters if r.default is not None}
-            steps.append(
-                StepMeaning(
-                    step.category, step.name, {k: v for k, v in step.values.items() if defaults.get(k, v) != v or k not in defaults}
-                )
-            )
+        for step, entry in zip(self.steps, _entries(catalogue, self.steps), strict=True):
+            defaults = {r.key: r.kind.check(r.default).value for r in entry.spec.parameters if r.default is not None}
+            values = {k: v for k, v in step.values.items() if defaults.get(k, v) != v or k not in defaults}
+            steps.append(StepMeaning(step.category, step.name, values, step.substep))
         return Meaning(self.mode, tuple(steps))
 
 
@@ -1110,7 +1129,9 @@ class _Draft:
         process, *rest = self.steps
         stages = [process.text(head or _label(process.category, process.name))]
         for step in rest:
-            if step.info.role is Role.NOTIFY:
+            if step.substep:
+                stages[-1] += "/" + step.text(step.name)
+            elif step.info.role is Role.NOTIFY:
                 if self.notify_way == "/":
                     stages[-1] += "/" + step.text(step.name)
                 else:
@@ -1125,30 +1146,50 @@ class _Draft:
 
 def _draft(meaning: Meaning, catalogue: Catalogue) -> _Draft:
     """The canonical spelling of ``meaning``: table order, no padding, no leading zeros."""
-    entries = []
-    for step in meaning.steps:
-        info = catalogue.lookup(step.category, step.name)
-        if info is None or info.spec is None:
-            raise ValueError(f"{step.label} has no table in {catalogue!r}")
-        entries.append(_Entry(step.category, info))
+    entries = _entries(catalogue, meaning.steps)
     steps = []
     for entry, context, step in zip(entries, _contexts(catalogue, entries), meaning.steps, strict=True):
         params: list[tuple[str | None, str]] = [
             (row.key, _write(row.kind, step.values[row.key])) for row in entry.spec.rows if row.key in step.values
         ]
-        steps.append(_Step(entry.category, entry.info, entry.spec, context, params))
+        steps.append(_Step(entry.category, entry.info, entry.spec, context, params, substep=entry.substep))
     return _Draft(meaning.mode, steps)
 
 
+#: At most this many sub-steps are drawn (fewer where the table allows fewer).
+SUBSTEPS_DRAWN = 3
+
+
+def _substeps(draw: st.DrawFn, process: _Entry, needed: str | None) -> list[_Entry]:
+    """Sub-steps after ``process``, any of its table's, in any order; ``needed``: one of them is that one."""
+    spec = process.spec
+    if not spec.substeps:
+        return []
+    most = min(SUBSTEPS_DRAWN, spec.max_substeps if spec.max_substeps is not None else SUBSTEPS_DRAWN)
+    names = draw(st.lists(st.sampled_from(sorted(spec.substeps)), min_size=1 if needed else 0, max_size=most))
+    if needed is not None and needed not in names:
+        names[draw(st.integers(0, len(names) - 1))] = needed
+    found = []
+    for name in names:
+        info = process.info.substep(name)
+        assert info is not None
+        found.append(_Entry(process.category, info, substep=True))
+    return found
+
+
 @st.composite
-def _meaning(draw: st.DrawFn, catalogue: Catalogue, shapes: list[_Shape]) -> Meaning:
+def _meaning(draw: st.DrawFn, catalogue: Catalogue, shapes: list[_Shape], substeps: bool = True, needed: str | None = None) -> Meaning:
+    """A valid meaning of one of ``shapes``; ``substeps``: with any sub-steps its processing
+    table has (``needed``: one of them that one)."""
     shape = draw(st.sampled_from(shapes))
-    entries = shape.entries()
+    process, *rest = shape.entries()
+    parts = _substeps(draw, process, needed) if substeps or needed else []
+    entries = [process, *parts, *rest]
     steps = []
     for entry, context in zip(entries, _contexts(catalogue, entries), strict=True):
-        step = _Step(entry.category, entry.info, entry.spec, context)
+        step = _Step(entry.category, entry.info, entry.spec, context, substep=entry.substep)
         _draw_values(draw, step)
-        steps.append(StepMeaning(entry.category, entry.info.name, {k: step.values()[k] for k in step.texts()}))
+        steps.append(StepMeaning(entry.category, entry.info.name, {k: step.values()[k] for k in step.texts()}, entry.substep))
     return Meaning(shape.mode, tuple(steps))
 
 
@@ -1587,6 +1628,31 @@ class _Option(NamedTuple):
     label: str
     spoiler: _Spoiler
     shapes: list[_Shape]
+    substep: str | None = None  # the mistake is in this sub-step of the table ``label``
+
+
+def _substep_spoilers(entry: _Entry, catalogue: Catalogue) -> list[tuple[str, _Spoiler]]:
+    """The mistakes in a table's sub-steps: each sub-step's own parameters, and one sub-step
+    more than ``max_substeps`` (E117)."""
+    found = []
+    for name in sorted(entry.spec.substeps):
+        info = entry.info.substep(name)
+        assert info is not None
+        sub = _Entry(entry.category, info, substep=True)
+        if _drawable(sub):
+            found += [(name, spoiler) for spoiler in _param_spoilers(sub, catalogue)]
+    most = entry.spec.max_substeps
+    if most is not None and found:
+
+        def one_too_many(draw: st.DrawFn, draft: _Draft, target: _Step) -> NearMiss:
+            index = draft.steps.index(target)
+            parts = [step for step in draft.steps if step.substep]
+            copies = [target] * (most + 1 - len(parts))
+            draft.steps[index:index] = copies
+            return NearMiss(draft.text(), "E117", f"{most + 1} sub-steps after {entry.label}", draft.mode)
+
+        found += [(name, _Spoiler("E117", one_too_many)) for name in sorted(entry.spec.substeps)[:1]]
+    return found
 
 
 def _options(catalogue: Catalogue, action: str | None) -> dict[str, list[_Option]]:
@@ -1597,10 +1663,14 @@ def _options(catalogue: Catalogue, action: str | None) -> dict[str, list[_Option
     for label in _labels(catalogue, action):
         if not _drawable(tables[label]):
             continue
-        for spoiler in [*general, *_param_spoilers(tables[label], catalogue)]:
+        spoilers: list[tuple[str | None, _Spoiler]] = [
+            (None, spoiler) for spoiler in [*general, *_param_spoilers(tables[label], catalogue)]
+        ]
+        spoilers += _substep_spoilers(tables[label], catalogue)
+        for substep, spoiler in spoilers:
             shapes = [s for s in _shapes(catalogue, label, spoiler.mode, spoiler.roles) if spoiler.fits(s)]
             if shapes:
-                found.setdefault(spoiler.code, []).append(_Option(label, spoiler, shapes))
+                found.setdefault(spoiler.code, []).append(_Option(label, spoiler, shapes, substep))
     return found
 
 
@@ -1636,7 +1706,11 @@ def near_misses(
 def _near_miss(draw: st.DrawFn, catalogue: Catalogue, options: dict[str, list[_Option]]) -> NearMiss:
     code = draw(st.sampled_from(sorted(options)))
     option = draw(st.sampled_from(options[code]))
-    draft = _draft(draw(_meaning(catalogue, option.shapes)), catalogue)
-    target = draft.step(option.label)
+    # Sub-steps only where the mistake is in one: a mistake of the stage would repeat in them.
+    draft = _draft(draw(_meaning(catalogue, option.shapes, substeps=False, needed=option.substep)), catalogue)
+    if option.substep is None:
+        target = draft.step(option.label)
+    else:
+        target = draw(st.sampled_from([step for step in draft.steps if step.substep and step.name == option.substep]))
     assert target is not None
     return option.spoiler.spoil(draw, draft, target)

@@ -26,6 +26,7 @@ from oss_process.strategies import (
     audio_meanings,
     audio_trees,
     built_directives,
+    canonical_text,
     directives,
     meanings,
     near_miss_codes,
@@ -112,6 +113,34 @@ def test_each_table_gives_the_near_misses_of_its_kinds_and_rules() -> None:
     assert set(near_miss_codes("sys/notify")) >= {"E202", "E300", "E301", "E310"}
     # A table's near misses are its own: the notify table has no integer to spoil.
     assert not {"E205", "E206", "E303", "E304"} & set(near_miss_codes("sys/notify"))
+
+
+def test_a_table_with_sub_steps_gives_the_near_misses_of_its_sub_steps() -> None:
+    # video/concat itself has no required key with Base64, nor a limit on its stage: these come from /pre and /sur.
+    assert {"E117", "E202", "E300", "E301", "E306"} <= set(near_miss_codes("video/concat"))
+    # doc/preview's /watermark has no limit on how many: no E117.
+    assert "E117" not in near_miss_codes("doc/preview")
+    assert "E312" in near_miss_codes("doc/preview")  # the watermark's text, its sub-step's own kind
+
+
+@pytest.mark.parametrize("action", ["audio/concat", "video/concat", "doc/preview"])
+def test_sub_steps_are_drawn_checked_and_built(action: str) -> None:
+    counts: list[int] = []
+
+    @per_table()
+    @given(meanings(action))
+    def check(meaning: Meaning) -> None:
+        parts = [step for step in meaning.steps if step.substep]
+        counts.append(len(parts))
+        text = oss_process.canonicalize(canonical_text(meaning), mode=meaning.mode)
+        # In its parent's stage, in the order drawn, each checked by its own table.
+        first_stage = oss_process.parse(text).stages[0]
+        assert [action_node.name for action_node in first_stage.actions[1:]] == [step.name for step in parts]
+        assert repr(BuiltDirective.from_text(text, mode=meaning.mode)).count(").") >= len(parts)
+
+    check()
+    assert max(counts) >= 1
+    assert 0 in counts
 
 
 # --- The whole built-in catalogue, and the audio names ----------------------------------

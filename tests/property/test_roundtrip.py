@@ -37,17 +37,20 @@ def meaning_of(text: str, mode: oss_process.Mode) -> Meaning:
     checked = oss_process.validate(oss_process.parse(text), mode=mode)
     assert checked.ok, [d.render(text) for d in checked.errors]
     steps = []
-    for stage, action in checked.directive.actions():
-        category = stage.category
-        if category is None:  # a notify stage of its own: the table lists it under its category
-            category = next(c for label, c, info in BUILTIN.tabled() if info is BUILTIN.lookup(None, action.name))
-        values = {p.key: p.value for p in action.parameters if p.key is not None and p.value is not None}
-        info = BUILTIN.lookup(stage.category, action.name)
-        positional = info.spec.positional if info is not None and info.spec is not None else None
-        bare = next((p for p in action.parameters if p.key is None and p.text), None)
-        if positional is not None and bare is not None and bare.value is not None:
-            values = {positional.key: bare.value, **values}  # the strategies name it by its row's key
-        steps.append(StepMeaning(category, action.name, values))
+    for stage in checked.directive.stages:
+        infos = BUILTIN.stage(stage.category, [action.name for action in stage.actions])
+        for action, info in zip(stage.actions, infos, strict=True):
+            category = stage.category
+            if category is None:  # a notify stage of its own: the table lists it under its category
+                category = next(c for label, c, entry in BUILTIN.tabled() if entry is BUILTIN.lookup(None, action.name))
+            values = {p.key: p.value for p in action.parameters if p.key is not None and p.value is not None}
+            positional = info.spec.positional if info is not None and info.spec is not None else None
+            bare = next((p for p in action.parameters if p.key is None and p.text), None)
+            if positional is not None and bare is not None and bare.value is not None:
+                values = {positional.key: bare.value, **values}  # the strategies name it by its row's key
+            # A sub-step's entry is its parent table's, not the catalogue's (video/concat's /pre).
+            substep = info is not BUILTIN.lookup(stage.category, action.name)
+            steps.append(StepMeaning(category, action.name, values, substep))
     return Meaning(mode, tuple(steps)).without_defaults()
 
 
@@ -77,9 +80,8 @@ def test_the_canonical_form_is_table_order_without_defaults_padding_or_zeros(act
         assert canonical == canonical_text(meaning)
         assert "=" not in canonical
         # Each name decodes, without padding, to what was meant.
-        for step, (_, action_node) in zip(meaning.steps, oss_process.parse(canonical).actions(), strict=True):
-            spec = BUILTIN.lookup(step.category, step.name).spec  # type: ignore[union-attr]
-            assert spec is not None
+        nodes = [action_node for _, action_node in oss_process.parse(canonical).actions()]
+        for step, spec, action_node in zip(meaning.steps, meaning.specs(), nodes, strict=True):
             for parameter in action_node.parameters:
                 row = spec.row(parameter.key)
                 assert row is not None
