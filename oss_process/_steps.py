@@ -1421,8 +1421,10 @@ class VideoSprite(ProcessStep, BuiltDirective):
     - ``tile_height`` (``sh``, px): The height of one sub-image.
     - ``columns`` (``tw``): The number of sub-images in a row.
     - ``rows`` (``th``): The number of sub-images in a column.
-    - ``padding`` (``pad``, px): The space between two sub-images.
-    - ``margin`` (``margin``, px): The border around the sub-images.
+    - ``padding`` (``pad``, px): The space between two sub-images. Left out: 0 px, as the spec reads the
+      official sample (which writes pad_0,margin_0); not documented.
+    - ``margin`` (``margin``, px): The border around the sub-images. Left out: 0 px, as the spec reads
+      the official sample (which writes pad_0,margin_0); not documented.
     - ``color`` (``color``): The colour of the padding and border, RRGGBB.
     """
 

@@ -123,11 +123,12 @@ CODES: Final = MappingProxyType(
         "E226": CodeInfo(_E, "result larger than OSS gives"),
         "W227": CodeInfo(_W, "processing that does not do what it says for this source"),
         "E228": CodeInfo(_E, "crop origin outside the image"),
-        "E229": CodeInfo(_E, "source image too large for this action"),
+        "E229": CodeInfo(_E, "source too large for this action"),
         "W230": CodeInfo(_W, "image made by the chain over the source limit of this action"),
         "W231": CodeInfo(_W, "source image over the default size quota"),
         "W232": CodeInfo(_W, "value outside a range or list that is inferred, not documented"),
         "W233": CodeInfo(_W, "value that reads as another unit"),
+        "W234": CodeInfo(_W, "parameter left out that the documentation says the job may fail without"),
         # Base64 names: bucket, object, topic.
         "E300": CodeInfo(_E, "invalid URL-safe Base64"),
         "E301": CodeInfo(_E, "Base64 does not decode to UTF-8"),
@@ -145,6 +146,7 @@ CODES: Final = MappingProxyType(
         "W313": CodeInfo(_W, "text longer than a stricter documented limit"),
         "E314": CodeInfo(_E, "processing OSS refuses inside a watermark image"),
         "W315": CodeInfo(_W, "processing not documented inside a watermark image"),
+        "W316": CodeInfo(_W, "object name whose suffix, or lack of one, the processing action documents against"),
         # The request around the directive, found by the gateway guard (oss_process.gateway).
         # Errors are what OSS refuses (or cannot mean anything); warnings what it ignores.
         "G001": CodeInfo(_E, "sys/saveas in a GET request"),

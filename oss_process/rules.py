@@ -21,6 +21,7 @@ else:
     from ._options import dataclass  # the same classes, without dataclass code generation
 
 __all__ = [
+    "Advised",
     "AffectsFormats",
     "AllowedPerChoice",
     "Alone",
@@ -36,13 +37,17 @@ __all__ = [
     "EnlargesDespiteLimit",
     "Exclusive",
     "FailsBelowSource",
+    "GridWithin",
     "IndexInside",
+    "NameEmit",
     "Needs",
     "OneOf",
     "OnlyWith",
     "Overridden",
     "Rule",
     "RuleContext",
+    "SavedName",
+    "SourceAtMost",
     "SourceSideAtMost",
     "SourceWithin",
     "TargetWithin",
@@ -131,32 +136,43 @@ class Exclusive:
 @dataclass(frozen=True, kw_only=True)
 class AllowedPerChoice:
     """The values of ``key`` that each value of ``selector`` supports (the per-format
-    tables). When ``key`` is omitted the output keeps the source's value
-    (``source_field``): checked against the table when the source is known, warned
-    about when the table is narrow and the source unknown."""
+    tables; a choice not listed restricts nothing). When ``key`` is omitted the output
+    keeps the source's value (``source_field``): checked against the table when the
+    source is known, warned about when the table is narrow and the source unknown; with
+    ``source_field`` empty, an omitted key is not checked.
+
+    ``code`` is E210 where the restriction is documented; W232 where it is inferred
+    (``basis`` says from what): then a value outside it is a warning, never a refusal."""
 
     key: str
     selector: str
-    allowed: Mapping[str, tuple[int, ...]]
-    source_field: str
+    allowed: Mapping[str, tuple[int, ...] | tuple[str, ...]]
+    source_field: str = ""
     noun: str
-    unit: str
-    preferred: tuple[int, ...]
+    unit: str = ""
+    preferred: tuple[int, ...] | tuple[str, ...]
+    code: str = "E210"
+    basis: str = ""
 
     uses_source: ClassVar[bool] = True
     requires_source: ClassVar[bool] = False
 
     @property
     def source_fields(self) -> tuple[str, ...]:
-        return (self.source_field,)
+        return (self.source_field,) if self.source_field else ()
 
     @property
     def reads(self) -> tuple[str, ...]:
         return (self.key, self.selector)
 
     def describe(self) -> str:
-        rows = "; ".join(f"{choice}: {_listing(values)}" for choice, values in self.allowed.items())
-        return f"{self.key} by {self.selector}: {rows}"
+        # Choices with the same values are listed together (doc/convert's many sources).
+        grouped: dict[tuple[int, ...] | tuple[str, ...], list[str]] = {}
+        for choice, values in self.allowed.items():
+            grouped.setdefault(values, []).append(choice)
+        rows = "; ".join(f"{', '.join(choices)}: {_listing(values)}" for values, choices in grouped.items())
+        inferred = f" (inferred: {self.basis})" if self.code[0] == "W" else ""
+        return f"{self.key} by {self.selector}: {rows}{inferred}"
 
     def quiet_when(self, values: Mapping[str, str], present: Collection[str], bind: Callable[[object, str], str]) -> str | None:
         choice = values.get(self.selector)
@@ -164,18 +180,21 @@ class AllowedPerChoice:
             return "True"
         narrow = bind(frozenset(self.allowed), "NARROW_CHOICES")
         if self.key not in present:  # without a source, W211 for a narrow choice
-            return f"{choice}.__class__ is not str or {choice} not in {narrow}"
+            return "True" if not self.source_field else f"{choice}.__class__ is not str or {choice} not in {narrow}"
         value = values.get(self.key)
         if value is None:
             return "True"
         pairs = bind(frozenset((c, v) for c, allowed in self.allowed.items() for v in allowed), "ALLOWED_PAIRS")
-        typed = f"{choice}.__class__ is str and {value}.__class__ is int"
+        typed = f"{choice}.__class__ is str and {value}.__class__ in (int, str)"
         return f"not ({typed}) or {choice} not in {narrow} or ({choice}, {value}) in {pairs}"
 
-    def _suggestion(self, allowed: tuple[int, ...], near: int | None) -> int:
-        if near is not None:
-            return min(allowed, key=lambda v: abs(v - near))
-        return next((v for v in self.preferred if v in allowed), allowed[-1])
+    def _suggestion(self, allowed: tuple[int, ...] | tuple[str, ...], near: Value | None) -> int | str:
+        if isinstance(near, int):
+            numbers = [v for v in allowed if isinstance(v, int)]
+            if numbers:
+                return min(numbers, key=lambda v: abs(v - near))
+        preferred: tuple[int | str, ...] = self.preferred
+        return next((v for v in preferred if v in allowed), allowed[-1])
 
     def check(self, ctx: RuleContext) -> None:
         choice = ctx.values.get(self.selector)
@@ -184,13 +203,16 @@ class AllowedPerChoice:
         allowed = self.allowed.get(choice)
         if self.key in ctx.present:
             value = ctx.values.get(self.key)
-            if isinstance(value, int) and allowed is not None and value not in allowed:
+            if isinstance(value, int | str) and allowed is not None and value not in allowed:
+                inferred = f" (inferred, not documented: {self.basis})" if self.code[0] == "W" else ""
                 ctx.emit(
-                    "E210",
-                    f"{self.key}: {choice} supports the {self.noun}s {_listing(allowed)}, not {value}",
+                    self.code,
+                    f"{self.key}: {choice} supports the {self.noun}s {_listing(allowed)}, not {value}{inferred}",
                     self.key,
                     f"use {self.key}_{self._suggestion(allowed, value)}",
                 )
+            return
+        if not self.source_field:
             return
         known = ctx.source.get(self.source_field) if ctx.source is not None else None
         if isinstance(known, int):
@@ -224,13 +246,17 @@ class AllowedPerChoice:
 
 @dataclass(frozen=True, kw_only=True)
 class OnlyWith:
-    """``key`` takes effect only when ``selector`` is one of ``choices``."""
+    """``key`` takes effect only when ``selector`` is one of ``choices``; with ``value``
+    set, only that value of ``key`` is meant (doc/preview's ``export_1`` needs ``print_1``:
+    ``export_0`` needs nothing)."""
 
     key: str
     selector: str
-    choices: tuple[str, ...]
+    choices: tuple[str, ...] | tuple[int, ...]
     #: What ``selector`` is when it is left out (its documented default), if anything.
-    absent: str | None = None
+    absent: str | int | None = None
+    #: The one value of ``key`` the rule is about (None: any).
+    value: str | int | None = None
 
     uses_source: ClassVar[bool] = False
     requires_source: ClassVar[bool] = False
@@ -238,29 +264,44 @@ class OnlyWith:
 
     @property
     def reads(self) -> tuple[str, ...]:
-        return (self.selector,)
+        return (self.selector,) if self.value is None else (self.selector, self.key)
+
+    @property
+    def _written(self) -> str:
+        return self.key if self.value is None else f"{self.key}_{self.value}"
 
     def describe(self) -> str:
-        return f"{self.key} takes effect only with {self.selector} {_listing(self.choices, 'or')}"
+        return f"{self._written} takes effect only with {self.selector} {_listing(self.choices, 'or')}"
 
     def quiet_when(self, values: Mapping[str, str], present: Collection[str], bind: Callable[[object, str], str]) -> str | None:
         if self.key not in present:
             return "True"
+        other = ""  # true when the key's value is not the one meant
+        if self.value is not None:
+            given = values.get(self.key)
+            if given is None:  # not checked out: not the value meant
+                return "True"
+            other = f"{given} != {bind(self.value, 'MEANT_VALUE')} or "
         choice = values.get(self.selector)
         if choice is None:  # left out, it is its default (when known): the same for every value
             by_default = self.selector not in present and self.absent is not None and self.absent not in self.choices
-            return None if by_default else "True"
-        return f"{choice}.__class__ is not str or {choice} in {bind(frozenset(self.choices), 'EFFECTIVE_CHOICES')}"
+            if not by_default:
+                return "True"
+            return None if not other else other.removesuffix(" or ")
+        effective = bind(frozenset(self.choices), "EFFECTIVE_CHOICES")
+        return f"{other}{choice}.__class__ not in (str, int) or {choice} in {effective}"
 
     def check(self, ctx: RuleContext) -> None:
+        if self.key not in ctx.present or (self.value is not None and ctx.values.get(self.key) != self.value):
+            return
         choice = ctx.values.get(self.selector)
         by_default = choice is None and self.selector not in ctx.present
         if by_default:
             choice = self.absent
-        if self.key in ctx.present and isinstance(choice, str) and choice not in self.choices:
+        if isinstance(choice, str | int) and choice not in self.choices:
             ctx.emit(
                 "W213",
-                f"{self.key} takes effect only when {self.selector} is {_listing(self.choices, 'or')}; "
+                f"{self._written} takes effect only when {self.selector} is {_listing(self.choices, 'or')}; "
                 f"here it is {choice}{' (the default)' if by_default else ''}",
                 self.key,
                 f"remove {self.key}, or set {self.selector}_{self.choices[0]}",
@@ -294,6 +335,29 @@ class Needs:
             ctx.emit(
                 "W214", f"{self.key} has no effect without {needed}", self.key, f"set {_listing(tuple(missing))}, or remove {self.key}"
             )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Advised:
+    """``keys`` the documentation advises setting: left out, the job may fail (``reason``:
+    audio/concat's inputs keep their own rates and channels, which may differ)."""
+
+    keys: tuple[str, ...]
+    reason: str
+
+    reads: ClassVar[tuple[str, ...]] = ()
+    uses_source: ClassVar[bool] = False
+    requires_source: ClassVar[bool] = False
+    source_fields: ClassVar[tuple[str, ...]] = ()
+
+    def describe(self) -> str:
+        return f"{_listing(self.keys)} should be set: {self.reason}"
+
+    def check(self, ctx: RuleContext) -> None:
+        missing = tuple(k for k in self.keys if k not in ctx.present)
+        if missing:
+            verb = "is" if len(missing) == 1 else "are"
+            ctx.emit("W234", f"{_listing(missing)} {verb} not set: {self.reason}", None, f"set {_listing(missing)}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -749,6 +813,34 @@ class SourceSideAtMost:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SourceAtMost:
+    """The object the action takes is at most ``maximum`` in ``field`` (doc/snapshot: a
+    document of at most 20 MB): beyond it, E229."""
+
+    field: str
+    maximum: int
+    #: What the object is, in the message ("document").
+    noun: str
+    unit: str
+
+    reads: ClassVar[tuple[str, ...]] = ()
+    uses_source: ClassVar[bool] = True
+    requires_source: ClassVar[bool] = True
+
+    @property
+    def source_fields(self) -> tuple[str, ...]:
+        return (self.field,)
+
+    def describe(self) -> str:
+        return f"the {self.noun} it takes is at most {self.maximum} {self.unit}"
+
+    def check(self, ctx: RuleContext) -> None:
+        known = ctx.source.number(self.field) if ctx.source is not None else None
+        if known is not None and known > self.maximum:
+            ctx.emit("E229", f"the {self.noun} is {known} {self.unit}; this action takes at most {self.maximum}", None)
+
+
+@dataclass(frozen=True, kw_only=True)
 class AffectsFormats:
     """The action changes only outputs of ``formats`` (quality: jpg and webp)."""
 
@@ -826,6 +918,73 @@ class TargetWithin:
                 f"m_{ctx.values['m']} gives {width} x {height} = {width * height} px; OSS gives at most {self.max_pixels} px in all",
                 "w",
                 "resize to less",
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class GridWithin:
+    """A row (or column) of ``count`` cells of ``cell`` px, ``gap`` px apart inside a
+    ``border`` of that many px, spans count x cell + (count - 1) x gap + 2 x border: beyond
+    ``limit`` a warning (W219), as the page states the limit but not what OSS does past it,
+    and the layout is inferred. Left out, gap and border are 0 (their default); without
+    count or cell the span is not known."""
+
+    count: str
+    cell: str
+    gap: str
+    border: str
+    limit: int
+    note: str
+
+    uses_source: ClassVar[bool] = False
+    requires_source: ClassVar[bool] = False
+    source_fields: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.count, self.cell, self.gap, self.border)
+
+    def describe(self) -> str:
+        return f"{self.count} x {self.cell} + ({self.count} - 1) x {self.gap} + 2 x {self.border} is at most {self.limit}: {self.note}"
+
+    def numbers(self, values: Mapping[str, Value]) -> tuple[int, int, int, int]:
+        """count, cell, gap and border, each 0 when left out (or not a number)."""
+        found = [values.get(k, 0) for k in (self.count, self.cell, self.gap, self.border)]
+        count, cell, gap, border = (n if isinstance(n, int) else 0 for n in found)
+        return count, cell, gap, border
+
+    def span(self, values: Mapping[str, Value]) -> int:
+        count, cell, gap, border = self.numbers(values)
+        return count * cell + (count - 1) * gap + 2 * border
+
+    def known(self, values: Mapping[str, Value], present: Collection[str]) -> bool:
+        """Whether the span can be told: count and cell given, and every value given checked out."""
+        if not all(isinstance(values.get(k), int) for k in (self.count, self.cell)):
+            return False
+        return all(isinstance(values.get(k), int) for k in (self.gap, self.border) if k in present)
+
+    def quiet_when(self, values: Mapping[str, str], present: Collection[str], bind: Callable[[object, str], str]) -> str | None:
+        named = {k: values.get(k) for k in self.reads}
+        if any(named[k] is None for k in (self.count, self.cell)) or any(named[k] is None for k in (self.gap, self.border) if k in present):
+            return "True"  # a value left out or not checked out: no span to tell
+        terms = [named[k] for k in self.reads if named[k] is not None]
+        typed = " and ".join(f"{t}.__class__ is int" for t in terms)
+        gap, border = named[self.gap] or "0", named[self.border] or "0"
+        total = f"{named[self.count]} * {named[self.cell]} + ({named[self.count]} - 1) * {gap} + 2 * {border}"
+        return f"not ({typed}) or {total} <= {self.limit}"
+
+    def check(self, ctx: RuleContext) -> None:
+        if not self.known(ctx.values, ctx.present):
+            return
+        span = self.span(ctx.values)
+        if span > self.limit:
+            count, cell = ctx.values[self.count], ctx.values[self.cell]
+            ctx.emit(
+                "W219",
+                f"{self.count}_{count} of {self.cell}_{cell} (with {self.gap}_{ctx.values.get(self.gap, 0)}, "
+                f"{self.border}_{ctx.values.get(self.border, 0)}) span {span} px: {self.note}",
+                self.count,
+                f"fewer or smaller, to at most {self.limit} px",
             )
 
 
@@ -937,3 +1096,41 @@ class Alone:
         if other is not None:
             me = entries[index].label
             emit("E118", f"{entries[other].label} with {me}: {self.reason}", other, f"send {me} as a directive of its own")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SavedName:
+    """The object name the action's output is saved as (``sys/saveas``'s ``o``) should
+    have a file suffix (``suffix`` True) or none (False): ``reason`` says what OSS does
+    otherwise (video/snapshots: with one, only the last frame survives). A name holding one
+    of the ``varying`` variables ({index}) differs per output, and is not judged."""
+
+    suffix: bool
+    reason: str
+    varying: tuple[str, ...] = ("index",)
+
+    def describe(self) -> str:
+        return f"the object it is saved as has {'a' if self.suffix else 'no'} suffix: {self.reason}"
+
+    def check_chain(self, entries: tuple[ChainEntry, ...], index: int, emit: ChainEmit) -> None:
+        return None  # the name is a value: check_saved reads it
+
+    def check_saved(self, name: str, emit: NameEmit) -> None:
+        """Check ``name``, the object the action's output is saved as."""
+        from .kinds import template_variables
+
+        if "{" in name and any(v in self.varying for v in template_variables(name)[0]):
+            return
+        base = name.rpartition("/")[2]
+        stem, dot, ending = base.rpartition(".")
+        has_suffix = bool(dot and stem and ending)
+        if has_suffix != self.suffix:
+            said = f"has the suffix .{ending}" if has_suffix else "has no suffix"
+            hint = f"save it as {name[: len(name) - len(ending) - 1]!r}" if has_suffix else "add a suffix, such as .jpg"
+            emit("W316", f"{name!r} {said}: {self.reason}", hint)
+
+
+class NameEmit(Protocol):
+    """Report a problem with the saved object's name."""
+
+    def __call__(self, code: str, message: str, hint: str | None = None) -> None: ...

@@ -107,7 +107,22 @@ from .kinds import (
     Text,
     TopicName,
 )
-from .rules import AllowedPerChoice, Alone, Doubtful, Exclusive, FailsBelowSource, Needs, OneOf, OnlyWith, Overridden, RuleContext, Untested
+from .rules import (
+    Advised,
+    AllowedPerChoice,
+    Alone,
+    Doubtful,
+    Exclusive,
+    FailsBelowSource,
+    GridWithin,
+    Needs,
+    OneOf,
+    OnlyWith,
+    Overridden,
+    RuleContext,
+    SourceAtMost,
+    Untested,
+)
 from .source import Source, SourceAudio
 from .tables import BUILTIN, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
 from .tables.model import INFERRED_REFUSALS
@@ -865,7 +880,13 @@ def _break_per_choice(rule: AllowedPerChoice, step: _Step) -> Mapping[str, Break
     return found
 
 
-register_rule(AllowedPerChoice, RuleExamples(satisfy=_satisfy_per_choice, violations=_break_per_choice))
+def _break_per_choice_by_code(rule: AllowedPerChoice, step: _Step) -> Mapping[str, Breaker]:
+    # An inferred restriction (W232) only warns: it gives no E210 near miss.
+    found = _break_per_choice(rule, step)
+    return found if rule.code == "E210" else {code: breaker for code, breaker in found.items() if code != "E210"}
+
+
+register_rule(AllowedPerChoice, RuleExamples(satisfy=_satisfy_per_choice, violations=_break_per_choice_by_code))
 
 
 def _satisfy_only_with(draw: st.DrawFn, rule: OnlyWith, step: _Step) -> None:
@@ -950,6 +971,42 @@ def _break_below_source(rule: FailsBelowSource, step: _Step) -> Mapping[str, Bre
 
 
 register_rule(FailsBelowSource, RuleExamples(violations=_break_below_source))
+
+
+def _satisfy_grid_within(draw: st.DrawFn, rule: GridWithin, step: _Step) -> None:
+    values = step.values()
+    if not rule.known(values, step.texts()) or rule.span(values) <= rule.limit:
+        return
+    _, cell, gap, border = rule.numbers(values)
+    fits = (rule.limit - 2 * border + gap) // (cell + gap)  # the most cells within the limit
+    row = _row_of(step.spec, rule.count)
+    if row is not None and isinstance(row.kind, Integer) and row.kind.minimum <= fits and step.may_change(rule.count):
+        step.put(rule.count, draw(st.integers(row.kind.minimum, min(fits, row.kind.maximum))))
+    elif not step.drop(rule.count):
+        step.drop(rule.cell)
+
+
+def _satisfy_advised(draw: st.DrawFn, rule: Advised, step: _Step) -> None:
+    for key in rule.keys:
+        row = _row_of(step.spec, key)
+        if key not in step.texts() and row is not None and _kind(row.kind) is not None:
+            step.put(key, draw(_values(row.kind, step.context)))  # a forced key stays out
+
+
+def _break_source_at_most(rule: SourceAtMost, step: _Step) -> Mapping[str, Breaker]:
+    if rule.field not in step.context.source_fields:
+        return {}
+
+    def spoil(draw: st.DrawFn, step: _Step) -> tuple[str, Source | None]:
+        known = draw(st.integers(rule.maximum + 1, 4 * rule.maximum))
+        return f"a source {rule.field} of {known}, over {rule.maximum}", _source(**{rule.field: known})
+
+    return {"E229": spoil}
+
+
+register_rule(GridWithin, RuleExamples(satisfy=_satisfy_grid_within))
+register_rule(Advised, RuleExamples(satisfy=_satisfy_advised))
+register_rule(SourceAtMost, RuleExamples(violations=_break_source_at_most))
 
 
 # --- The catalogue: which steps a directive of a table has -----------------------------

@@ -25,8 +25,8 @@ from ._syntax import RawDirective, from_ast, to_ast
 from .ast import Action, Directive, Parameter, Span, Stage, Value
 from .diagnostics import Diagnostic
 from .errors import ArgumentError
-from .kinds import Base64Name, template_variables
-from .rules import ChainEntry, Rule, RuleContext
+from .kinds import Base64Name, ObjectName, template_variables
+from .rules import ChainEntry, Rule, RuleContext, SavedName
 from .source import Source, SourceAudio
 from .tables import MAX_PIPES, MAX_STYLE_NAME, OLDER_MAX_PIPES, ActionInfo, ActionSpec, Catalogue, Mode, ParamSpec, Role
 from .tables.catalogue import coerce_catalogue
@@ -389,10 +389,19 @@ class Templated(NamedTuple):
     variables: frozenset[str]
 
 
+class SavedCheck(NamedTuple):
+    """The object name a processing action's output is saved as, and that action's rules
+    about the name (its table's chain rules with ``check_saved``: :class:`SavedName`)."""
+
+    parameter: int  # its index
+    key: str
+    rules: tuple[SavedName, ...]
+
+
 class Structure:
     """Everything about a directive that follows from its shape alone."""
 
-    __slots__ = ("checks", "effects", "findings", "has_bare", "has_style", "infos", "rows", "templated", "threads")
+    __slots__ = ("checks", "effects", "findings", "has_bare", "has_style", "infos", "rows", "saved_names", "templated", "threads")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
@@ -405,6 +414,8 @@ class Structure:
         #: threaded through the directive (:func:`threaded`).
         self.threads = False
         self.templated: list[Templated] = []
+        #: Saved object names that the action producing them has rules about.
+        self.saved_names: list[SavedCheck] = []
         self.has_bare = False
         # A style name's "_" cannot be told from a key's: such a structure is not shared.
         self.has_style = False
@@ -773,6 +784,8 @@ def _roles(flat: _Flat, find: _Find) -> None:
 def _templates(shape: Structure, directive: Directive) -> None:
     """Names that may hold per-operation variables, and what the action before them sets."""
     producer: tuple[str, frozenset[str] | None] | None = None
+    # The producer's rules about the name its output is saved as.
+    naming: tuple[SavedName, ...] = ()
     index = 0
     infos = iter(shape.infos)
     for stage in directive.stages:
@@ -782,12 +795,18 @@ def _templates(shape: Structure, directive: Directive) -> None:
             if info is not None and info.role is Role.PROCESS:
                 spec = info.spec
                 producer = (_label(stage.category, action.name), spec.output_variables if spec else None)
-            elif producer is not None and producer[1] is not None:
-                for offset in range(count):
-                    row = shape.rows[index + offset]
-                    if row is not None and isinstance(row.kind, Base64Name) and row.kind.rule.allows_templates:
-                        shape.templated.append(Templated(index + offset, producer[0], producer[1]))
-            index += count
+                naming = tuple(r for r in spec.chain_rules if isinstance(r, SavedName)) if spec else ()
+                count = 0  # its own names are not its output's
+            for offset in range(count):
+                row = shape.rows[index + offset]
+                if row is None or not isinstance(row.kind, Base64Name):
+                    continue
+                if producer is not None and producer[1] is not None and row.kind.rule.allows_templates:
+                    shape.templated.append(Templated(index + offset, producer[0], producer[1]))
+                key = action.parameters[offset].key
+                if naming and info is not None and info.role is Role.SAVE and isinstance(row.kind.rule, ObjectName) and key:
+                    shape.saved_names.append(SavedCheck(index + offset, key, naming))
+            index += len(action.parameters)
 
 
 # --- Phase 2: the values -----------------------------------------------------------------
@@ -821,6 +840,37 @@ def locator(directive: Directive) -> Callable[[int, int], Span]:
         return Span(start, end)
 
     return locate
+
+
+def saved_name_diagnostics(shape: Structure, values: Sequence[Value | None], locate: Callable[[int, int], Span]) -> list[Diagnostic]:
+    """What the producing actions' rules (:class:`SavedName`) find in the names their
+    outputs are saved as."""
+    found: list[Diagnostic] = []
+    for check in shape.saved_names:
+        name = values[check.parameter]
+        if not isinstance(name, str):
+            continue
+        span = locate(AT_VALUE, check.parameter)
+
+        def emit(code: str, message: str, hint: str | None = None, key: str = check.key, span: Span = span) -> None:
+            found.append(Diagnostic(code, f"{key}: {message}", span, hint))
+
+        for rule in check.rules:
+            rule.check_saved(name, emit)
+    return found
+
+
+def saved_name_quiet(check: SavedCheck, name: object) -> bool:
+    """True when the rules of ``check`` find nothing in ``name`` (the fast path's test)."""
+    reported: list[str] = []
+
+    def emit(code: str, message: str, hint: str | None = None) -> None:
+        reported.append(code)
+
+    if isinstance(name, str):
+        for rule in check.rules:
+            rule.check_saved(name, emit)
+    return not reported
 
 
 def unset_variables(value: str, variables: frozenset[str]) -> list[str]:
@@ -864,6 +914,8 @@ def check_values(directive: Directive, shape: Structure, source: Source | None) 
         run_rules(check, values, before.get(check.action_index, source), locate, valid_for_parameter, diagnostics, output, source)
     if shape.templated:
         diagnostics.extend(variable_diagnostics(shape, values, [p.key for p in params], locate))
+    if shape.saved_names:
+        diagnostics.extend(saved_name_diagnostics(shape, values, locate))
     diagnostics.sort(key=diagnostic_order)
     return diagnostics, values
 

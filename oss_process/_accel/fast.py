@@ -22,6 +22,7 @@ from .._syntax import RawDirective
 from ..kinds import Checked, Problem
 from ..source import Source
 from ..tables import ParamSpec
+from ..validation import saved_name_quiet
 from .cache import CACHE
 from .plan import Locator, Plan, check_value, threaded_quiet
 from .quick import Namespace, define, lexical, quick_source
@@ -177,6 +178,9 @@ def compile_fast(plan: Plan, shape: str, raw: RawDirective) -> FastPath | None:
         lines.append("if found:")
         lines.append("    emitted = emitted or []")
         lines.append(f"    emitted.append(({index}, found))")
+    for saved in plan.shape.saved_names:  # a name its producer's rules find fault with: the full path says why
+        lines.append(f"if not {bind(partial(saved_name_quiet, saved), 'saved_name_quiet')}(value{saved.parameter}):")
+        lines.append("    return None")
     for where, search in plan.unset_searches:
         if search is not None:
             value = f"value{where.parameter}"

@@ -35,6 +35,7 @@ from ..validation import (
     Templated,
     diagnostic_order,
     run_rules,
+    saved_name_diagnostics,
     structure,
     threaded,
     variable_diagnostics,
@@ -313,5 +314,7 @@ def run_plan(raw: RawDirective, plan: Plan, source: Source | None) -> Outcome:
         run_rules(check, values, given, locate, rule_check.valid_for_parameter, diagnostics, output, source)
     if shape.templated:
         diagnostics.extend(variable_diagnostics(shape, values, [key for key, _, _, _ in params], locate))
+    if shape.saved_names:
+        diagnostics.extend(saved_name_diagnostics(shape, values, locate))
     diagnostics.sort(key=diagnostic_order)
     return Outcome(diagnostics, canonicals)

@@ -3,6 +3,7 @@ object, each a sub-step (``/pre,o_...`` before it, ``/sur,o_...`` after it, in t
 written), from ``spec/media-actions.md`` sections 2.6 and 3.2."""
 
 from ..kinds import Base64Name, Choice, Integer, ObjectName, templated
+from ..rules import Advised
 from . import audio, video
 from .limits import MAX_INT32
 from .model import ActionSpec, Confidence, ParamSpec
@@ -64,7 +65,14 @@ AUDIO_CONCAT = ActionSpec(
     summary="Join audio clips to the object, before and after it (asynchronous only; at most 11 inputs).",
     reference="spec/media-actions.md 3.2 (DOC AC)",
     parameters=(_AUDIO["f"], _AUDIO["ar"], _AUDIO["ac"], _AUDIO["ab"], ALIGN),
-    rules=(audio.RATE_BY_FORMAT, audio.CHANNELS_PER_FORMAT),
+    rules=(
+        audio.RATE_BY_FORMAT,
+        audio.CHANNELS_PER_FORMAT,
+        Advised(
+            keys=("ar", "ac"),
+            reason="each input keeps its own sample rate and channels, and the audio-stitching page says the job may fail when they differ",
+        ),
+    ),
     substeps=CLIPS,
     max_substeps=MAX_INPUTS - 1,
 )
@@ -96,6 +104,8 @@ VIDEO_CONCAT = ActionSpec(
         _VIDEO["ac"],
         ALIGN,
     ),
+    # f is video/convert's (spec 2.6: "as convert"), audio formats too: their limits hold as there.
+    rules=(audio.RATE_BY_FORMAT, audio.CHANNELS_PER_FORMAT),
     substeps=CLIPS,
     max_substeps=MAX_INPUTS - 1,
 )

@@ -9,7 +9,7 @@ doc/preview's ``/watermark`` sub-step is not tabled here: it needs a sub-step me
 from typing import Final
 
 from ..kinds import Base64Name, Choice, Integer, IntegerChoice, PageRange
-from ..rules import Alone
+from ..rules import AllowedPerChoice, Alone, OnlyWith, SourceAtMost
 from . import image
 from .model import ActionSpec, Confidence, ParamSpec
 
@@ -30,6 +30,23 @@ SPREADSHEET_SOURCES: Final = ("xls", "xlt", "et", "ett", "xlsx", "xltx", "csv", 
 CONVERT_SOURCES: Final = (*WORD_SOURCES, *PRESENTATION_SOURCES, *SPREADSHEET_SOURCES, "pdf")
 
 _SOURCE_OMITTED = "the type is read from the object's suffix; an object without one fails"
+
+#: The largest document each action takes (DS, pt-br revision: 20 MB; DC: 200 MB).
+MAX_SNAPSHOT_BYTES: Final = 20 * 1024 * 1024
+MAX_CONVERT_BYTES: Final = 200 * 1024 * 1024
+
+#: doc/convert's targets from a spreadsheet or a PDF: txt is from Word and PowerPoint
+#: documents only (IMM CreateOfficeConversionTask, so inferred for OSS: W232).
+NON_TEXT_TARGETS: Final = ("jpg", "png", "pdf")
+TARGET_BY_SOURCE = AllowedPerChoice(
+    key="target",
+    selector="source",
+    allowed={source: NON_TEXT_TARGETS for source in (*SPREADSHEET_SOURCES, "pdf")},
+    noun="target",
+    preferred=("pdf",),
+    code="W232",
+    basis="IMM's CreateOfficeConversionTask converts only Word and PowerPoint documents to txt",
+)
 
 SNAPSHOT = ActionSpec(
     summary="Render one page of a document (Word, Excel, PowerPoint, PDF; at most 20 MB) as an image.",
@@ -61,6 +78,7 @@ SNAPSHOT = ActionSpec(
             source="DS (zh parameter table)",
         ),
     ),
+    rules=(SourceAtMost(field="size", maximum=MAX_SNAPSHOT_BYTES, noun="document", unit="bytes"),),
 )
 
 CONVERT = ActionSpec(
@@ -92,6 +110,7 @@ CONVERT = ActionSpec(
             bounds=Confidence.INF,
         ),
     ),
+    rules=(TARGET_BY_SOURCE, SourceAtMost(field="size", maximum=MAX_CONVERT_BYTES, noun="document", unit="bytes")),
     output_variables=frozenset({"index", "sheetname", "autoext"}),
 )
 
@@ -105,18 +124,7 @@ _SEEN_WATERMARK = "seen only in public code (doc/preview,export_1,print_1,copy_1
 
 def _seen_as(row: ParamSpec) -> ParamSpec:
     """image/watermark's row as the viewer's watermark takes it: known only from use."""
-    return ParamSpec(
-        row.key,
-        row.kind,
-        row.meaning,
-        keyword=row.keyword,
-        unit=row.unit,
-        default=row.default,
-        when_omitted=row.when_omitted,
-        source=_SEEN_WATERMARK,
-        confidence=Confidence.EX,
-        bounds=Confidence.EX,
-    )
+    return row.known_as(Confidence.EX, _SEEN_WATERMARK)
 
 
 #: The viewer's watermark (the /watermark sub-step): image/watermark's text keys.
@@ -158,6 +166,8 @@ PREVIEW = ActionSpec(
             bounds=Confidence.EX,
         ),
     ),
+    # IMM's WebOffice permissions: Export needs Print (INF); what print left out allows is not known.
+    rules=(OnlyWith(key="export", value=1, selector="print", choices=(1,)),),
     chain_rules=(Alone(reason=_NO_PIPES),),
     substeps={"watermark": PREVIEW_WATERMARK},
 )

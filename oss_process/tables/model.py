@@ -149,6 +149,26 @@ class ParamSpec(Frozen):
     def __repr__(self) -> str:
         return f"ParamSpec({self.key!r}, {self.kind!r})"
 
+    def known_as(self, confidence: Confidence, source: str | None = None) -> ParamSpec:
+        """This row as another table takes it where it is known only as ``confidence``
+        (hls/m3u8 takes video/convert's rows, seen only in its presets: EX): the same key,
+        kind, meaning and defaults; its limits no better known than the row there
+        (``bounds`` the weaker of its own and ``confidence``); ``source`` says where."""
+        bounds = min(self.bounds, confidence, key=_RANK.__getitem__)
+        return ParamSpec(
+            self.key,
+            self.kind,
+            self.meaning,
+            keyword=self.keyword,
+            unit=self.unit,
+            required=self.required,
+            default=self.default,
+            when_omitted=self.when_omitted,
+            source=source if source is not None else self.source,
+            confidence=min(self.confidence, confidence, key=_RANK.__getitem__),
+            bounds=bounds,
+        )
+
     def check(self, text: str) -> Checked:
         """The kind's check of a value of this row. Where the row's bounds are not
         documented, what only they refuse (the codes of ``INFERRED_REFUSALS``) is W232."""
@@ -165,6 +185,9 @@ class ParamSpec(Frozen):
         )
         return Checked(None, checked.canonical, warned)
 
+
+#: How well each confidence knows a fact: DOC best, INF least.
+_RANK = {Confidence.DOC: 3, Confidence.SDK: 2, Confidence.EX: 1, Confidence.INF: 0}
 
 #: What a kind refuses that only its range or choices decide: out of range, not a choice,
 #: not a number (the row's own kind being what is inferred).

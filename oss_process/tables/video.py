@@ -18,10 +18,12 @@ from ..rules import (
     Doubtful,
     EndsChain,
     FailsBelowSource,
+    GridWithin,
     LikelyUnit,
     Needs,
     OnlyWith,
     Rule,
+    SavedName,
     Untested,
     WithinSource,
 )
@@ -51,6 +53,9 @@ AUDIO_FORMATS = audio.FORMATS
 VIDEO_CODECS = ("h264", "h265", "vp9")
 #: IMM TargetVideo PixelFormat; yuva420p is for vp9 only.
 PIXEL_FORMATS = ("yuv420p", "yuva420p", "yuv422p", "yuv444p", "yuv420p10le", "yuv422p10le", "yuv444p10le")
+#: The pixel formats with an alpha channel, and the codecs that take them (VT: "yuva420p (vp9)").
+ALPHA_PIXEL_FORMATS = ("yuva420p",)
+ALPHA_CODECS = ("vp9",)
 #: IMM TargetAudio codecs [INF: the OSS key's values are seen only as acodec_aac].
 AUDIO_CODECS = ("copy", "aac", "mp3", "flac", "opus", "ac3", "amr", "vorbis")
 
@@ -184,12 +189,20 @@ SNAPSHOTS = ActionSpec(
             bounds=Confidence.INF,
         ),
     ),
+    chain_rules=(
+        SavedName(
+            suffix=False,
+            reason="video/snapshots keeps only the last frame under a name with a suffix; "
+            "under one without, OSS saves every frame, appending serials such as _0_1.jpg (VF)",
+        ),
+    ),
 )
 
 
 # --- video/sprite (async): DOC SP, the rest EX from the official PHP sample ---------------
 
 _SPRITE_SAMPLE = "OFF video/sprite,f_jpg,sw_100,sh_100,inter_10000,tw_10,th_10,pad_0,margin_0 (PHP sample)"
+_NO_SPACE = "0 px, as the spec reads the official sample (which writes pad_0,margin_0); not documented"
 
 
 def _tiles(key: str, meaning: str, keyword: str) -> ParamSpec:
@@ -279,6 +292,9 @@ SPRITE = ActionSpec(
             "The space between two sub-images.",
             unit="px",
             keyword="padding",
+            # 0 is the spec's reading of the sample, which writes pad_0: not a documented
+            # default, so not declared (pad_0 stays in the canonical form, as target_jpg does).
+            when_omitted=_NO_SPACE,
             source=_SPRITE_SAMPLE + "; the range INF",
             confidence=Confidence.SDK,
             bounds=Confidence.INF,
@@ -288,6 +304,7 @@ SPRITE = ActionSpec(
             Integer(0, MAX_SPRITE_SIDE),
             "The border around the sub-images.",
             unit="px",
+            when_omitted=_NO_SPACE,
             source=_SPRITE_SAMPLE + "; the range INF",
             confidence=Confidence.SDK,
             bounds=Confidence.INF,
@@ -304,6 +321,19 @@ SPRITE = ActionSpec(
     rules=(
         OnlyWith(key="thr", selector="m", choices=("dhash",), absent="inter"),
         Doubtful(key="thr", above=25, note="the sprite page recommends at most 25"),
+        # The sprite's size from its tiles: the layout (pad between, margin around) is inferred.
+        *(
+            GridWithin(
+                count=count,
+                cell=cell,
+                gap="pad",
+                border="margin",
+                limit=MAX_SPRITE_SIDE,
+                note=f"the sprite page says a sprite is at most {MAX_SPRITE_SIDE} x {MAX_SPRITE_SIDE} px "
+                "(the layout, pad between sub-images and margin around them, is inferred)",
+            )
+            for count, cell in (("tw", "sw"), ("th", "sh"))
+        ),
     ),
 )
 
@@ -484,6 +514,22 @@ TRANSCODING_RULES: tuple[Rule, ...] = (
     OnlyWith(key="adepth", selector="acodec", choices=("flac",)),
 )
 
+
+def alpha_by_codec(code: str, basis: str = "") -> AllowedPerChoice:
+    """pixfmt by vcodec: the alpha formats with vp9 only (VT); ``code`` E210 where that is
+    documented (video/convert), W232 where it is inferred (``basis``)."""
+    plain = tuple(f for f in PIXEL_FORMATS if f not in ALPHA_PIXEL_FORMATS)
+    return AllowedPerChoice(
+        key="pixfmt",
+        selector="vcodec",
+        allowed={codec: plain for codec in VIDEO_CODECS if codec not in ALPHA_CODECS},
+        noun="pixel format",
+        preferred=("yuv420p",),
+        code=code,
+        basis=basis,
+    )
+
+
 CONVERT = ActionSpec(
     summary="Transcode a video, or extract its audio (asynchronous only; needs an IMM-bound bucket).",
     reference=TRANSCODING_PAGE,
@@ -551,6 +597,7 @@ CONVERT = ActionSpec(
     ),
     rules=(
         *TRANSCODING_RULES,
+        alpha_by_codec("E210"),
         # Where the output is an audio format, audio/convert's limits per format hold.
         _audio_rule(AllowedPerChoice, "ar"),
         _audio_rule(AllowedPerChoice, "ac"),
