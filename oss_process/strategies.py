@@ -82,7 +82,7 @@ import string
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from hypothesis import reject
@@ -519,14 +519,21 @@ def _dot_segments(context: Context) -> Violation:
     return pairs.map(lambda pair: (pair[1] + pair[0], f"a {pair[1]!r} segment"))
 
 
+def _usable(kind: ObjectName, context: Context) -> Context:
+    """The context with only the variables this name's templates know (a concat clip's: none)."""
+    templates = kind.templates
+    known = frozenset(v for v in context.variables if v in templates.variables or any(v.startswith(p) for p in templates.prefixes))
+    return replace(context, variables=known)
+
+
 register_kind(
     ObjectName,
     KindExamples(
-        values=lambda kind, context: _object_names(context),
+        values=lambda kind, context: _object_names(_usable(kind, context)),
         violations=lambda kind, context: {
-            "E304": _bad_objects(context),
-            "E306": _dot_segments(context),
-            "E308": _bad_templates(context),
+            "E304": _bad_objects(_usable(kind, context)),
+            "E306": _dot_segments(_usable(kind, context)),
+            "E308": _bad_templates(_usable(kind, context)),
         },
     ),
 )

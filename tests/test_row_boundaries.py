@@ -141,7 +141,9 @@ def test_both_sides_of_each_boundary(case: Case) -> None:
     text, start, end = with_value(case)
     codes = [d.code for d in oss_process.lint(text) if d.code in KIND_CODES and start <= d.span.start and d.span.end <= end]
     if case.inside:
-        assert codes == [], (text, codes)
+        # A rule may still warn W232 about the value beside another key's (yuva420p beside h264 in hls).
+        assert [code for code in codes if code != "W232"] == [], (text, codes)
+        assert case.row.kind.check(case.value).problems == ()
     elif case.row.bounds.documented:
         # Out of a range: E206; not one of a list: E207.
         assert codes == ["E207" if isinstance(case.row.kind, Choice | IntegerChoice) else "E206"], (text, codes)
