@@ -768,12 +768,16 @@ class DocPreviewSteps:
         doc/preview).
 
         - ``words`` (``text``): The text, URL-safe Base64 of UTF-8 (at most 64 characters encoded).
-        - ``font`` (``type``, default d3F5LXplbmhlaQ): The font of the text, URL-safe Base64 of its name.
-          Left out: wqy-zenhei.
-        - ``color`` (``color``, default 000000): The colour of the text, RRGGBB.
-        - ``size`` (``size``, px, default 40): The size of the text.
-        - ``opacity`` (``t``, %, default 100): The watermark's opacity.
-        - ``text_rotation`` (``rotate``, degrees, default 0): The text's clockwise rotation.
+        - ``font`` (``type``): The font of the text, URL-safe Base64 of its name. Left out: wqy-zenhei
+          (where the row comes from, the default is d3F5LXplbmhlaQ).
+        - ``color`` (``color``): The colour of the text, RRGGBB. Left out: undocumented (where the row comes
+          from, the default is 000000).
+        - ``size`` (``size``, px): The size of the text. Left out: undocumented (where the row comes from,
+          the default is 40).
+        - ``opacity`` (``t``, %): The watermark's opacity. Left out: undocumented (where the row comes from,
+          the default is 100).
+        - ``text_rotation`` (``rotate``, degrees): The text's clockwise rotation. Left out: undocumented
+          (where the row comes from, the default is 0).
         """
         part = DocPreviewWatermark(words=words, font=font, color=color, size=size, opacity=opacity, text_rotation=text_rotation)
         return DocPreviewChain((*chained_steps(self), part))
@@ -1679,9 +1683,9 @@ class HlsM3u8(ProcessStep, BuiltDirective):
     - ``channels`` (``ac``): The number of sound channels in the output audio. Left out: the output
       keeps the source audio's number of channels.
     - ``bitrate`` (``ab``, bit/s): The audio bitrate; exclusive with aq.
-    - ``bitrate_option`` (``abopt``, default 0): The bitrate option: 0 always uses the target bitrate; 1
-      uses the source bitrate when it is lower than the target; 2 fails when the source bitrate is lower
-      than the target. Left out: always use the target bitrate.
+    - ``bitrate_option`` (``abopt``): The bitrate option: 0 always uses the target bitrate; 1 uses the
+      source bitrate when it is lower than the target; 2 fails when the source bitrate is lower than the
+      target. Left out: always use the target bitrate (where the row comes from, the default is 0).
     - ``bit_depth`` (``adepth``, bit): The sampling bit depth of the output audio; takes effect only
       with f_flac.
     - ``segment_ms`` (``st``, ms): The length of one segment.
@@ -1766,12 +1770,16 @@ class DocPreviewWatermark(StepBase):
     Added by :meth:`DocPreviewSteps.watermark`, in its parent's stage.
 
     - ``words`` (``text``): The text, URL-safe Base64 of UTF-8 (at most 64 characters encoded).
-    - ``font`` (``type``, default d3F5LXplbmhlaQ): The font of the text, URL-safe Base64 of its name.
-      Left out: wqy-zenhei.
-    - ``color`` (``color``, default 000000): The colour of the text, RRGGBB.
-    - ``size`` (``size``, px, default 40): The size of the text.
-    - ``opacity`` (``t``, %, default 100): The watermark's opacity.
-    - ``text_rotation`` (``rotate``, degrees, default 0): The text's clockwise rotation.
+    - ``font`` (``type``): The font of the text, URL-safe Base64 of its name. Left out: wqy-zenhei
+      (where the row comes from, the default is d3F5LXplbmhlaQ).
+    - ``color`` (``color``): The colour of the text, RRGGBB. Left out: undocumented (where the row comes
+      from, the default is 000000).
+    - ``size`` (``size``, px): The size of the text. Left out: undocumented (where the row comes from,
+      the default is 40).
+    - ``opacity`` (``t``, %): The watermark's opacity. Left out: undocumented (where the row comes from,
+      the default is 100).
+    - ``text_rotation`` (``rotate``, degrees): The text's clockwise rotation. Left out: undocumented
+      (where the row comes from, the default is 0).
     """
 
     CATALOGUE = _CATALOGUE

@@ -153,8 +153,14 @@ class ParamSpec(Frozen):
         """This row as another table takes it where it is known only as ``confidence``
         (hls/m3u8 takes video/convert's rows, seen only in its presets: EX): the same key,
         kind, meaning and defaults; its limits no better known than the row there
-        (``bounds`` the weaker of its own and ``confidence``); ``source`` says where."""
+        (``bounds`` the weaker of its own and ``confidence``); ``source`` says where.
+
+        Its default is not this table's documented default: the canonical form keeps an
+        explicit value equal to it (a cache key must not merge what may differ here)."""
         bounds = min(self.bounds, confidence, key=_RANK.__getitem__)
+        omitted = self.when_omitted
+        if self.default is not None and not confidence.documented:
+            omitted = f"{omitted or 'undocumented'} (where the row comes from, the default is {self.default})"
         return ParamSpec(
             self.key,
             self.kind,
@@ -162,8 +168,8 @@ class ParamSpec(Frozen):
             keyword=self.keyword,
             unit=self.unit,
             required=self.required,
-            default=self.default,
-            when_omitted=self.when_omitted,
+            default=self.default if confidence.documented else None,
+            when_omitted=omitted,
             source=source if source is not None else self.source,
             confidence=min(self.confidence, confidence, key=_RANK.__getitem__),
             bounds=bounds,
