@@ -102,12 +102,12 @@ def test_sub_steps_rebuild_from_text_into_the_chain_that_takes_more() -> None:
 
 
 def test_a_sub_step_is_checked_with_its_parent_when_it_is_added() -> None:
-    from oss_process.builder import VideoConcat
+    from oss_process.builder import VideoConcat, VideoConcatChain
 
     with pytest.raises(oss_process.InvalidDirectiveError) as caught:
         VideoConcat(format="mp4").pre(object="a.mp4", start_ms=-1)
     assert [d.code for d in caught.value.diagnostics if d.is_error] == ["E206"]
-    joined = VideoConcat(format="mp4")
+    joined: VideoConcat | VideoConcatChain = VideoConcat(format="mp4")
     for _ in range(10):  # the object itself and ten clips: IMM's eleven inputs
         joined = joined.pre(object="a.mp4")
     with pytest.raises(oss_process.InvalidDirectiveError) as caught:

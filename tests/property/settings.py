@@ -15,7 +15,7 @@ README's Development section gives what this costs now and at ten times the tabl
 
 from hypothesis import HealthCheck, settings
 
-PROPERTY_EXAMPLES = 300
+PROPERTY_EXAMPLES = 200
 EXAMPLES_PER_TABLE = 50
 MIN_EXAMPLES = 2
 EXAMPLES_PER_KIND = 60
