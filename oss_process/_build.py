@@ -761,7 +761,7 @@ def source(catalogue: Catalogue) -> str:
         if process:
             tail = "A directive on its own: chain the methods of :class:`BuiltDirective` to save or announce the result."
         elif step.parents:
-            owners = " and ".join(f":meth:`{by_label(by_name, parent).name}Steps.{step.method}`" for parent in step.parents)
+            owners = " and ".join(f":meth:`{_parent_of(by_name, parent).name}Steps.{step.method}`" for parent in step.parents)
             tail = f"Added by {owners}, in its parent's stage."
         else:
             tail = f"Added by :meth:`BuiltDirective.{step.method}`."
@@ -841,7 +841,7 @@ def _chain_methods(category: str, members: list[_Planned]) -> str:
     return "".join(out)
 
 
-def by_label(steps: Mapping[str, _Planned], action: tuple[str, str]) -> _Planned:
+def _parent_of(steps: Mapping[str, _Planned], action: tuple[str, str]) -> _Planned:
     """The planned step of (category, action)."""
     return next(step for step in steps.values() if (step.category, step.action) == action and not step.parents)
 
