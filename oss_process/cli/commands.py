@@ -47,4 +47,10 @@ def command_explain(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: I
     return explain(args, out, err, stdin)
 
 
-COMMANDS: dict[str, Command] = {"lint": command_lint, "canon": command_canon, "explain": command_explain}
+def command_scan(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[bytes]) -> int:
+    from .scan import command_scan as scan
+
+    return scan(args, out, err, stdin)
+
+
+COMMANDS: dict[str, Command] = {"lint": command_lint, "canon": command_canon, "explain": command_explain, "scan": command_scan}

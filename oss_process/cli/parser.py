@@ -63,6 +63,26 @@ exit status: 0 valid (warnings allowed), 1 errors, 2 usage, unreadable --source-
 """
 
 
+_SCAN_EXAMPLES = f"""\
+examples:
+  {PROG} scan                       # the repository or directory here
+  {PROG} scan src templates docs --format github
+  {PROG} scan --format sarif --jobs 2 > oss-process.sarif
+  {PROG} scan --select E --ignore E206 app/
+  git show HEAD:app.py | {PROG} scan - --stdin-filename app.py
+
+Finds directives in source code, templates, Markdown, YAML and JSON: the value of
+x-oss-process= or x-oss-async-process= (percent-decoded), and string literals starting with
+a known category/action or style/. Inside a git repository the files are those of
+'git ls-files --cached --others --exclude-standard'; elsewhere .gitignore files are read.
+A line with 'oss-process: ignore[W305]' (or 'oss-process: ignore') is not reported on.
+Defaults come from [tool.oss-process] in the nearest pyproject.toml (docs/scan.md).
+
+exit status: 0 no errors (warnings allowed unless --strict), 1 errors, 2 usage, a path that
+does not exist or bad settings
+"""
+
+
 def _jobs(text: str) -> int:
     try:
         jobs = int(text)
@@ -71,6 +91,13 @@ def _jobs(text: str) -> int:
     if jobs < 0:
         raise argparse.ArgumentTypeError("the number of processes cannot be negative")
     return jobs or os.cpu_count() or 1
+
+
+def _code_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--select", action="append", metavar="CODES", help="report only these codes or prefixes, comma-separated (E, W3, E206)"
+    )
+    parser.add_argument("--ignore", action="append", metavar="CODES", help="do not report these codes or prefixes, comma-separated")
 
 
 def _source_options(parser: argparse.ArgumentParser) -> None:
@@ -145,6 +172,26 @@ def build_parser() -> argparse.ArgumentParser:
     canon_parser.add_argument(
         "--expand-styles", action="store_true", help="print each style/<name> as its content, the whole canonicalized (needs --styles)"
     )
+
+    scan_parser = commands.add_parser(
+        "scan", help="find the directives in a code base and lint them", epilog=_SCAN_EXAMPLES, formatter_class=raw
+    )
+    scan_parser.description = "Find the directives embedded in files (code, templates, docs, configuration) and report their problems."
+    scan_parser.add_argument("paths", nargs="*", metavar="PATH", help="files and directories (default: .); '-': standard input")
+    scan_parser.add_argument(
+        "--format", choices=("text", "json", "jsonl", "github", "sarif"), default="text", help="output format (default: text)"
+    )
+    scan_parser.add_argument("--mode", choices=("async", "sync"), help="the mode of literals whose code does not say it")
+    _code_options(scan_parser)
+    scan_parser.add_argument(
+        "--exclude", action="append", metavar="PATTERN", help="leave out paths matching this gitignore pattern (repeatable)"
+    )
+    scan_parser.add_argument("--config", metavar="FILE", help="read [tool.oss-process] from this file, not the nearest pyproject.toml")
+    scan_parser.add_argument("--no-config", action="store_true", help="read no pyproject.toml")
+    scan_parser.add_argument("--stdin-filename", metavar="NAME", help="with '-': the file name standard input is read as")
+    scan_parser.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N", help="processes (0: one per core; default 1)")
+    scan_parser.add_argument("--strict", action="store_true", help="warnings fail too (exit status 1)")
+    scan_parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour diagnostics")
 
     explain_parser = commands.add_parser(
         "explain", help="break a directive down, parameter by parameter", epilog=_EXPLAIN_EXAMPLES, formatter_class=raw

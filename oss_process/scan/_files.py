@@ -1,0 +1,183 @@
+"""Which files a scan reads, and reading one: ``git ls-files`` inside a repository (new
+untracked files included, ignored ones not), a walk with the ``.gitignore`` files read
+by ``pathspec`` outside one; never a link out of the tree, a device or a huge file."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from oss_process.errors import DirectiveError
+
+from ._lexer import NEEDLE, language_of
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+
+__all__ = ["BINARY_PROBE", "MAX_FILE_BYTES", "Entry", "ScanError", "files", "read"]
+
+#: Files larger than this are skipped (minified bundles, data dumps).
+MAX_FILE_BYTES = 10 * 1024 * 1024
+#: A NUL byte among the first bytes makes a file binary (git's test).
+BINARY_PROBE = 8000
+
+# What a file's bytes must hold for it to be read further.
+_NEEDLE_BYTES = tuple(
+    prefix.encode() for prefix in ("x-oss-", "image/", "video/", "audio/", "doc/", "hls/", "csv/", "json/", "style/", "\\/")
+)
+
+
+class ScanError(DirectiveError):
+    """A scan cannot start: a path that does not exist, a missing extra, a bad setting."""
+
+
+class Entry(NamedTuple):
+    shown: str  # the path reported: relative to the current directory when under it, '/'-separated
+    path: str  # the path opened
+    root: str  # the tree it was found in: nothing outside it is read
+
+
+def _shown(path: str) -> str:
+    relative = os.path.relpath(path)
+    shown = path if relative.startswith("..") else relative
+    return shown.replace(os.sep, "/")
+
+
+def _git_files(directory: str) -> list[str] | None:
+    """The files git lists under ``directory`` (tracked and untracked, not ignored), or
+    None outside a repository or without git."""
+    try:
+        listed = subprocess.run(
+            ["git", "-C", directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate", "--", "."],
+            capture_output=True,
+            check=False,
+            timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if listed.returncode != 0:
+        return None
+    names = listed.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return [os.path.join(directory, name) for name in names if name]
+
+
+def _pathspec() -> type[GitIgnoreSpec]:
+    try:
+        from pathspec import GitIgnoreSpec
+    except ImportError:
+        raise ScanError(
+            (), message="scanning outside a git repository reads .gitignore with pathspec: pip install 'oss-process[scan]'"
+        ) from None
+    return GitIgnoreSpec
+
+
+def _walked(directory: str) -> Iterator[str]:
+    """Files under ``directory``, each directory's .gitignore applied to what is below it."""
+    spec_class = _pathspec()
+    ignores: list[tuple[str, GitIgnoreSpec]] = []
+    for current, subdirectories, names in os.walk(directory):
+        ignores = [(base, spec) for base, spec in ignores if current == base or current.startswith(base + os.sep)]
+        if ".gitignore" in names:
+            try:
+                with open(os.path.join(current, ".gitignore"), encoding="utf-8", errors="replace") as stream:
+                    ignores.append((current, spec_class.from_lines(stream.read().splitlines())))
+            except OSError:
+                pass
+
+        def ignored(name: str, is_dir: bool, here: str = current, ignores: list[tuple[str, GitIgnoreSpec]] = ignores) -> bool:
+            full = os.path.join(here, name)
+            for base, spec in ignores:
+                relative = os.path.relpath(full, base).replace(os.sep, "/")
+                if spec.match_file(relative + ("/" if is_dir else "")):
+                    return True
+            return False
+
+        subdirectories[:] = sorted(d for d in subdirectories if d != ".git" and not ignored(d, True))
+        for name in sorted(names):
+            if not ignored(name, False):
+                yield os.path.join(current, name)
+
+
+def files(paths: Sequence[str], exclude: GitIgnoreSpec | None = None, exclude_base: str = ".") -> Iterator[Entry]:
+    """The files to read for ``paths`` (files are read as given, directories walked), in
+    order, each once. ``exclude`` (gitignore patterns, relative to ``exclude_base``) takes
+    files out of directories walked."""
+    seen: set[str] = set()
+    for given in paths:
+        if not os.path.lexists(given):
+            raise ScanError((), message=f"{given}: no such file or directory")
+        if not os.path.isdir(given) or os.path.islink(given):
+            root = os.path.dirname(os.path.abspath(given)) or "/"
+            if given not in seen:
+                seen.add(given)
+                yield Entry(_shown(given), given, root)
+            continue
+        root = os.path.abspath(given)
+        listed = _git_files(given)
+        found = sorted(listed) if listed is not None else _walked(given)
+        for path in found:
+            if path in seen or (listed is not None and (os.path.isdir(path) or not os.path.lexists(path))):
+                continue  # a submodule, or a tracked file deleted in the work tree
+            seen.add(path)
+            if exclude is not None:
+                relative = os.path.relpath(os.path.abspath(path), exclude_base).replace(os.sep, "/")
+                if not relative.startswith("../") and exclude.match_file(relative):
+                    continue
+            yield Entry(_shown(path), path, root)
+
+
+class Read(NamedTuple):
+    text: str | None  # None: skipped, or nothing to look for in it
+    skipped: str | None
+    size: int
+
+
+def _inside(path: str, root: str) -> bool:
+    real, real_root = os.path.realpath(path), os.path.realpath(root)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def read(entry: Entry, limit: int = MAX_FILE_BYTES) -> Read:
+    """A file's text when it may hold a directive; why it is skipped when it cannot be read."""
+    path = entry.path
+    if os.path.islink(path) and not _inside(path, entry.root):
+        return Read(None, "a symbolic link out of the tree", 0)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as error:
+        return Read(None, f"cannot be read: {error.strerror or error}", 0)
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            status = os.fstat(descriptor)
+        except OSError as error:
+            return Read(None, f"cannot be read: {error.strerror or error}", 0)
+        if not stat.S_ISREG(status.st_mode):
+            return Read(None, "not a regular file", 0)
+        if status.st_size > limit:
+            return Read(None, f"larger than {limit:,} bytes", status.st_size)
+        try:
+            data = stream.read(limit + 1)
+        except OSError as error:
+            return Read(None, f"cannot be read: {error.strerror or error}", 0)
+    if len(data) > limit:  # it grew while read
+        return Read(None, f"larger than {limit:,} bytes", len(data))
+    if b"\0" in data[:BINARY_PROBE]:
+        return Read(None, "binary", len(data))
+    if not any(needle in data for needle in _NEEDLE_BYTES):
+        return Read(None, None, len(data))
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Read(None, f"not UTF-8 (byte {data[error.start]:#04x} at offset {error.start:,})", len(data))
+    if NEEDLE.search(text) is None:
+        return Read(None, None, len(data))
+    return Read(text, None, len(data))
+
+
+def language(entry: Entry) -> str:
+    return language_of(entry.path).name

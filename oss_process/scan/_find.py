@@ -1,0 +1,302 @@
+"""From segments to findings: the directives in them, linted, with placeholders taken
+into account, each problem placed at the line and column of the file it came from."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from oss_process import ParseError, lint, parse
+from oss_process.ast import Directive, Span
+from oss_process.diagnostics import Diagnostic, internal_error
+from oss_process.tables import BUILTIN, Mode
+
+from ._lexer import HOLE, Segment, Syntax, segments
+from ._model import Finding, Place, Problem
+
+__all__ = ["Codes", "find", "placeholders"]
+
+#: What a placeholder is linted as: a character every part of a directive takes.
+STAND_IN = "0"
+
+# A placeholder of a template or a format string, in a literal's decoded text. '%' with
+# two hex digits is a percent escape, never a format verb.
+_PLACEHOLDER = re.compile(
+    r"(?P<escape>%[0-9A-Fa-f]{2}|%%)"
+    r"|\$\{[^}\n]*\}|#\{[^}\n]*\}|\{\{.*?\}\}|\{%.*?%\}|<%=?.*?%>|\{[^{}\n]*\}"
+    r"|\$[A-Za-z_][A-Za-z0-9_]*|\$\d"
+    r"|%(?:\([A-Za-z_][A-Za-z0-9_]*\)|\[\d+\])?[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[sdvfFxXqtcbeEgGoiuT]"
+)
+_PROCESS = re.compile(r"(?<![\w-])x-oss-(async-)?process=")
+# Where a process parameter's value ends in a literal: what no URL query value holds.
+_VALUE_END = re.compile(r"[&#\s\"'`<>()\[\]\\]")
+_PROCESS_CATEGORIES = tuple(name for name, info in BUILTIN.categories.items() if name != "sys" and info.actions)
+_ACTION = re.compile(rf"(?:{'|'.join(_PROCESS_CATEGORIES)})/([a-z][a-z0-9-]*)(?=[,/|{HOLE}]|$)")
+# An SDK call right before a literal, on its line, says the mode.
+_CALL = re.compile(r"(?i)(async)?_?process_?object(?:save)?(?:request)?\s*\(")
+
+# Codes that rest on the text of their span alone: they stand however a placeholder
+# elsewhere turns out. Any other rests on more of the directive.
+_LOCAL = frozenset(
+    re.findall(
+        r"\w+",
+        "E010 E011 E012 E013 E014 E015 E016 E017 E100 E101 W102 E110 E200 W220 E201 E204 E205 E206 E207 W208 "
+        "E209 W221 W223 W224 W233 E300 E301 W302 E303 E304 W305 E306 W307 E308 W309 E310 E311 E312 W313 E314 W315",
+    )
+)
+# Codes of the directive's structure (its stages and actions, not their values): they
+# stand beside a placeholder inside a parameter of another action.
+_STRUCTURE = frozenset(re.findall(r"\w+", "E103 E104 E105 W106 E107 E108 E109 W111 W114 W115 W116 E117 E118 E202 E203"))
+
+
+class Codes(NamedTuple):
+    """Which codes are reported: those starting with a prefix of ``select`` (all when
+    empty) and with none of ``ignore``."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def wanted(self, code: str) -> bool:
+        if self.select and not code.startswith(self.select):
+            return False
+        return not (self.ignore and code.startswith(self.ignore))
+
+
+def placeholders(segment: Segment) -> Segment:
+    """The segment with each template placeholder ({w}, ${w}, %d, {{ w }}) made one HOLE."""
+    text = segment.text
+    if not any(c in text for c in "{$%<#"):
+        return segment
+    chars: list[str] = []
+    offsets: list[int] = []
+    position = 0
+    for found in _PLACEHOLDER.finditer(text):
+        if found.lastgroup == "escape":
+            continue
+        chars.append(text[position : found.start()])
+        offsets.extend(segment.offsets[position : found.start()])
+        if not (offsets and chars[-1] == "" and len(chars) > 1 and chars[-2] == HOLE):
+            chars.append(HOLE)
+            offsets.append(segment.offsets[found.start()])
+        position = found.end()
+    if position == 0:
+        return segment
+    chars.append(text[position:])
+    offsets.extend(segment.offsets[position:])
+    return Segment("".join(chars), offsets, segment.raw)
+
+
+class _Candidate(NamedTuple):
+    kind: str
+    text: str  # with HOLEs
+    offsets: list[int]  # file offsets, len(text) + 1
+    mode: Mode | None
+
+
+def _candidates(segment: Segment, source: str) -> Iterable[_Candidate]:
+    text = segment.text
+    found_url = False
+    for parameter in _PROCESS.finditer(text):
+        found_url = True
+        start = parameter.end()
+        end_match = _VALUE_END.search(text, start)
+        end = end_match.start() if end_match is not None else len(text)
+        value = text[start:end]
+        mode = Mode.ASYNC if parameter.group(1) else Mode.SYNC
+        if "%" in value:
+            from oss_process.urls import percent_decode
+
+            decoded, table = percent_decode(value)
+            offsets = [segment.offsets[start + i] for i in table]
+            yield _Candidate("url", decoded, offsets, mode)
+        else:
+            yield _Candidate("url", value, segment.offsets[start : end + 1], mode)
+    if found_url:
+        return
+    line_end = text.find("\n")
+    if line_end >= 0:
+        text = text[:line_end]
+    if text.startswith("style/") or ((action := _ACTION.match(text)) is not None and _known(text, action)):
+        if segment.raw:
+            end_match = _VALUE_END.search(text)
+            if end_match is not None:
+                text = text[: end_match.start()]
+        yield _Candidate("literal", text, segment.offsets[: len(text) + 1], _call_mode(source, segment.offsets[0]))
+
+
+def _known(text: str, action: re.Match[str]) -> bool:
+    category = text[: text.index("/")]
+    return BUILTIN.lookup(category, action.group(1)) is not None
+
+
+def _call_mode(source: str, offset: int) -> Mode | None:
+    line_start = source.rfind("\n", 0, offset) + 1
+    before = source[max(line_start, offset - 200) : offset]
+    calls = list(_CALL.finditer(before))
+    if not calls:
+        return None
+    return Mode.ASYNC if calls[-1].group(1) else Mode.SYNC
+
+
+def _tree(text: str) -> Directive | None:
+    try:
+        return parse(text)
+    except ParseError:
+        from oss_process._recover import recover
+        from oss_process._syntax import to_ast
+
+        raw = recover(text).raw
+        return to_ast(raw, len(text)) if raw is not None else None
+
+
+def _overlaps(span: Span, region: Span) -> bool:
+    return span.start <= region.end and region.start <= max(span.end, span.start)
+
+
+def _kept(diagnostics: Sequence[Diagnostic], text: str, holes: Sequence[int]) -> list[Diagnostic]:
+    """What lint found in ``text`` (the stand-ins in place) that no placeholder can change."""
+    if not holes:
+        return list(diagnostics)
+    tree = _tree(text)
+    regions: list[Span] = []
+    actions: list[Span] = []
+    structural = tree is None
+    for hole in holes:
+        region = None
+        for stage in tree.stages if tree is not None else ():
+            for action in stage.actions:
+                if not action.span.start <= hole <= action.span.end:
+                    continue
+                actions.append(action.span)
+                for parameter in action.parameters:
+                    if parameter.span.start <= hole <= parameter.span.end:
+                        region = parameter.span
+                        if parameter.key is None:  # a bare placeholder may be several parameters
+                            structural = True
+                if region is None:
+                    region = action.span
+                    structural = True
+        if region is None:
+            structural = True
+            region = Span(0, len(text))
+        regions.append(region)
+    kept = []
+    for diagnostic in diagnostics:
+        span = diagnostic.span
+        if any(_overlaps(span, region) for region in regions):
+            continue
+        if diagnostic.code in _LOCAL:
+            kept.append(diagnostic)
+            continue
+        if structural or any(_overlaps(span, action) for action in actions):
+            continue
+        if diagnostic.code in _STRUCTURE:
+            kept.append(diagnostic)
+    return kept
+
+
+class _Lines:
+    """Line and column of offsets in one file."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.starts = [0]
+        self.starts.extend(m.end() for m in re.finditer("\n", source))
+
+    def line_of(self, offset: int) -> int:
+        return bisect_right(self.starts, offset)
+
+    def place(self, start: int, end: int) -> Place:
+        line, end_line = self.line_of(start), self.line_of(end)
+        line_start, end_line_start = self.starts[line - 1], self.starts[end_line - 1]
+        return Place(
+            line,
+            start - line_start + 1,
+            end_line,
+            end - end_line_start + 1,
+            _utf16(self.source, line_start, start) + 1,
+            _utf16(self.source, end_line_start, end) + 1,
+        )
+
+    def text(self, line: int) -> str:
+        start = self.starts[line - 1]
+        end = self.starts[line] - 1 if line < len(self.starts) else len(self.source)
+        return self.source[start:end]
+
+
+def _utf16(source: str, start: int, end: int) -> int:
+    part = source[start:end]
+    if part.isascii():
+        return len(part)
+    return len(part) + sum(1 for c in part if c > "\uffff")
+
+
+_SUPPRESS = re.compile(r"oss-process:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
+
+
+def _suppressed(lines: _Lines, line: int, code: str) -> bool:
+    text = lines.text(line)
+    if "oss-process" not in text:
+        return False
+    for comment in _SUPPRESS.finditer(text):
+        listed = comment.group(1)
+        if listed is None or code in {c.strip() for c in listed.split(",")}:
+            return True
+    return False
+
+
+def _span_in_file(offsets: Sequence[int], source: str, span: Span) -> tuple[int, int]:
+    size = len(offsets) - 1
+    start = offsets[min(max(span.start, 0), size)]
+    if span.end <= span.start:
+        return start, start
+    last = offsets[min(span.end, size) - 1]
+    following = offsets[min(span.end, size)]
+    # a character written as itself ends after it; an escape (\u00e9, %2C) covers up to the next
+    end = last + 1 if source[last : last + 1] not in ("\\", "%", "&") else max(following, last + 1)
+    return start, max(end, start)
+
+
+_ALL = Codes()
+
+
+def find(source: str, path: str, syntax: Syntax, codes: Codes = _ALL, mode: Mode | None = None) -> list[Finding]:
+    """Every directive in ``source`` (a file's text, read as ``syntax``), linted."""
+    findings: list[Finding] = []
+    lines: _Lines | None = None
+    for segment in segments(source, syntax):
+        for candidate in _candidates(placeholders(segment), source):
+            text = candidate.text
+            if not text.replace(HOLE, ""):
+                continue
+            holes = [i for i, c in enumerate(text) if c == HOLE]
+            linted_text = text.replace(HOLE, STAND_IN) if holes else text
+            checked_mode = candidate.mode or mode
+            try:
+                found = lint(linted_text, mode=checked_mode)
+            except Exception as error:  # noqa: BLE001 - one directive's trouble must not end the scan
+                found = [internal_error(error, linted_text)]
+            if lines is None:
+                lines = _Lines(source)
+            problems = []
+            suppressed = 0
+            for diagnostic in _kept(found, linted_text, holes):
+                if not codes.wanted(diagnostic.code):
+                    suppressed += 1
+                    continue
+                start, end = _span_in_file(candidate.offsets, source, diagnostic.span)
+                place = lines.place(start, end)
+                if _suppressed(lines, place.line, diagnostic.code) or (
+                    place.line != (first := lines.line_of(candidate.offsets[0])) and _suppressed(lines, first, diagnostic.code)
+                ):
+                    suppressed += 1
+                    continue
+                problems.append(Problem(diagnostic, place))
+            shown = text.replace(HOLE, "{}") if holes else text
+            whole = _span_in_file(candidate.offsets, source, Span(0, len(text)))
+            findings.append(
+                Finding(path, candidate.kind, shown, checked_mode, lines.place(*whole), len(holes), tuple(problems), suppressed)
+            )
+    return findings

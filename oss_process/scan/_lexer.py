@@ -1,0 +1,560 @@
+"""From a file's text to the pieces a directive may be in: string literals decoded (their
+escapes undone, concatenations joined, interpolations made placeholders), and the text
+outside them where a language has text (Markdown, YAML, HTML).
+
+A :class:`Segment` is a decoded text with, for each of its characters and for its end,
+the offset in the file it was read from; each placeholder is the character ``HOLE``,
+placed at the start of what it stands for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+__all__ = ["HOLE", "LANGUAGES", "Segment", "Syntax", "language_of", "segments"]
+
+#: What a placeholder is in a segment's text: a private-use character no directive has.
+HOLE = "\ue000"
+
+# A literal is followed into a concatenation this far (characters of code between pieces).
+_OPERAND_LIMIT = 200
+# The most pieces one concatenation joins.
+_PIECES_LIMIT = 64
+
+
+class Segment(NamedTuple):
+    text: str
+    offsets: list[int]  # len(text) + 1 entries
+    raw: bool = False  # text outside a literal: a directive there ends at a space
+
+
+class Syntax(NamedTuple):
+    """How a family of languages writes strings and comments."""
+
+    name: str
+    quotes: tuple[str, ...] = ('"', "'")
+    line_comments: tuple[str, ...] = ()
+    block_comments: tuple[tuple[str, str], ...] = ()
+    escapes: bool = True  # backslash escapes in quoted strings
+    raw_prefix: str = ""  # letters that make a string raw (Python r'', C# @"")
+    prefixes: str = ""  # letters a string may start with (Python rb, f)
+    multiline: tuple[str, ...] = ()  # quotes whose strings may span lines
+    interpolation: tuple[str, ...] = ()  # quotes whose ${...} is code (JS template literals)
+    raw_quotes: tuple[str, ...] = ()  # quotes without escapes (Go `...`)
+    concat: tuple[str, ...] = ("+",)
+    adjacent: bool = False  # 'a' 'b' is one string (Python, C)
+    text: str | None = None  # outside literals: None, "urls" (URLs only) or "tokens" (URLs and directives)
+    quote_after: str | None = None  # a quote opens a string only after one of these (or a space, a line start)
+    doubled_quote: tuple[str, ...] = ()  # quotes escaped by doubling ('' in YAML and SQL)
+    entities: bool = False  # &amp; and the like (HTML)
+    comment_after_space: bool = False  # '#' starts a comment only at a line start or after a space
+
+
+_C = ("//",), (("/*", "*/"),)
+PYTHON = Syntax(
+    "python", ('"""', "'''", '"', "'"), ("#",), (), raw_prefix="rR", prefixes="rRbBfFuU", multiline=('"""', "'''"), adjacent=True
+)
+JAVASCRIPT = Syntax("javascript", ("`", '"', "'"), *_C, multiline=("`",), interpolation=("`",))
+JAVA = Syntax("java", ('"""', '"', "'"), *_C, multiline=('"""',), adjacent=False)
+GO = Syntax("go", ("`", '"', "'"), *_C, multiline=("`",), raw_quotes=("`",))
+CLIKE = Syntax("c", ('"""', '"', "'"), *_C, raw_prefix="@", prefixes="@$", multiline=('"""',), adjacent=True)
+PHP = Syntax("php", ('"', "'"), ("//", "#"), (("/*", "*/"),), concat=(".", "+"))
+RUBY = Syntax("ruby", ('"', "'"), ("#",), (), comment_after_space=True)
+SHELL = Syntax("shell", ('"', "'"), ("#",), (), comment_after_space=True, concat=(), text="urls")
+HTML = Syntax("html", ('"', "'", "`"), (), (("<!--", "-->"),), multiline=("`",), interpolation=("`",), text="urls", entities=True)
+CSS = Syntax("css", ('"', "'"), (), (("/*", "*/"),), concat=(), text="urls")
+YAML = Syntax(
+    "yaml",
+    ('"', "'"),
+    ("#",),
+    (),
+    raw_quotes=("'",),
+    concat=(),
+    text="tokens",
+    quote_after=":[{,-?",
+    doubled_quote=("'",),
+    comment_after_space=True,
+)
+JSON = Syntax("json", ('"',), *_C, concat=(), text=None)
+TOML = Syntax("toml", ('"""', "'''", '"', "'"), ("#",), (), multiline=('"""', "'''"), raw_quotes=("'''", "'"), concat=(), text="tokens",
+              quote_after="=[{,", comment_after_space=True)  # fmt: skip
+TEXT = Syntax("text", ('"', "'", "`"), (), (), escapes=False, concat=(), text="tokens", quote_after="=:([{,")
+MARKDOWN = Syntax("markdown", (), (), (), concat=(), text="urls")
+
+LANGUAGES: dict[str, Syntax] = {
+    **dict.fromkeys(("py", "pyi", "pyw", "pyx"), PYTHON),
+    **dict.fromkeys(("js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts"), JAVASCRIPT),
+    **dict.fromkeys(("java", "kt", "kts", "scala", "groovy", "gradle", "dart", "swift"), JAVA),
+    "go": GO,
+    **dict.fromkeys(("c", "h", "cc", "cpp", "cxx", "hpp", "cs", "m", "mm", "rs"), CLIKE),
+    "php": PHP,
+    **dict.fromkeys(("rb", "erb", "rake"), RUBY),
+    **dict.fromkeys(("sh", "bash", "zsh", "ps1"), SHELL),
+    **dict.fromkeys(
+        ("html", "htm", "vue", "svelte", "xml", "jsp", "ejs", "hbs", "handlebars", "mustache", "twig", "jinja", "j2", "njk", "tpl", "wxml"),
+        HTML,
+    ),
+    **dict.fromkeys(("css", "scss", "sass", "less", "styl"), CSS),
+    **dict.fromkeys(("yml", "yaml"), YAML),
+    **dict.fromkeys(("json", "jsonc", "json5", "ipynb"), JSON),
+    **dict.fromkeys(("toml", "ini", "cfg", "conf", "env", "properties"), TOML),
+    **dict.fromkeys(("md", "markdown", "mdx"), MARKDOWN),
+}
+
+# A fenced block's info string: the language of its code.
+_FENCE_LANGUAGES = {
+    "python": "py", "py": "py", "javascript": "js", "js": "js", "typescript": "ts", "ts": "ts", "jsx": "jsx", "tsx": "tsx",
+    "java": "java", "kotlin": "kt", "go": "go", "golang": "go", "c": "c", "cpp": "cpp", "c++": "cpp", "csharp": "cs", "cs": "cs",
+    "c#": "cs", "php": "php", "ruby": "rb", "rb": "rb", "shell": "sh", "sh": "sh", "bash": "sh", "console": "sh", "html": "html",
+    "vue": "vue", "xml": "xml", "yaml": "yml", "yml": "yml", "json": "json", "toml": "toml", "ini": "ini", "swift": "swift",
+    "rust": "rs", "dart": "dart", "scala": "scala", "objc": "m", "objective-c": "m", "css": "css", "nginx": "conf",
+}  # fmt: skip
+
+
+def language_of(path: str) -> Syntax:
+    """The syntax of a file, from its name (plain text when unknown)."""
+    name = path.rsplit("/", 1)[-1]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return LANGUAGES.get(extension, TEXT)
+
+
+# Where a directive may start: the text of a literal holds one of these.
+NEEDLE = re.compile(r"x-oss-|(?:image|video|audio|doc|hls|csv|json|style)\\?/")
+_HEX = "0123456789abcdefABCDEF"
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v", "a": "\a", "e": "\x1b"}
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|amp|lt|gt|quot|apos|nbsp);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": "\xa0"}
+
+
+class _Builder:
+    """A segment being decoded: text pieces and their offsets in the file."""
+
+    __slots__ = ("chars", "offsets")
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.offsets: list[int] = []
+
+    def literal(self, source: str, start: int, end: int) -> None:
+        self.chars.append(source[start:end])
+        self.offsets.extend(range(start, end))
+
+    def char(self, char: str, at: int) -> None:
+        self.chars.append(char)
+        self.offsets.append(at)
+
+    def hole(self, at: int) -> None:
+        if not self.chars or self.chars[-1] != HOLE:  # two holes side by side are one unknown
+            self.char(HOLE, at)
+
+    def segment(self, end: int) -> Segment:
+        text = "".join(self.chars)
+        if len(text) != len(self.offsets):  # a piece held a character outside the BMP: one offset each
+            return _expanded(self, end)
+        return Segment(text, [*self.offsets, end])
+
+
+def _expanded(builder: _Builder, end: int) -> Segment:
+    # literal() adds one offset per code point of source[start:end]; a chars entry may be
+    # a multi-character slice, so text and offsets always agree: this is a safeguard.
+    text = "".join(builder.chars)[: len(builder.offsets)]
+    return Segment(text, [*builder.offsets[: len(text)], end])
+
+
+def _body_pattern(syntax: Syntax, quote: str, raw: bool) -> re.Pattern[str]:
+    """A regex that matches a string's body and its closing quote (linear: its
+    alternatives never overlap)."""
+    key = (syntax.name, quote, raw)
+    pattern = _BODIES.get(key)
+    if pattern is not None:
+        return pattern
+    escapes = syntax.escapes and not raw and quote not in syntax.raw_quotes
+    q = re.escape(quote[0])
+    newline = "" if quote in syntax.multiline else r"\n"
+    stop = q + (r"\\" if escapes else "") + newline + (r"$" if quote in syntax.interpolation else "")
+    plain = f"[^{stop}]*"
+    inner = []
+    if escapes:
+        inner.append(r"\\[\s\S]")
+    if len(quote) == 3:
+        inner.append(f"{q}(?!{q}{q})")
+    if quote in syntax.doubled_quote:
+        inner.append(f"{q}{q}")
+    if quote in syntax.interpolation:
+        inner.append(r"\$(?!\{)")
+    body = f"{plain}(?:(?:{'|'.join(inner)}){plain})*" if inner else plain
+    closing = re.escape(quote) if quote not in syntax.interpolation else f"(?:{re.escape(quote)}|\\$\\{{)"
+    pattern = _BODIES[key] = re.compile(body + closing)
+    return pattern
+
+
+_BODIES: dict[tuple[str, str, bool], re.Pattern[str]] = {}
+
+
+def _string_end(source: str, syntax: Syntax, quote: str, start: int, raw: bool) -> int:
+    """The offset after the closing quote of the string whose body starts at ``start``,
+    or -1 when it does not close (at the end of the line for one-line strings)."""
+    pattern = _body_pattern(syntax, quote, raw)
+    position = start
+    while True:
+        found = pattern.match(source, position)
+        if found is None:
+            return -1
+        if not found.group().endswith("${"):
+            return found.end()
+        position = _braces_end(source, found.end())  # ${...} of a template literal: code
+        if position < 0:
+            return -1
+
+
+def _braces_end(source: str, position: int) -> int:
+    """After the '}' that closes a '${' (nested braces and strings skipped), or -1."""
+    depth = 1
+    size = len(source)
+    while position < size:
+        char = source[position]
+        if char in "\"'`":
+            close = source.find(char, position + 1)
+            while close > 0 and source[close - 1] == "\\":
+                close = source.find(char, close + 1)
+            if close < 0:
+                return -1
+            position = close + 1
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return position + 1
+        position += 1
+    return -1
+
+
+def _decode(builder: _Builder, source: str, syntax: Syntax, quote: str, start: int, end: int, raw: bool) -> None:
+    """The body source[start:end] of a string, its escapes undone, into ``builder``."""
+    escapes = syntax.escapes and not raw and quote not in syntax.raw_quotes
+    interpolating = quote in syntax.interpolation
+    doubled = quote in syntax.doubled_quote
+    special = ("\\" if escapes else "") + ("$" if interpolating else "") + (quote[0] if doubled else "") + ("&" if syntax.entities else "")
+    if not special:
+        builder.literal(source, start, end)
+        return
+    position = start
+    while position < end:
+        next_special = min((i for i in (source.find(c, position, end) for c in special) if i >= 0), default=end)
+        builder.literal(source, position, next_special)
+        position = next_special
+        if position >= end:
+            break
+        char = source[position]
+        if char == "\\":
+            position = _escape(builder, source, position, end)
+        elif char == "$" and source.startswith("${", position):
+            closed = _braces_end(source, position + 2)
+            builder.hole(position)
+            position = closed if 0 < closed <= end else end
+        elif doubled and source.startswith(quote * 2, position):
+            builder.char(quote, position)
+            position += 2 * len(quote)
+        elif char == "&" and (entity := _ENTITY.match(source, position, end)) is not None:
+            name = entity.group()[1:-1]
+            if name.startswith("#"):
+                number = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+                builder.char(chr(number) if number < 0x110000 and not 0xD800 <= number < 0xE000 else "\ufffd", position)
+            else:
+                builder.char(_ENTITIES[name], position)
+            position = entity.end()
+        else:
+            builder.char(char, position)
+            position += 1
+
+
+def _escape(builder: _Builder, source: str, position: int, end: int) -> int:
+    """One backslash escape at ``position``; the offset after it."""
+    if position + 1 >= end:
+        builder.char("\\", position)
+        return position + 1
+    kind = source[position + 1]
+    if kind == "\n":  # a line continuation
+        return position + 2
+    if kind == "\r" and source.startswith("\n", position + 2):
+        return position + 3
+    width = {"x": 2, "u": 4, "U": 8}.get(kind)
+    if width is not None:
+        if kind == "u" and source.startswith("{", position + 2):  # \u{1F600}
+            close = source.find("}", position + 3, min(end, position + 12))
+            digits = source[position + 3 : close] if close > 0 else ""
+            after = close + 1
+        else:
+            digits = source[position + 2 : position + 2 + width]
+            after = position + 2 + width
+        if digits and len(digits) <= 8 and all(c in _HEX for c in digits) and (kind != "x" or len(digits) == 2):
+            number = int(digits, 16)
+            builder.char(chr(number) if number < 0x110000 else "\ufffd", position)
+            return after
+    simple = _SIMPLE_ESCAPES.get(kind)
+    builder.char(simple if simple is not None else kind, position)
+    return position + 2
+
+
+class _Lexer:
+    """Finds the strings and comments of one file in order."""
+
+    def __init__(self, syntax: Syntax) -> None:
+        self.syntax = syntax
+        openers = [re.escape(q) for q in syntax.quotes]
+        prefix = f"[{re.escape(syntax.prefixes)}]{{0,2}}" if syntax.prefixes else ""
+        parts = []
+        if openers:
+            boundary = r"(?<![\w\\])" if prefix else ""
+            parts.append(f"(?P<string>{boundary}{prefix}(?:{'|'.join(openers)}))")
+        comments = [re.escape(c) for c in syntax.line_comments]
+        if comments:
+            space = r"(?:(?<=\s)|^)" if syntax.comment_after_space else ""
+            parts.append(f"(?P<line>{space}(?:{'|'.join(comments)}))")
+        blocks = [re.escape(start) for start, _ in syntax.block_comments]
+        if blocks:
+            parts.append(f"(?P<block>{'|'.join(blocks)})")
+        self.pattern = re.compile("|".join(parts), re.MULTILINE) if parts else None
+
+    def strings(self, source: str) -> Iterator[tuple[int, int, int, str, bool]]:
+        """(start, body start, end, quote, raw) of each closed string; comments skipped."""
+        syntax = self.syntax
+        pattern = self.pattern
+        if pattern is None:
+            return
+        position = 0
+        size = len(source)
+        while position < size:
+            found = pattern.search(source, position)
+            if found is None:
+                return
+            kind = found.lastgroup
+            if kind == "line":
+                newline = source.find("\n", found.end())
+                position = size if newline < 0 else newline + 1
+                continue
+            if kind == "block":
+                opener = found.group()
+                closer = next(end for start, end in syntax.block_comments if start == opener)
+                close = source.find(closer, found.end())
+                position = size if close < 0 else close + len(closer)
+                continue
+            token = found.group()
+            letters = token.rstrip("\"'`")
+            quote = token[len(letters) :]
+            start = found.start()
+            if syntax.quote_after is not None and start > 0:
+                before = source[start - 1]
+                if not before.isspace() and before not in syntax.quote_after:
+                    position = found.end()
+                    continue
+            raw = any(c in syntax.raw_prefix for c in letters)
+            body = found.end()
+            end = _string_end(source, syntax, quote, body, raw)
+            if end < 0:
+                position = body  # an unclosed quote (an apostrophe in text): read on after it
+                continue
+            yield start, body, end, quote, raw
+            position = end
+
+
+_LEXERS: dict[str, _Lexer] = {}
+
+
+def _lexer(syntax: Syntax) -> _Lexer:
+    lexer = _LEXERS.get(syntax.name)
+    if lexer is None:
+        lexer = _LEXERS[syntax.name] = _Lexer(syntax)
+    return lexer
+
+
+_SPACE = " \t\r\n"
+
+
+def _skip_space(source: str, position: int) -> int:
+    size = len(source)
+    while position < size and source[position] in _SPACE:
+        position += 1
+    return position
+
+
+def _operand_end(source: str, position: int, limit: int) -> int:
+    """The end of one operand of a concatenation (an expression without a top-level '+'
+    or ',' and no unclosed bracket), or -1 when it is not one."""
+    depth = 0
+    start = position
+    while position < limit:
+        char = source[position]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and char in "+,;:?\n":
+            break
+        elif char in "\"'`":
+            return -1  # a string inside the operand: too much code to follow
+        position += 1
+    if depth or position == start:
+        return -1
+    return position
+
+
+def _concatenation(
+    source: str, syntax: Syntax, builder: _Builder, end: int, strings: list[tuple[int, int, int, str, bool]], index: int
+) -> tuple[int, int]:
+    """Follow the concatenation after the string that ends at ``end``: each next piece
+    decoded into ``builder``, an operand between pieces made a placeholder. Returns the
+    offset the segment's text ends at (a closing quote, or an operand's end) and the index
+    of the last string used."""
+    pieces = 1
+    text_end = end - len(strings[index][3])
+    while pieces < _PIECES_LIMIT:
+        after = _skip_space(source, end)
+        operator = next((op for op in syntax.concat if source.startswith(op, after)), None)
+        following = strings[index + 1] if index + 1 < len(strings) else None
+        if operator is None:
+            if syntax.adjacent and following is not None and following[0] == after and after > end:
+                _decode(builder, source, syntax, following[3], following[1], following[2] - len(following[3]), following[4])
+                end, index, pieces = following[2], index + 1, pieces + 1
+                text_end = end - len(following[3])
+                continue
+            return text_end, index
+        operand_start = _skip_space(source, after + len(operator))
+        if following is not None and following[0] == operand_start:
+            _decode(builder, source, syntax, following[3], following[1], following[2] - len(following[3]), following[4])
+            end, index, pieces = following[2], index + 1, pieces + 1
+            text_end = end - len(following[3])
+            continue
+        operand_end = _operand_end(source, operand_start, min(len(source), operand_start + _OPERAND_LIMIT))
+        if operand_end < 0:
+            return text_end, index
+        builder.hole(operand_start)
+        next_start = _skip_space(source, operand_end)
+        if following is not None and any(source.startswith(op, next_start) for op in syntax.concat):
+            piece_start = _skip_space(source, next_start + 1)
+            if following[0] == piece_start:
+                _decode(builder, source, syntax, following[3], following[1], following[2] - len(following[3]), following[4])
+                end, index, pieces = following[2], index + 1, pieces + 1
+                text_end = end - len(following[3])
+                continue
+        return operand_end, index
+    return text_end, index
+
+
+def _leading_operand(source: str, syntax: Syntax, start: int) -> bool:
+    """Whether a concatenation operator comes right before the string at ``start``."""
+    position = start - 1
+    while position >= 0 and source[position] in " \t\r\n":
+        position -= 1
+    return position >= 0 and any(source.endswith(op, 0, position + 1) for op in syntax.concat if op == "+")
+
+
+def segments(source: str, syntax: Syntax) -> Iterator[Segment]:
+    """The segments of ``source`` that may hold a directive, in order."""
+    if syntax is MARKDOWN:
+        yield from _markdown(source)
+        return
+    lexer = _lexer(syntax)
+    strings = list(lexer.strings(source))
+    gap = 0
+    index = 0
+    while index < len(strings):
+        start, body, end, quote, raw = strings[index]
+        if syntax.text is not None and gap < start:
+            yield from _text(source, gap, start, syntax.text)
+        if NEEDLE.search(source, body, end) is None:
+            index += 1
+            gap = end
+            continue
+        builder = _Builder()
+        if syntax.concat and _leading_operand(source, syntax, start):
+            builder.hole(start)
+        _decode(builder, source, syntax, quote, body, end - len(quote), raw)
+        if syntax.concat or syntax.adjacent:
+            stop, index = _concatenation(source, syntax, builder, end, strings, index)
+        else:
+            stop = end - len(quote)
+        yield builder.segment(stop)
+        gap = strings[index][2]
+        index += 1
+    if syntax.text is not None and gap < len(source):
+        yield from _text(source, gap, len(source), syntax.text)
+
+
+# Text outside literals: a URL's process parameter anywhere, and (for "tokens") a word
+# that starts with a known action. Placeholders of templates ({{ w }}) belong to the value.
+_TEMPLATE = r"\{\{.*?\}\}|\$\{[^}\n]*\}|\{%.*?%\}|<%=?.*?%>"
+_TEXT_URL = re.compile(rf"x-oss-(?:async-)?process=(?:[^\s&#\"'<>()\[\]`{{}}\\]|{_TEMPLATE}|\{{[^{{}}\s]*\}})*")
+_TEXT_TOKEN = re.compile(
+    rf"(?<![\w/.%-])(?:image|video|audio|doc|hls|csv|json)/[a-z][a-z0-9-]*(?:[^\s\"'<>()\[\]`{{}}\\]|{_TEMPLATE}|\{{[^{{}}\s]*\}})*"
+)
+
+
+def _text(source: str, start: int, end: int, what: str) -> Iterator[Segment]:
+    if NEEDLE.search(source, start, end) is None:
+        return
+    for found in _TEXT_URL.finditer(source, start, end):
+        yield Segment(source[found.start() : found.end()], [*range(found.start(), found.end() + 1)], raw=True)
+    if what == "tokens":
+        for found in _TEXT_TOKEN.finditer(source, start, end):
+            yield Segment(source[found.start() : found.end()], [*range(found.start(), found.end() + 1)], raw=True)
+
+
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^\s`]*)[^\n]*$", re.MULTILINE)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+
+
+def _markdown(source: str) -> Iterator[Segment]:
+    """Fenced blocks read as their language (a directive per token without one), code
+    spans as literals, and URLs in the rest."""
+    position = 0
+    size = len(source)
+    while position < size:
+        fence = _FENCE.search(source, position)
+        prose_end = fence.start() if fence is not None else size
+        yield from _prose(source, position, prose_end)
+        if fence is None:
+            return
+        marker = fence.group(2)
+        body = fence.end() + 1
+        closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$", re.MULTILINE).search(source, body)
+        body_end = closing.start() if closing is not None else size
+        language = _FENCE_LANGUAGES.get(fence.group(3).lower())
+        if body < body_end:
+            if language is None:
+                yield from _text(source, body, body_end, "tokens")
+            else:
+                # the block alone, at its place: offsets stay those of the file
+                yield from segments_in(source, body, body_end, LANGUAGES[language])
+        position = closing.end() if closing is not None else size
+
+
+def segments_in(source: str, start: int, end: int, syntax: Syntax) -> Iterator[Segment]:
+    """``segments`` of ``source[start:end]``, at their offsets in ``source``."""
+    for segment in segments(source[start:end], syntax):
+        yield Segment(segment.text, [offset + start for offset in segment.offsets], segment.raw)
+
+
+def _prose(source: str, start: int, end: int) -> Iterator[Segment]:
+    if start >= end or NEEDLE.search(source, start, end) is None:
+        return
+    spans: list[tuple[int, int]] = []
+    for span in _CODE_SPAN.finditer(source, start, end):
+        inner_start, inner_end = span.start(2), span.end(2)
+        if NEEDLE.search(source, inner_start, inner_end) is not None:
+            spans.append((span.start(), span.end()))
+            text = source[inner_start:inner_end]
+            # a span's content as code: the whole of it is the literal (one space each side trimmed)
+            if text.startswith(" ") and text.endswith(" ") and text.strip():
+                inner_start, inner_end = inner_start + 1, inner_end - 1
+            yield Segment(source[inner_start:inner_end], [*range(inner_start, inner_end + 1)])
+    gap = start
+    for span_start, span_end in [*spans, (end, end)]:
+        yield from _text(source, gap, span_start, "urls")
+        gap = span_end
