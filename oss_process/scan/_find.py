@@ -172,7 +172,9 @@ def _kept(diagnostics: Sequence[Diagnostic], text: str, holes: Sequence[int]) ->
                 actions.append(action.span)
                 for parameter in action.parameters:
                     if parameter.span.start <= hole <= parameter.span.end:
-                        region = parameter.span
+                        value_start = parameter.span.start + len(parameter.key) + 1 if parameter.key is not None else -1
+                        # a literal key stays judged (unknown, repeated); its value is not
+                        region = Span(value_start, parameter.span.end) if 0 <= value_start <= hole else parameter.span
                         if parameter.key is None:  # a bare placeholder may be several parameters
                             structural = True
                 if region is None:

@@ -492,17 +492,21 @@ def segments(source: str, syntax: Syntax) -> Iterator[Segment]:
 _TEMPLATE = r"\{\{.*?\}\}|\$\{[^}\n]*\}|\{%.*?%\}|<%=?.*?%>"
 _TEXT_URL = re.compile(rf"x-oss-(?:async-)?process=(?:[^\s&#\"'<>()\[\]`{{}}\\]|{_TEMPLATE}|\{{[^{{}}\s]*\}})*")
 _TEXT_TOKEN = re.compile(
-    rf"(?<![\w/.%-])(?:image|video|audio|doc|hls|csv|json)/[a-z][a-z0-9-]*(?:[^\s\"'<>()\[\]`{{}}\\]|{_TEMPLATE}|\{{[^{{}}\s]*\}})*"
+    rf"(?<![\w/.%-])(?:image|video|audio|doc|hls|csv|json|style)/[a-z][a-z0-9-]*(?:[^\s\"'<>()\[\]`{{}}\\]|{_TEMPLATE}|\{{[^{{}}\s]*\}})*"
 )
 
 
 def _text(source: str, start: int, end: int, what: str) -> Iterator[Segment]:
     if NEEDLE.search(source, start, end) is None:
         return
+    urls = []
     for found in _TEXT_URL.finditer(source, start, end):
+        urls.append((found.start(), found.end()))
         yield Segment(source[found.start() : found.end()], [*range(found.start(), found.end() + 1)], raw=True)
     if what == "tokens":
         for found in _TEXT_TOKEN.finditer(source, start, end):
+            if any(url_start <= found.start() < url_end for url_start, url_end in urls):
+                continue  # the value of a URL's process parameter, found above
             yield Segment(source[found.start() : found.end()], [*range(found.start(), found.end() + 1)], raw=True)
 
 
