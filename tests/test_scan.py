@@ -123,7 +123,7 @@ def test_the_verdicts_are_those_of_linting_each_string() -> None:
         ("p = 'image/resize,w_{}'.format(w)\n", "a.py", "image/resize,w_{}", []),
         ("p = 'image/resize,w_' + str(w) + ',h_100/quality,q_900'\n", "a.py", "image/resize,w_{},h_100/quality,q_900", ["E206"]),
         ("const p = `image/resize,m_${mode},w_100`;\n", "a.js", "image/resize,m_{},w_100", []),
-        ("const p = `image/resize,m_${m},w_100,h_100/blur,r_${r},s_900`;\n", "a.js", "image/resize,m_{},w_100,h_100/blur,r_{},s_900", ["E206"]),
+        ("const p = `image/resize,m_${m},w_100,h_100/blur,r_${r},s_900`;", "a.js", "image/resize,m_{},w_100,h_100/blur,r_{},s_900", ["E206"]),
         ('p := fmt.Sprintf("image/resize,w_%d,q_%s", w, q)\n', "a.go", "image/resize,w_{},q_{}", ["W220"]),
         ('String p = String.format("image/crop,w_%d,h_%d,g_%s", w, h, g);\n', "A.java", "image/crop,w_{},h_{},g_{}", []),
         ("process: image/resize,w_{{ width }},h_0\n", "a.yaml", "image/resize,w_{},h_0", ["E206"]),
@@ -146,8 +146,8 @@ def test_placeholders(source: str, name: str, directive: str, codes: list[str]) 
 
 
 def test_the_code_lists_name_codes() -> None:
-    assert _LOCAL <= set(CODES)
-    assert _STRUCTURE <= set(CODES)
+    assert set(CODES) >= _LOCAL
+    assert set(CODES) >= _STRUCTURE
     assert not _LOCAL & _STRUCTURE
 
 
@@ -245,7 +245,7 @@ def test_hostile_files_are_reported_and_skipped(tmp_path: Path) -> None:
     reports = {Path(r.path).name: r for r in scan(str(tree), settings=None)}
     assert reports["bad.py"].skipped == "not UTF-8 (byte 0xff at offset 23)"
     assert reports["binary.dat"].skipped == "binary"
-    assert reports["huge.txt"].skipped is not None and reports["huge.txt"].skipped.startswith("larger than")
+    assert reports["huge.txt"].skipped == "larger than 10,485,760 bytes"
     assert reports["link.py"].skipped == "a symbolic link out of the tree"
     assert reports["inside.py"].skipped == "not UTF-8 (byte 0xff at offset 23)"  # a link inside the tree is read
     if hasattr(os, "mkfifo"):
@@ -294,6 +294,6 @@ def test_two_processes_give_the_same_reports(tmp_path: Path) -> None:
 
 def test_the_command_is_importable_without_the_scan_extra() -> None:
     # `import oss_process` and lint never load pathspec or the scanner
-    code = "import oss_process, sys; oss_process.lint('image/resize,w_1'); print('pathspec' in sys.modules, 'oss_process.scan' in sys.modules)"
+    code = "import oss_process, sys; oss_process.lint('image/resize,w_1'); print('pathspec' in sys.modules, 'oss_process.scan' in sys.modules)"  # noqa: E501
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
