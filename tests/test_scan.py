@@ -123,7 +123,7 @@ def test_the_verdicts_are_those_of_linting_each_string() -> None:
         ("p = 'image/resize,w_{}'.format(w)\n", "a.py", "image/resize,w_{}", []),
         ("p = 'image/resize,w_' + str(w) + ',h_100/quality,q_900'\n", "a.py", "image/resize,w_{},h_100/quality,q_900", ["E206"]),
         ("const p = `image/resize,m_${mode},w_100`;\n", "a.js", "image/resize,m_{},w_100", []),
-        ("const p = `image/resize,m_${m},w_100,h_100/blur,r_${r},s_900`;", "a.js", "image/resize,m_{},w_100,h_100/blur,r_{},s_900", ["E206"]),
+        ("p = `image/resize,m_${m},w_100,h_100/blur,r_${r},s_900`;", "a.js", "image/resize,m_{},w_100,h_100/blur,r_{},s_900", ["E206"]),
         ('p := fmt.Sprintf("image/resize,w_%d,q_%s", w, q)\n', "a.go", "image/resize,w_{},q_{}", ["W220"]),
         ('String p = String.format("image/crop,w_%d,h_%d,g_%s", w, h, g);\n', "A.java", "image/crop,w_{},h_{},g_{}", []),
         ("process: image/resize,w_{{ width }},h_0\n", "a.yaml", "image/resize,w_{},h_0", ["E206"]),
@@ -183,7 +183,7 @@ def test_an_sdk_call_gives_the_mode() -> None:
     "source",
     [
         "accept = 'image/png,image/jpeg'\n",
-        "mime = \"video/mp4\"\n",
+        'mime = "video/mp4"\n',
         "# p = 'image/resize,w_0'\n",
         "path = 'images/resize,w_0'\n",
         "const css = './style/main.css';\n",
@@ -224,9 +224,7 @@ def test_a_large_single_line_file_is_scanned_in_bounded_time(tmp_path: Path) -> 
     started = time.perf_counter()
     report = scan_file(str(tmp_path / "bundle.min.js"))
     elapsed = time.perf_counter() - started
-    assert [(p.diagnostic.code, p.place.line, p.place.column) for f in report.findings for p in f.problems] == [
-        ("E206", 1, len(line) - 2)
-    ]
+    assert [(p.diagnostic.code, p.place.line, p.place.column) for f in report.findings for p in f.problems] == [("E206", 1, len(line) - 2)]
     assert elapsed < 20  # linear: some seconds at worst on a loaded machine
 
 
@@ -294,6 +292,8 @@ def test_two_processes_give_the_same_reports(tmp_path: Path) -> None:
 
 def test_the_command_is_importable_without_the_scan_extra() -> None:
     # `import oss_process` and lint never load pathspec or the scanner
-    code = "import oss_process, sys; oss_process.lint('image/resize,w_1'); print('pathspec' in sys.modules, 'oss_process.scan' in sys.modules)"  # noqa: E501
+    code = (
+        "import oss_process, sys; oss_process.lint('image/resize,w_1'); print('pathspec' in sys.modules, 'oss_process.scan' in sys.modules)"  # noqa: E501
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
