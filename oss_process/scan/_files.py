@@ -5,6 +5,7 @@ by ``pathspec`` outside one; never a link out of the tree, a device or a huge fi
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 from collections.abc import Iterator, Sequence
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from oss_process.errors import DirectiveError
 
-from ._lexer import NEEDLE, language_of
+from ._lexer import language_of
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -24,9 +25,13 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 #: A NUL byte among the first bytes makes a file binary (git's test).
 BINARY_PROBE = 8000
 
-# What a file's bytes must hold for it to be read further.
-_NEEDLE_BYTES = tuple(
-    prefix.encode() for prefix in ("x-oss-", "image/", "video/", "audio/", "doc/", "hls/", "csv/", "json/", "style/", "\\/")
+# What a file's bytes must hold to be read further (as _lexer.has_needle, on bytes).
+_SLASH_BYTES = re.compile(
+    b"/(?:"
+    + b"|".join(
+        b"(?<=%s/)|(?<=%s\\\\/)" % (word, word) for word in (b"image", b"video", b"audio", b"doc", b"hls", b"csv", b"json", b"style")
+    )
+    + b")"
 )
 
 
@@ -76,14 +81,13 @@ def _pathspec() -> type[GitIgnoreSpec]:
 
 def _walked(directory: str) -> Iterator[str]:
     """Files under ``directory``, each directory's .gitignore applied to what is below it."""
-    spec_class = _pathspec()
     ignores: list[tuple[str, GitIgnoreSpec]] = []
     for current, subdirectories, names in os.walk(directory):
         ignores = [(base, spec) for base, spec in ignores if current == base or current.startswith(base + os.sep)]
         if ".gitignore" in names:
             try:
                 with open(os.path.join(current, ".gitignore"), encoding="utf-8", errors="replace") as stream:
-                    ignores.append((current, spec_class.from_lines(stream.read().splitlines())))
+                    ignores.append((current, _pathspec().from_lines(stream.read().splitlines())))
             except OSError:
                 pass
 
@@ -166,7 +170,7 @@ def read(entry: Entry, limit: int = MAX_FILE_BYTES) -> Read:
         return Read(None, f"larger than {limit:,} bytes", len(data))
     if b"\0" in data[:BINARY_PROBE]:
         return Read(None, "binary", len(data))
-    if not any(needle in data for needle in _NEEDLE_BYTES):
+    if data.find(b"x-oss-") < 0 and _SLASH_BYTES.search(data) is None:
         return Read(None, None, len(data))
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -174,8 +178,6 @@ def read(entry: Entry, limit: int = MAX_FILE_BYTES) -> Read:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         return Read(None, f"not UTF-8 (byte {data[error.start]:#04x} at offset {error.start:,})", len(data))
-    if NEEDLE.search(text) is None:
-        return Read(None, None, len(data))
     return Read(text, None, len(data))
 
 

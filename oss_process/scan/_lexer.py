@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-__all__ = ["HOLE", "LANGUAGES", "Segment", "Syntax", "language_of", "segments"]
+__all__ = ["HOLE", "LANGUAGES", "Segment", "Syntax", "has_needle", "language_of", "segments"]
 
 #: What a placeholder is in a segment's text: a private-use character no directive has.
 HOLE = "\ue000"
@@ -120,8 +120,19 @@ def language_of(path: str) -> Syntax:
     return LANGUAGES.get(extension, TEXT)
 
 
-# Where a directive may start: the text of a literal holds one of these.
-NEEDLE = re.compile(r"x-oss-|(?:image|video|audio|doc|hls|csv|json|style)\\?/")
+# What a text holding a directive has: a process parameter's name, or a category and its
+# '/' (JSON may write it '\/'). A search for '/' that looks behind it runs at the speed of
+# a search for one character; an alternation of words would not.
+_CATEGORIES = ("image", "video", "audio", "doc", "hls", "csv", "json", "style")
+_SLASH = re.compile("/(?:" + "|".join(f"(?<={word}/)|(?<={word}\\\\/)" for word in _CATEGORIES) + ")")
+
+
+def has_needle(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` may hold a directive."""
+    stop = len(text) if end is None else end
+    return text.find("x-oss-", start, stop) >= 0 or _SLASH.search(text, start, stop) is not None
+
+
 _HEX = "0123456789abcdefABCDEF"
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v", "a": "\a", "e": "\x1b"}
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|amp|lt|gt|quot|apos|nbsp);")
@@ -468,7 +479,7 @@ def segments(source: str, syntax: Syntax) -> Iterator[Segment]:
         start, body, end, quote, raw = strings[index]
         if syntax.text is not None and gap < start:
             yield from _text(source, gap, start, syntax.text)
-        if NEEDLE.search(source, body, end) is None:
+        if not has_needle(source, body, end):
             index += 1
             gap = end
             continue
@@ -497,7 +508,7 @@ _TEXT_TOKEN = re.compile(
 
 
 def _text(source: str, start: int, end: int, what: str) -> Iterator[Segment]:
-    if NEEDLE.search(source, start, end) is None:
+    if not has_needle(source, start, end):
         return
     urls = []
     for found in _TEXT_URL.finditer(source, start, end):
@@ -546,12 +557,12 @@ def segments_in(source: str, start: int, end: int, syntax: Syntax) -> Iterator[S
 
 
 def _prose(source: str, start: int, end: int) -> Iterator[Segment]:
-    if start >= end or NEEDLE.search(source, start, end) is None:
+    if start >= end or not has_needle(source, start, end):
         return
     spans: list[tuple[int, int]] = []
     for span in _CODE_SPAN.finditer(source, start, end):
         inner_start, inner_end = span.start(2), span.end(2)
-        if NEEDLE.search(source, inner_start, inner_end) is not None:
+        if has_needle(source, inner_start, inner_end):
             spans.append((span.start(), span.end()))
             text = source[inner_start:inner_end]
             # a span's content as code: the whole of it is the literal (one space each side trimmed)
