@@ -46,8 +46,11 @@ class Entry(NamedTuple):
 
 
 def _shown(path: str) -> str:
-    relative = os.path.relpath(path)
-    shown = path if relative.startswith("..") else relative
+    if not os.path.isabs(path) and not path.startswith(".."):
+        shown = os.path.normpath(path)  # relative to here already: no system call
+    else:
+        relative = os.path.relpath(path)
+        shown = path if relative.startswith("..") else relative
     return shown.replace(os.sep, "/")
 
 

@@ -4,7 +4,6 @@ into account, each problem placed at the line and column of the file it came fro
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -200,32 +199,38 @@ def _kept(diagnostics: Sequence[Diagnostic], text: str, holes: Sequence[int]) ->
 
 
 class _Lines:
-    """Line and column of offsets in one file."""
+    """Line and column of offsets in one file, counted on from the offset asked before
+    (a file's findings come in order), so the file is walked about once."""
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.starts = [0]
-        self.starts.extend(m.end() for m in re.finditer("\n", source))
+        self.offset, self.line = 0, 1
 
     def line_of(self, offset: int) -> int:
-        return bisect_right(self.starts, offset)
+        source = self.source
+        line = self.line + source.count("\n", self.offset, offset) if offset >= self.offset else 1 + source.count("\n", 0, offset)
+        self.offset, self.line = offset, line
+        return line
 
     def place(self, start: int, end: int) -> Place:
-        line, end_line = self.line_of(start), self.line_of(end)
-        line_start, end_line_start = self.starts[line - 1], self.starts[end_line - 1]
+        source = self.source
+        line = self.line_of(start)
+        line_start = source.rfind("\n", 0, start) + 1
+        end_line = line if source.find("\n", start, end) < 0 else self.line_of(end)
+        end_line_start = line_start if end_line == line else source.rfind("\n", 0, end) + 1
         return Place(
             line,
             start - line_start + 1,
             end_line,
             end - end_line_start + 1,
-            _utf16(self.source, line_start, start) + 1,
-            _utf16(self.source, end_line_start, end) + 1,
+            _utf16(source, line_start, start) + 1,
+            _utf16(source, end_line_start, end) + 1,
         )
 
-    def text(self, line: int) -> str:
-        start = self.starts[line - 1]
-        end = self.starts[line] - 1 if line < len(self.starts) else len(self.source)
-        return self.source[start:end]
+    def text(self, line_start: int) -> str:
+        """The line that starts at ``line_start``."""
+        end = self.source.find("\n", line_start)
+        return self.source[line_start : end if end >= 0 else len(self.source)]
 
 
 def _utf16(source: str, start: int, end: int) -> int:
@@ -238,8 +243,9 @@ def _utf16(source: str, start: int, end: int) -> int:
 _SUPPRESS = re.compile(r"oss-process:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
 
 
-def _suppressed(lines: _Lines, line: int, code: str) -> bool:
-    text = lines.text(line)
+def _suppressed(lines: _Lines, offset: int, code: str) -> bool:
+    """Whether the line of ``offset`` has a comment that suppresses ``code``."""
+    text = lines.text(lines.source.rfind("\n", 0, offset) + 1)
     if "oss-process" not in text:
         return False
     for comment in _SUPPRESS.finditer(text):
@@ -273,7 +279,7 @@ def find(source: str, path: str, syntax: Syntax, codes: Codes = _ALL, mode: Mode
             text = candidate.text
             if not text.replace(HOLE, ""):
                 continue
-            holes = [i for i, c in enumerate(text) if c == HOLE]
+            holes = [i for i, c in enumerate(text) if c == HOLE] if HOLE in text else []
             linted_text = text.replace(HOLE, STAND_IN) if holes else text
             checked_mode = candidate.mode or mode
             try:
@@ -282,6 +288,8 @@ def find(source: str, path: str, syntax: Syntax, codes: Codes = _ALL, mode: Mode
                 found = [internal_error(error, linted_text)]
             if lines is None:
                 lines = _Lines(source)
+            whole = _span_in_file(candidate.offsets, source, Span(0, len(text)))
+            place = lines.place(*whole)
             problems = []
             suppressed = 0
             for diagnostic in _kept(found, linted_text, holes):
@@ -289,16 +297,13 @@ def find(source: str, path: str, syntax: Syntax, codes: Codes = _ALL, mode: Mode
                     suppressed += 1
                     continue
                 start, end = _span_in_file(candidate.offsets, source, diagnostic.span)
-                place = lines.place(start, end)
-                if _suppressed(lines, place.line, diagnostic.code) or (
-                    place.line != (first := lines.line_of(candidate.offsets[0])) and _suppressed(lines, first, diagnostic.code)
+                first = candidate.offsets[0]
+                if _suppressed(lines, start, diagnostic.code) or (
+                    source.find("\n", first, start) >= 0 and _suppressed(lines, first, diagnostic.code)
                 ):
                     suppressed += 1
                     continue
-                problems.append(Problem(diagnostic, place))
+                problems.append(Problem(diagnostic, lines.place(start, end)))
             shown = text.replace(HOLE, "{}") if holes else text
-            whole = _span_in_file(candidate.offsets, source, Span(0, len(text)))
-            findings.append(
-                Finding(path, candidate.kind, shown, checked_mode, lines.place(*whole), len(holes), tuple(problems), suppressed)
-            )
+            findings.append(Finding(path, candidate.kind, shown, checked_mode, place, len(holes), tuple(problems), suppressed))
     return findings
