@@ -993,17 +993,33 @@ def test_bundled_examples(run: Runner) -> None:
     assert result.status == 1
 
 
-def _hook() -> dict[str, str]:
-    """The single hook of .pre-commit-hooks.yaml, read as the flat mapping it is."""
+def _hook(name: str) -> dict[str, str]:
+    """One hook of .pre-commit-hooks.yaml (a list of flat mappings), by its id."""
     lines = (ROOT / ".pre-commit-hooks.yaml").read_text().splitlines()
     text = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
-    assert text.count("- id:") == 1
-    fields = dict(re.findall(r"^\s*-?\s*(\w+):\s*(.*?)\s*$", text, re.MULTILINE))
+    blocks = ["- id:" + block for block in text.split("- id:")[1:]]
+    assert [re.match(r"- id: (\S+)", block).group(1) for block in blocks] == ["oss-process-lint", "oss-process-scan"]  # type: ignore[union-attr]
+    [block] = [block for block in blocks if block.startswith(f"- id: {name}\n")]
+    fields = dict(re.findall(r"^\s*-?\s*(\w+):\s*(.*?)\s*$", block, re.MULTILINE))
     return {key: value.strip("'\"") for key, value in fields.items()}
 
 
+def test_pre_commit_scan_hook_scans_the_files_it_is_given(tmp_path: Path) -> None:
+    hook = _hook("oss-process-scan")
+    assert (hook["language"], hook["types"]) == ("python", "[text]")
+    program, *arguments = hook["entry"].split()
+    assert program == "oss-process"
+    bad, good = tmp_path / "views.py", tmp_path / "thumbs.js"
+    bad.write_text("THUMB = 'image/resize,w_0'\n")
+    good.write_text("const thumb = 'image/resize,w_100';\n")
+    failed = python_m(*arguments, str(bad), str(good))
+    assert failed.returncode == 1
+    assert f"{bad}:1:25: error[E206]".encode() in failed.stdout
+    assert python_m(*arguments, str(good)).returncode == 0
+
+
 def test_pre_commit_hook_runs_lint_on_the_files_it_is_given(tmp_path: Path) -> None:
-    hook = _hook()
+    hook = _hook("oss-process-lint")
     assert hook["id"] == "oss-process-lint"
     assert hook["language"] == "python"
     program, *arguments = hook["entry"].split()
