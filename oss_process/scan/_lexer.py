@@ -365,7 +365,8 @@ class _Lexer:
                     continue
             raw = any(c in syntax.raw_prefix for c in letters)
             body = found.end()
-            end = _string_end(source, syntax, quote, body, raw)
+            # a raw string ends where another does: r'\'' holds a backslash and a quote
+            end = _string_end(source, syntax, quote, body, False)
             if end < 0:
                 position = body  # an unclosed quote (an apostrophe in text): read on after it
                 continue
