@@ -1,4 +1,4 @@
-"""SARIF 2.1.0 logs: the library's ``oss_process.sarif``.
+"""SARIF 2.1.0 logs: the library's ``oss_process.sarif`` and ``lint --format sarif``.
 
 Every log made here is validated against the official schema; expected columns, URIs and
 lines are worked out by hand from the input.
@@ -6,17 +6,22 @@ lines are worked out by hand from the input.
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import sys
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jsonschema
 import pytest
 
 import oss_process
-from oss_process import CODES, Diagnostic, Span
+from oss_process import CODES, Diagnostic, Span, cli
+from oss_process.cli import batch
+from oss_process.cli.work import Chunk
 from oss_process.sarif import FINGERPRINT, Located, artifact_uri, place_in_line, sarif_json, sarif_log
 from oss_process.scan._model import Place, Problem
 
@@ -236,3 +241,132 @@ def test_a_json_text_that_stays_ascii() -> None:
     assert text.isascii()
     assert text.endswith("}\n")
     assert _run(valid(text))["results"][0]["message"]["text"] == "unexpected '😀' and a byte \udcff"
+
+
+# --- lint --format sarif --------------------------------------------------------------------
+
+
+class Lint(Protocol):
+    def __call__(self, *argv: str, stdin: str = "") -> tuple[int, Any, str]: ...
+
+
+@pytest.fixture
+def lint(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Lint:
+    """``lint(*argv, stdin="")``: ``cli.main(["lint", "--format", "sarif", *argv])`` in this
+    process; its status, its log (validated) and its stderr."""
+
+    def invoke(*argv: str, stdin: str = "") -> tuple[int, Any, str]:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8"))
+        capsys.readouterr()
+        status = cli.main(["lint", "--format", "sarif", *argv])
+        captured = capsys.readouterr()
+        return status, valid(captured.out), captured.err
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return invoke
+
+
+LINES = [
+    "# directives",  # 1: a comment, skipped
+    "image/resize,w_0",  # 2: E206 at the '0', offset 15
+    "x-oss-process=image%2Fresize%2Cw_0",  # 3: the '0' after "x-oss-process=" (14) and "image%2Fresize%2Cw_" (19)
+    "a 😀.jpg?x-oss-process=image/resize,w_0",  # 4: "a 😀.jpg?" (8) and "x-oss-process=" (14), then 15
+    "image/resize,w_100",  # 5: clean
+]
+
+
+def _where(result: Any) -> tuple[Any, int, int, int, int]:
+    location = result["locations"][0]["physicalLocation"]
+    region = location["region"]
+    return location["artifactLocation"], region["startLine"], region["startColumn"], region["endLine"], region["endColumn"]
+
+
+def test_lint_sarif_locates_each_problem_in_the_line_as_written(lint: Lint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "media dir").mkdir()
+    (tmp_path / "media dir" / "list.directives").write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    status, log, err = lint("--files", "media dir/list.directives")
+    assert (status, err) == (1, "")
+    run = _run(log)
+    here = {"uri": "media%20dir/list.directives", "uriBaseId": "%SRCROOT%", "index": 0}
+    assert run["artifacts"] == [{"location": {"uri": "media%20dir/list.directives", "uriBaseId": "%SRCROOT%"}, "roles": ["analysisTarget"]}]
+    assert [(r["ruleId"], r["level"]) for r in run["results"]] == [("E206", "error")] * 3
+    assert [_where(r) for r in run["results"]] == [
+        (here, 2, 16, 2, 17),
+        (here, 3, 34, 3, 35),
+        (here, 4, 39, 4, 40),  # code point column 38: the emoji is two UTF-16 units
+    ]
+    assert LINES[2][33] == "0"
+    assert LINES[3][37] == "0"
+    assert run["results"][1]["message"]["text"] == "w: 0 is below the minimum, 1"
+
+
+def test_lint_sarif_for_arguments_and_stdin_names_no_file(lint: Lint) -> None:
+    status, log, _ = lint("image/resize,w_100", "image/resize,w_0", "-", stdin="# c\nimage/resize,w_010\n")
+    assert status == 1
+    run = _run(log)
+    assert run["artifacts"] == [
+        {"description": {"text": "<arg>"}, "roles": ["analysisTarget"]},
+        {"description": {"text": "<stdin>"}, "roles": ["analysisTarget"]},
+    ]
+    error, warning = run["results"]
+    # The second argument; the second line of standard input.
+    assert _where(error) == ({"index": 0, "description": {"text": "<arg>"}}, 2, 16, 2, 17)
+    assert _where(warning) == ({"index": 1, "description": {"text": "<stdin>"}}, 2, 16, 2, 19)
+    assert (warning["ruleId"], warning["level"]) == ("W208", "warning")
+
+
+def test_lint_sarif_exit_status_is_that_of_the_other_formats(lint: Lint, tmp_path: Path) -> None:
+    status, log, _ = lint("image/resize,w_100")
+    assert (status, _run(log)["results"], _run(log)["artifacts"]) == (0, [], [])
+    assert lint("image/resize,w_010")[0] == 0  # a warning passes
+    assert lint("--strict", "image/resize,w_010")[0] == 1
+    missing = tmp_path / "missing.txt"
+    status, log, err = lint("--files", str(missing), "-", stdin="image/resize,w_0\n")
+    assert status == 2
+    assert err.startswith(f"oss-process: cannot read {missing}: ")
+    assert [r["ruleId"] for r in _run(log)["results"]] == ["E206"]  # the batch went on, and the log is whole
+
+
+def test_lint_sarif_with_an_absolute_path(lint: Lint, tmp_path: Path) -> None:
+    path = tmp_path / "é.txt"
+    path.write_text("image/resize,w_0\n", encoding="utf-8")
+    status, log, _ = lint("--files", str(path))
+    assert status == 1
+    where, *_ = _where(_run(log)["results"][0])
+    assert where == {"uri": path.as_uri(), "index": 0}
+    assert where["uri"].endswith("/%C3%A9.txt")
+
+
+def test_fix_is_refused_with_sarif(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["lint", "--fix", "--format", "sarif", "image/resize,w_0"]) == 2
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", "oss-process lint: error: --fix prints text: it cannot be combined with --format sarif\n")
+
+
+def test_two_jobs_give_the_same_log_as_one(lint: Lint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small chunks, so that the lines are spread over many chunks and both workers.
+    monkeypatch.setattr(batch, "_FIRST_CHUNK_BYTES", 64)
+    monkeypatch.setattr(batch, "_CHUNK_BYTES", 256)
+    chunks = 0
+    stream_chunks = batch._stream_chunks
+
+    def counted(*args: Any) -> Iterator[Chunk]:
+        nonlocal chunks
+        for chunk in stream_chunks(*args):
+            chunks += 1
+            yield chunk
+
+    monkeypatch.setattr(batch, "_stream_chunks", counted)
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("\n".join(LINES * 40) + "\n", encoding="utf-8")
+    second.write_text("image/resize,w_010\n" * 30, encoding="utf-8")
+    one = lint("--files", str(first), str(second))
+    two = lint("--jobs", "2", "--files", str(first), str(second))
+    assert one == two
+    assert chunks > 2 * 10  # both runs
+    results = _run(one[1])["results"]
+    assert len(results) == 3 * 40 + 30
+    assert [_where(r)[1] for r in results[:6]] == [2, 3, 4, 7, 8, 9]  # line numbers across chunks, in order
+    counts = [r["partialFingerprints"][FINGERPRINT].split(":")[1] for r in results[:6]]
+    assert counts == ["1", "1", "1", "2", "2", "2"]  # the same lines again, told apart
