@@ -15,7 +15,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from typing import IO, NamedTuple, TextIO
 
-from .output import PROG
+from .output import PROG, sarif_document
 from .pool import Ready, results
 from .reading import RawLine, Spools, read_blocks, read_lines, without_bom
 from .work import STDERR, Block, Chunk, ChunkResult, Job, Tally
@@ -132,6 +132,8 @@ def run_batch(args: argparse.Namespace, job: Job, out: TextIO, err: TextIO, stdi
     if job.output_format == "json":
         summary = {"directives": tally.directives, "invalid": tally.invalid, "errors": tally.errors, "warnings": tally.warnings}
         out.write(("\n" if writer.records else "") + "],\n" + f'"summary": {json.dumps(summary)}\n}}\n')
+    elif job.output_format == "sarif":  # one log: its results are known only at the end
+        out.write(sarif_document(writer.sarif_records))
     return tally, batch.unreadable > 0
 
 

@@ -3,8 +3,10 @@ which stream; the summaries; colour."""
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import PurePath
 from typing import TextIO
 
 from oss_process import Diagnostic, Mode, render
@@ -12,9 +14,9 @@ from oss_process.diagnostics import Origin
 
 from .decoding import Entry, in_line
 from .verdicts import canonical, mode_used, verdict
-from .work import JSON_RECORD, STDERR, STDOUT, Job, Pieces, Tally
+from .work import JSON_RECORD, SARIF_RECORD, STDERR, STDOUT, Job, Pieces, Tally
 
-__all__ = ["PROG", "canon_summary", "emit", "lint_summary", "plural", "problems", "use_color"]
+__all__ = ["PROG", "canon_summary", "emit", "lint_summary", "plural", "problems", "sarif_document", "use_color"]
 
 PROG = "oss-process"
 
@@ -22,6 +24,10 @@ PROG = "oss-process"
 def emit(job: Job, origin: Origin, entry: Entry, mode: Mode | None, diagnostics: Sequence[Diagnostic], failed: bool, out: Pieces) -> None:
     """What one directive prints, by command and format."""
     output_format = job.output_format
+    if output_format == "sarif":
+        if diagnostics:
+            out.add(SARIF_RECORD, _sarif_record(origin, entry, diagnostics))
+        return
     if output_format in ("json", "jsonl"):
         # The mode the line was checked in, also when lint assumed it from the actions.
         used, mode_from = mode_used(entry.text, entry.mode, job.mode, None if entry.problem else diagnostics)
@@ -75,6 +81,45 @@ def _spaced_text(diagnostics: Sequence[Diagnostic], text: str, origin: Origin, c
 
 
 _spaced: Callable[[Sequence[Diagnostic], str, Origin, None, bool], str] | None = None
+
+
+# --- SARIF ---------------------------------------------------------------------------------
+
+
+def _sarif_record(origin: Origin, entry: Entry, diagnostics: Sequence[Diagnostic]) -> str:
+    """One JSON line: where the line is, the line as written, and each diagnostic placed
+    in it (columns in both units, computed here, in the worker)."""
+    from oss_process.sarif import place_in_line
+
+    shown, line = in_line(entry, diagnostics)
+    problems = [[d.code, d.message, d.hint, d.span.start, d.span.end, *place_in_line(line, origin.line, d.span)] for d in shown]
+    return json.dumps([origin.source, origin.is_file, line, problems]) + "\n"
+
+
+def sarif_document(records: Iterable[str]) -> str:
+    """The one SARIF log of a batch, from the records of its lines in input order.
+
+    A file's lines are located by its path (a ``/``-separated relative URI against
+    ``%SRCROOT%``, the directory lint ran in, or a ``file://`` URI for an absolute path).
+    ``<arg>`` and ``<stdin>`` name no file: their results point by index at an artifact
+    described by that label, with no URI (SARIF 3.4.2), and the region's line is the
+    argument's position among the inputs or the line of standard input.
+    """
+    from oss_process import Span
+    from oss_process.sarif import Located, sarif_json, sarif_log
+    from oss_process.scan._model import Place, Problem
+
+    located: list[Located] = []
+    for record in records:
+        for text in filter(None, record.split("\n")):  # joined neighbours: a line each
+            source, is_file, line, problems = json.loads(text)
+            found = [
+                Problem(Diagnostic(code, message, Span(start, end), hint), Place(*place))
+                for code, message, hint, start, end, *place in problems
+            ]
+            path = PurePath(source).as_posix() if is_file else source  # a Windows path's separators as '/'
+            located.append(Located(path, found, line, is_file))
+    return sarif_json(sarif_log(located))
 
 
 # --- Summaries ----------------------------------------------------------------------------

@@ -160,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     lint_parser = commands.add_parser("lint", help="report every problem in directives", epilog=_LINT_EXAMPLES, formatter_class=raw)
     lint_parser.description = "Report every problem in directives: located, with the input, a caret line and a hint."
-    _batch_options(lint_parser, ("text", "json", "jsonl", "github"))
+    _batch_options(lint_parser, ("text", "json", "jsonl", "github", "sarif"))
     lint_parser.add_argument("--strict", action="store_true", help="warnings fail too (exit status 1)")
     lint_parser.add_argument("--fix", action="store_true", help="print the input with every safe fix applied; problems left go to stderr")
     _style_options(lint_parser)

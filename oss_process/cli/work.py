@@ -9,9 +9,12 @@ from oss_process import Mode, Source, Styles
 
 from .reading import RawLine
 
-__all__ = ["JSON_RECORD", "STDERR", "STDOUT", "Block", "Chunk", "ChunkResult", "Job", "Piece", "Pieces", "Tally"]
+__all__ = ["JSON_RECORD", "SARIF_RECORD", "STDERR", "STDOUT", "Block", "Chunk", "ChunkResult", "Job", "Piece", "Pieces", "Tally"]
 
 STDOUT, STDERR, JSON_RECORD = 0, 1, 2
+#: One JSON line per input line with diagnostics; the writer keeps them for one SARIF log at
+#: the end (neighbours are joined like any text: the line breaks keep them apart).
+SARIF_RECORD = 3
 
 #: (stream, text) or (STDOUT, spool key) for an over-long line that --fix prints unchanged.
 Piece = tuple[int, str | int]
@@ -58,7 +61,7 @@ class Job(NamedTuple):
     """What to do with each line; sent to the workers with every chunk."""
 
     command: str  # "lint" or "canon"
-    output_format: str  # "text", "json", "jsonl" or "github"
+    output_format: str  # "text", "json", "jsonl", "github" or "sarif"
     mode: Mode | None
     fix: bool
     color_out: bool

@@ -1,5 +1,6 @@
 """Writing a batch's output: pieces to stdout and stderr in order, JSON records as one
-array, spooled lines back byte for byte, and a progress line on a terminal."""
+array, SARIF records kept for the log, spooled lines back byte for byte, and a progress
+line on a terminal."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import time
 from typing import TextIO
 
 from .reading import Spools
-from .work import JSON_RECORD, STDOUT, Piece
+from .work import JSON_RECORD, SARIF_RECORD, STDOUT, Piece
 
 __all__ = ["Progress", "Writer"]
 
@@ -49,6 +50,7 @@ class Writer:
     def __init__(self, out: TextIO, err: TextIO, progress: Progress, spools: Spools | None) -> None:
         self.out, self.err, self.progress, self.spools = out, err, progress, spools
         self.records = 0
+        self.sarif_records: list[str] = []  # JSON lines, for the one log at the end
 
     def write(self, pieces: list[Piece]) -> None:
         if pieces:
@@ -57,6 +59,8 @@ class Writer:
             if stream == JSON_RECORD:
                 self.out.write(("  " if not self.records else ",\n  ") + str(content))
                 self.records += 1
+            elif stream == SARIF_RECORD:
+                self.sarif_records.append(str(content))
             elif isinstance(content, int):
                 self._copy_spool(content)
             else:
