@@ -8,13 +8,14 @@ import argparse
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import IO, TextIO
 
 from oss_process import render
 from oss_process.ast import Span
 from oss_process.diagnostics import CODES, Diagnostic, Origin
-from oss_process.scan import FileReport, Finding, Place, Problem, ScanError, Settings, find_settings, load_settings, scan, scan_text
+from oss_process.sarif import Located, artifact_uri, sarif_json, sarif_log
+from oss_process.scan import FileReport, Finding, Place, ScanError, Settings, find_settings, load_settings, scan, scan_text
 
 from .output import PROG, plural, use_color
 
@@ -135,7 +136,7 @@ def command_scan(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[b
         output_format = args.format
         color = use_color(args.color, out)
         lines = _Lines()
-        sarif_results: list[tuple[str, Sequence[Problem]]] = []
+        sarif_results: list[Located] = []
         records: list[dict[str, object]] = []
         skipped: list[dict[str, str]] = []
         for report in reports:
@@ -159,7 +160,7 @@ def command_scan(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[b
                     else:
                         tally.warnings += 1
                 if output_format == "sarif":
-                    sarif_results.append((finding.path, finding.problems))
+                    sarif_results.append(Located(finding.path, finding.problems, finding.directive))
                 elif output_format == "json":
                     records.append(_finding_record(finding))
                 elif output_format == "jsonl":
@@ -171,9 +172,7 @@ def command_scan(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[b
             json.dump({"results": records, "skipped": skipped, "summary": summary}, out, indent=2)
             out.write("\n")
         elif output_format == "sarif":
-            from oss_process.sarif import dumps, sarif_log
-
-            out.write(dumps(sarif_log(sarif_results)) + "\n")
+            out.write(_sarif(sarif_results, skipped))
         elif output_format == "text":
             out.write(_summary(tally) + "\n")
     except ScanError as error:
@@ -181,6 +180,29 @@ def command_scan(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[b
         return 2
     failed = tally.errors > 0 or (args.strict and tally.warnings > 0)
     return int(failed)
+
+
+def _sarif(results: list[Located], skipped: list[dict[str, str]]) -> str:
+    """The log, with a notification for each file skipped for a reason worth one."""
+    log = sarif_log(results)
+    notifications: list[dict[str, object]] = [
+        {
+            "level": "warning",
+            "message": {"text": f"skipped: {item['skipped']}"},
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact_location(item["path"])}}],
+        }
+        for item in skipped
+        if item["skipped"] not in _QUIET_SKIPS
+    ]
+    runs = log["runs"]
+    assert isinstance(runs, list)
+    runs[0]["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": notifications}]
+    return sarif_json(log)
+
+
+def _artifact_location(path: str) -> dict[str, str]:
+    uri, base = artifact_uri(path)
+    return {"uri": uri, "uriBaseId": base} if base else {"uri": uri}
 
 
 def _write_text(out: TextIO, finding: Finding, lines: _Lines, output_format: str, color: bool) -> None:
