@@ -34,7 +34,8 @@ _TEMPLATES = {
     "ts": "export function thumb(url: string, w: number): string {{\n  return url + '?x-oss-process={d}';\n}}\n",
     "vue": '<template>\n  <img :src="src" />\n  <img src="https://b.oss-cn-hangzhou.aliyuncs.com/a.jpg?x-oss-process={d}" />\n'
     "</template>\n<script>\nexport default {{ data: () => ({{ src: '' }}) }}\n</script>\n",
-    "java": "public class Thumb {{\n  GetObjectRequest request(String key) {{\n    GetObjectRequest r = new GetObjectRequest(bucket, key);\n"
+    "java": "public class Thumb {{\n  GetObjectRequest request(String key) {{\n"
+    "    GetObjectRequest r = new GetObjectRequest(bucket, key);\n"
     '    r.setProcess("{d}");\n    return r;\n  }}\n}}\n',
     "go": 'package thumb\n\nimport "fmt"\n\nfunc Process(w int) string {{\n\treturn fmt.Sprintf("image/resize,w_%d", w)\n}}\n\n'
     'const Style = "{d}"\n',

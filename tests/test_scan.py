@@ -14,7 +14,7 @@ import pytest
 
 import oss_process
 from oss_process.diagnostics import CODES
-from oss_process.scan import ScanError, scan, scan_file, scan_text
+from oss_process.scan import ScanError, SettingsError, scan, scan_file, scan_text
 from oss_process.scan._find import _LOCAL, _STRUCTURE
 from oss_process.tables import Mode
 from tests.test_corpus import EXAMPLES
@@ -210,7 +210,7 @@ def test_select_and_ignore() -> None:
     assert [p.diagnostic.code for f in scan_text(source, "a.py") for p in f.problems] == ["E206", "W302"]
     assert [p.diagnostic.code for f in scan_text(source, "a.py", select=["W3"]) for p in f.problems] == ["W302"]
     assert [p.diagnostic.code for f in scan_text(source, "a.py", ignore=["E2"]) for p in f.problems] == ["W302"]
-    with pytest.raises(ScanError, match="X99"):
+    with pytest.raises(SettingsError, match="X99"):
         scan_text(source, "a.py", select=["X99"])
 
 
@@ -293,7 +293,7 @@ def test_two_processes_give_the_same_reports(tmp_path: Path) -> None:
 def test_the_command_is_importable_without_the_scan_extra() -> None:
     # `import oss_process` and lint never load pathspec or the scanner
     code = (
-        "import oss_process, sys; oss_process.lint('image/resize,w_1'); print('pathspec' in sys.modules, 'oss_process.scan' in sys.modules)"  # noqa: E501
+        "import oss_process, sys; oss_process.lint('image/resize,w_1'); print('pathspec' in sys.modules, 'oss_process.scan' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]

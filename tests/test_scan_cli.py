@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from oss_process import cli
-from oss_process.scan import ScanError, find_settings, load_settings
+from oss_process.scan import SettingsError, find_settings, load_settings
 from tests.test_sarif import valid
 
 
@@ -141,7 +141,7 @@ def test_settings_are_found_above(tmp_path: Path) -> None:
     settings = find_settings(str(tmp_path / "src" / "deep"))
     assert (settings.mode, settings.select, settings.base) == ("async", ("E2",), str(tmp_path))
     (tmp_path / "pyproject.toml").write_text('[tool.oss-process]\nmode = "later"\n')
-    with pytest.raises(ScanError, match="mode is 'async' or 'sync'"):
+    with pytest.raises(SettingsError, match="mode is 'async' or 'sync'"):
         load_settings(str(tmp_path / "pyproject.toml"))
 
 

@@ -15,7 +15,7 @@ from oss_process import render
 from oss_process.ast import Span
 from oss_process.diagnostics import CODES, Diagnostic, Origin
 from oss_process.sarif import Located, artifact_uri, sarif_json, sarif_log
-from oss_process.scan import FileReport, Finding, Place, ScanError, Settings, find_settings, load_settings, scan, scan_text
+from oss_process.scan import FileReport, Finding, Place, ScanError, Settings, SettingsError, find_settings, load_settings, scan, scan_text
 
 from .output import PROG, plural, use_color
 
@@ -175,7 +175,7 @@ def command_scan(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[b
             out.write(_sarif(sarif_results, skipped))
         elif output_format == "text":
             out.write(_summary(tally) + "\n")
-    except ScanError as error:
+    except (ScanError, SettingsError) as error:
         err.write(f"{PROG} scan: error: {error}\n")
         return 2
     failed = tally.errors > 0 or (args.strict and tally.warnings > 0)

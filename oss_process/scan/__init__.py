@@ -16,9 +16,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 
+from oss_process._settings import Settings, SettingsError, code_prefixes, find_settings, load_settings
 from oss_process.tables import Mode
 
-from ._config import Settings, code_prefixes, find_settings, load_settings
 from ._files import MAX_FILE_BYTES, Entry, ScanError, files, read
 from ._find import Codes, find
 from ._lexer import LANGUAGES, Syntax, language_of
@@ -32,6 +32,7 @@ __all__ = [
     "Problem",
     "ScanError",
     "Settings",
+    "SettingsError",
     "find_settings",
     "load_settings",
     "scan",

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from oss_process import ParseError, lint, parse
+from oss_process._settings import wanted
 from oss_process.ast import Directive, Span
 from oss_process.diagnostics import Diagnostic, internal_error
 from oss_process.tables import BUILTIN, Mode
@@ -51,16 +52,13 @@ _STRUCTURE = frozenset(re.findall(r"\w+", "E103 E104 E105 W106 E107 E108 E109 W1
 
 
 class Codes(NamedTuple):
-    """Which codes are reported: those starting with a prefix of ``select`` (all when
-    empty) and with none of ``ignore``."""
+    """Which codes are reported (``_settings.wanted``)."""
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
 
     def wanted(self, code: str) -> bool:
-        if self.select and not code.startswith(self.select):
-            return False
-        return not (self.ignore and code.startswith(self.ignore))
+        return wanted(code, self.select, self.ignore)
 
 
 def placeholders(segment: Segment) -> Segment:

@@ -1,5 +1,6 @@
 """``[tool.oss-process]`` in ``pyproject.toml``: the defaults of ``scan`` and ``lint``
-(mode, selected and ignored codes, excluded paths), read from the nearest such file."""
+(mode, selected and ignored codes, excluded paths), read from the nearest file that has
+the table; and the codes ``--select`` and ``--ignore`` name."""
 
 from __future__ import annotations
 
@@ -8,17 +9,20 @@ import sys
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from oss_process._suggest import did_you_mean
-from oss_process.diagnostics import CODES
-from oss_process.tables import Mode
+from ._suggest import did_you_mean
+from .diagnostics import CODES
+from .errors import DirectiveError
+from .tables import Mode
 
-from ._files import ScanError
-
-__all__ = ["KEYS", "Settings", "code_prefixes", "find_settings", "load_settings"]
+__all__ = ["KEYS", "Settings", "SettingsError", "code_prefixes", "find_settings", "load_settings", "wanted"]
 
 TABLE = "tool.oss-process"
 #: The keys the table may hold.
 KEYS = ("mode", "select", "ignore", "exclude")
+
+
+class SettingsError(DirectiveError):
+    """Settings that cannot be used: a bad ``[tool.oss-process]`` table, an unknown code."""
 
 
 class Settings(NamedTuple):
@@ -39,9 +43,17 @@ def code_prefixes(values: Iterable[str], where: str) -> tuple[str, ...]:
             continue
         if not any(code.startswith(prefix) for code in CODES):
             hint = did_you_mean(prefix, CODES)
-            raise ScanError((), message=f"{where}: {value!r} is not a code or the start of one{f'; {hint}' if hint else ''}")
+            raise SettingsError((), message=f"{where}: {value!r} is not a code or the start of one{f'; {hint}' if hint else ''}")
         found.append(prefix)
     return tuple(found)
+
+
+def wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
+    """Whether ``code`` is reported: it starts with a prefix of ``select`` (any, when
+    empty) and with none of ``ignore``."""
+    if select and not code.startswith(select):
+        return False
+    return not (ignore and code.startswith(ignore))
 
 
 def _toml(path: str) -> dict[str, Any]:
@@ -51,12 +63,13 @@ def _toml(path: str) -> dict[str, Any]:
         try:
             import tomli as tomllib
         except ImportError:
-            raise ScanError((), message=f"{path}: reading [{TABLE}] on Python 3.10 needs tomli: pip install 'oss-process[scan]'") from None
+            needs = "pip install 'oss-process[scan]'"
+            raise SettingsError((), message=f"{path}: reading [{TABLE}] on Python 3.10 needs tomli: {needs}") from None
     try:
         with open(path, "rb") as stream:
             loaded: dict[str, Any] = tomllib.load(stream)
     except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ScanError((), message=f"{path}: cannot be read: {error}") from None
+        raise SettingsError((), message=f"{path}: cannot be read: {error}") from None
     return loaded
 
 
@@ -67,19 +80,19 @@ def load_settings(path: str) -> Settings:
         return Settings(path=None)
     where = f"{path}: [{TABLE}]"
     if not isinstance(table, dict):
-        raise ScanError((), message=f"{where} is not a table")
+        raise SettingsError((), message=f"{where} is not a table")
     for key in table:
         if key not in KEYS:
             hint = did_you_mean(key, KEYS)
-            raise ScanError((), message=f"{where}: unknown key {key!r}{f'; {hint}' if hint else ''} (keys: {', '.join(KEYS)})")
+            raise SettingsError((), message=f"{where}: unknown key {key!r}{f'; {hint}' if hint else ''} (keys: {', '.join(KEYS)})")
     mode = table.get("mode")
     if mode is not None and mode not in ("async", "sync"):
-        raise ScanError((), message=f"{where}: mode is 'async' or 'sync', not {mode!r}")
+        raise SettingsError((), message=f"{where}: mode is 'async' or 'sync', not {mode!r}")
     lists = {}
     for key in ("select", "ignore", "exclude"):
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise ScanError((), message=f"{where}: {key} is a list of strings")
+            raise SettingsError((), message=f"{where}: {key} is a list of strings")
         lists[key] = value
     return Settings(
         Mode(mode) if mode else None,
@@ -100,7 +113,7 @@ def find_settings(start: str = ".") -> Settings:
         if os.path.isfile(candidate):
             try:
                 with open(candidate, encoding="utf-8", errors="replace") as stream:
-                    holds = "oss-process" in stream.read()
+                    holds = TABLE in stream.read()  # parsed only when it may hold the table
             except OSError:
                 holds = False
             if holds:
