@@ -156,3 +156,34 @@ def test_standard_input_with_a_file_name(capsys: pytest.CaptureFixture[str]) -> 
 def test_a_missing_path(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = run(capsys, "--no-config", "nowhere")
     assert (status, err) == (2, "oss-process scan: error: nowhere: no such file or directory\n")
+
+
+# --- lint --select / --ignore, and its settings -------------------------------------------
+
+
+def lint(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
+    status = cli.main(["lint", "--format", "jsonl", *args])
+    codes = [d["code"] for line in capsys.readouterr().out.splitlines() for d in json.loads(line)["diagnostics"]]
+    return status, codes
+
+
+def test_lint_select_and_ignore(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    directive = "image/resize,w_0|sys/saveas,o_ZGVzdC5qcGc="
+    assert lint(capsys, directive) == (1, ["E206", "W302"])
+    assert lint(capsys, "--ignore", "E2", directive) == (0, ["W302"])
+    assert lint(capsys, "--select", "e206,W3", "--ignore", "W302", directive) == (1, ["E206"])
+    assert cli.main(["lint", "--select", "E9X", directive]) == 2
+    assert "--select: 'E9X' is not a code or the start of one" in capsys.readouterr().err
+
+
+def test_lint_reads_the_settings_unless_told_not_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.oss-process]\nignore = ["W302"]\nmode = "sync"\n')
+    monkeypatch.chdir(tmp_path)
+    assert lint(capsys, "image/resize,w_100|sys/saveas,o_ZGVzdC5qcGc=") == (0, [])
+    assert lint(capsys, "--no-config", "image/resize,w_100|sys/saveas,o_ZGVzdC5qcGc=") == (0, ["W302"])
+    # mode = "sync": audio/convert runs only in the other mode
+    assert lint(capsys, "audio/convert,f_aac|sys/saveas,o_YQ") == (1, ["E103"])
+    assert lint(capsys, "--mode", "async", "audio/convert,f_aac|sys/saveas,o_YQ") == (0, [])

@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Sequence
 
 from oss_process import Diagnostic, Mode
+from oss_process._settings import wanted
 from oss_process.diagnostics import Origin
 
 from . import verdicts
@@ -75,7 +76,7 @@ def _lint_plain(job: Job, chunk: Chunk, lines: list[str], out: Pieces, tally: Ta
         if chunk.skip_comments and line[:1] in COMMENT_OR_BLANK_STARTS_TEXT and is_comment_or_blank(line.encode("utf-8")):
             continue
         # Looked up on the module at each line, so a test can make lint fail.
-        diagnostics = verdicts.safe_lint(line, mode, source, styles)
+        diagnostics = _chosen(job, verdicts.safe_lint(line, mode, source, styles))
         tally.directives += 1
         if diagnostics:
             _count(diagnostics, tally)
@@ -94,7 +95,7 @@ def _process(job: Job, chunk: Chunk, lines: Sequence[tuple[int, RawLine]], out: 
         text = plain_text(raw) if plain and isinstance(raw, bytes) else None
         if text is not None:
             mode = job.mode
-            diagnostics = verdicts.safe_lint(text, mode, job.source, job.styles)
+            diagnostics = _chosen(job, verdicts.safe_lint(text, mode, job.source, job.styles))
             tally.directives += 1
             if diagnostics:
                 _report(job, chunk, number, Entry(text, text, None), mode, diagnostics, out, tally)
@@ -103,9 +104,17 @@ def _process(job: Job, chunk: Chunk, lines: Sequence[tuple[int, RawLine]], out: 
         mode = entry.mode or job.mode
         if job.fix:
             entry = _fix(entry, raw, mode, out, tally, job)
-        diagnostics = [entry.problem] if entry.problem else verdicts.safe_lint(entry.text, mode, job.source, job.styles)
+        diagnostics = _chosen(job, [entry.problem] if entry.problem else verdicts.safe_lint(entry.text, mode, job.source, job.styles))
         tally.directives += 1
         _report(job, chunk, number, entry, mode, diagnostics, out, tally)
+
+
+def _chosen(job: Job, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics --select and --ignore leave."""
+    select, ignore = job.select, job.ignore
+    if not (select or ignore) or not diagnostics:
+        return diagnostics
+    return [d for d in diagnostics if wanted(d.code, select, ignore)]
 
 
 def _report(

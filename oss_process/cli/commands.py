@@ -9,7 +9,7 @@ from typing import IO, TextIO
 from oss_process import Mode
 
 from .batch import run_batch
-from .output import canon_summary, lint_summary, use_color
+from .output import PROG, canon_summary, lint_summary, use_color
 from .work import Job
 
 __all__ = ["COMMANDS"]
@@ -21,8 +21,40 @@ def _mode(args: argparse.Namespace) -> Mode | None:
     return Mode(args.mode) if args.mode else None
 
 
+def _lint_codes(args: argparse.Namespace) -> tuple[Mode | None, tuple[str, ...], tuple[str, ...]]:
+    """The mode, selected and ignored codes: the options', else [tool.oss-process]'s."""
+    from oss_process._settings import Settings, code_prefixes, find_settings
+
+    settings = Settings() if args.no_config else find_settings(".")
+    select = settings.select if args.select is None else code_prefixes(_listed(args.select), "--select")
+    ignore = settings.ignore if args.ignore is None else code_prefixes(_listed(args.ignore), "--ignore")
+    return _mode(args) or settings.mode, select, ignore
+
+
+def _listed(values: list[str]) -> list[str]:
+    return [code for value in values for code in value.split(",")]
+
+
 def command_lint(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[bytes]) -> int:
-    job = Job("lint", args.format, _mode(args), args.fix, use_color(args.color, out), use_color(args.color, err), args.source, args.styles)
+    from oss_process._settings import SettingsError
+
+    try:
+        mode, select, ignore = _lint_codes(args)
+    except SettingsError as error:
+        err.write(f"{PROG} lint: error: {error}\n")
+        return 2
+    job = Job(
+        "lint",
+        args.format,
+        mode,
+        args.fix,
+        use_color(args.color, out),
+        use_color(args.color, err),
+        args.source,
+        args.styles,
+        select=select,
+        ignore=ignore,
+    )
     tally, unreadable = run_batch(args, job, out, err, stdin)
     # Nothing read at all (only unreadable files): the errors said what happened.
     if args.format == "text" and not (unreadable and tally.directives == 0):

@@ -29,11 +29,13 @@ examples:
   {PROG} lint --source width=1920,height=1080,format=png 'image/resize,w_800'
   {PROG} lint --styles examples/styles.xml 'style/vivid' 'style/tilt|sys/saveas,o_dGlsdC5qcGc'
   {PROG} lint --styles examples/styles.json 'https://examplebucket.oss-cn-hangzhou.aliyuncs.com/photo.jpg!vivid'
+  {PROG} lint --ignore W302,W2 --files directives.txt
 
 Input lines may be form fields as sent to OSS, raw or percent-encoded, or URLs:
   x-oss-async-process=audio%2Fconvert%2Cf_aac   (the field name sets the mode)
   a.jpg?x-oss-process=image/resize,w_100&Expires=1700000000
 Standard input and --files skip blank lines and lines starting with '#'.
+The mode, --select and --ignore default to [tool.oss-process] in the nearest pyproject.toml.
 
 exit status: 0 no errors (warnings allowed unless --strict), 1 errors, 2 usage, unreadable file (of
 directives, or --source-file) or bad styles file
@@ -162,6 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
     lint_parser.description = "Report every problem in directives: located, with the input, a caret line and a hint."
     _batch_options(lint_parser, ("text", "json", "jsonl", "github", "sarif"))
     lint_parser.add_argument("--strict", action="store_true", help="warnings fail too (exit status 1)")
+    _code_options(lint_parser)
+    lint_parser.add_argument("--no-config", action="store_true", help="read no [tool.oss-process] from pyproject.toml")
     lint_parser.add_argument("--fix", action="store_true", help="print the input with every safe fix applied; problems left go to stderr")
     _style_options(lint_parser)
 

@@ -69,6 +69,8 @@ class Job(NamedTuple):
     source: Source | None = None  # --source, --source-file: what the checks know of the input object
     styles: Styles | None = None  # --styles (and --style-delimiters)
     expand_styles: bool = False  # canon --expand-styles
+    select: tuple[str, ...] = ()  # lint --select: the codes reported (all when empty)
+    ignore: tuple[str, ...] = ()  # lint --ignore
 
 
 class Block(NamedTuple):
