@@ -94,9 +94,9 @@ def test_readme_quick_start_says_what_the_commands_really_do() -> None:
 
 
 def console_examples() -> list[tuple[str, str, str]]:
-    """Every ``$ command`` with the output shown under it, in the README and docs/cli.md."""
+    """Every ``$ command`` with the output shown under it, in the README, docs/cli.md and docs/scan.md."""
     found = []
-    for name in ("README.md", "docs/cli.md"):
+    for name in ("README.md", "docs/cli.md", "docs/scan.md"):
         text = (README.parent / name).read_text(encoding="utf-8")
         for block in re.findall(r"```console\n(.*?)```", text, re.DOTALL):
             for command, output in re.findall(r"^\$ (.*)\n((?:(?!\$ ).*\n)*)", block, re.MULTILINE):

@@ -109,16 +109,24 @@ def _walked(directory: str) -> Iterator[str]:
 
 
 def files(paths: Sequence[str], exclude: GitIgnoreSpec | None = None, exclude_base: str = ".") -> Iterator[Entry]:
-    """The files to read for ``paths`` (files are read as given, directories walked), in
-    order, each once. ``exclude`` (gitignore patterns, relative to ``exclude_base``) takes
-    files out of directories walked."""
+    """The files to read for ``paths`` (files as given, directories walked), in order,
+    each once. ``exclude`` (gitignore patterns, relative to ``exclude_base``) takes files
+    out, named or found."""
     seen: set[str] = set()
+
+    def excluded(path: str) -> bool:
+        if exclude is None:
+            return False
+        relative = os.path.relpath(os.path.abspath(path), exclude_base).replace(os.sep, "/")
+        return not relative.startswith("../") and exclude.match_file(relative)
+
     for given in paths:
         if not os.path.lexists(given):
             raise ScanError((), message=f"{given}: no such file or directory")
         if not os.path.isdir(given) or os.path.islink(given):
+            # a file named (as pre-commit names each staged file) is excluded as one found
             root = os.path.dirname(os.path.abspath(given)) or "/"
-            if given not in seen:
+            if given not in seen and not excluded(given):
                 seen.add(given)
                 yield Entry(_shown(given), given, root)
             continue
@@ -129,11 +137,8 @@ def files(paths: Sequence[str], exclude: GitIgnoreSpec | None = None, exclude_ba
             if path in seen or (listed is not None and (os.path.isdir(path) or not os.path.lexists(path))):
                 continue  # a submodule, or a tracked file deleted in the work tree
             seen.add(path)
-            if exclude is not None:
-                relative = os.path.relpath(os.path.abspath(path), exclude_base).replace(os.sep, "/")
-                if not relative.startswith("../") and exclude.match_file(relative):
-                    continue
-            yield Entry(_shown(path), path, root)
+            if not excluded(path):
+                yield Entry(_shown(path), path, root)
 
 
 class Read(NamedTuple):

@@ -484,6 +484,12 @@ def segments(source: str, syntax: Syntax) -> Iterator[Segment]:
             index += 1
             gap = end
             continue
+        if syntax.entities and quote == '"' and ("'" in source[body:end] or "`" in source[body:end]):
+            # an attribute that holds code (Vue's :src, v-bind, @click): its strings are JavaScript's
+            yield from segments_in(source, body, end - 1, JAVASCRIPT)
+            index += 1
+            gap = end
+            continue
         builder = _Builder()
         if syntax.concat and _leading_operand(source, syntax, start):
             builder.hole(start)
