@@ -6,16 +6,30 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from typing import IO, TextIO
+from collections.abc import Callable, Iterator
+from typing import IO, NamedTuple, TextIO
 
 from oss_process import render
 from oss_process.ast import Span
 from oss_process.diagnostics import CODES, Diagnostic, Origin
 from oss_process.sarif import Located, artifact_uri, sarif_json, sarif_log
-from oss_process.scan import FileReport, Finding, Place, ScanError, Settings, SettingsError, find_settings, load_settings, scan, scan_text
+from oss_process.scan import (
+    MAX_FILE_BYTES,
+    Entry,
+    FileReport,
+    Finding,
+    Place,
+    Problem,
+    ScanError,
+    Settings,
+    SettingsError,
+    find_settings,
+    load_settings,
+    mapped,
+    prepare,
+    scan_text,
+)
 
 from .output import PROG, plural, use_color
 
@@ -50,20 +64,18 @@ def _in_line(diagnostic: Diagnostic, place: Place, line_text: str) -> Diagnostic
 
 
 class _Lines:
-    """The lines of the files reported on, read again only to show them."""
+    """The lines of a file reported on, read again to show them (or given)."""
 
-    def __init__(self) -> None:
-        self.path: str | None = None
-        self.lines: list[str] = []
-
-    def line(self, path: str, number: int) -> str:
-        if path != self.path:
-            self.path = path
+    def __init__(self, path: str, text: str | None = None) -> None:
+        if text is None:
             try:
                 with open(path, encoding="utf-8-sig", errors="replace", newline="") as stream:
-                    self.lines = stream.read().split("\n")
+                    text = stream.read()
             except OSError:
-                self.lines = []
+                text = ""
+        self.lines = text.split("\n")
+
+    def line(self, number: int) -> str:
         if 0 < number <= len(self.lines):
             return self.lines[number - 1].rstrip("\r")
         return ""
@@ -107,7 +119,55 @@ class _Tally:
         self.skipped: Counter[str] = Counter()
 
 
-def _reports(args: argparse.Namespace, settings: Settings, stdin: IO[bytes]) -> Iterator[FileReport]:
+class _Shown(NamedTuple):
+    """One file's report as the chosen format shows it: made where the file was read (a
+    worker process, with --jobs), so only text and counts come back."""
+
+    path: str
+    skipped: str | None
+    size: int
+    findings: int
+    errors: int
+    warnings: int
+    suppressed: int
+    out: str = ""  # text, github, jsonl
+    records: tuple[dict[str, object], ...] = ()  # json
+    located: tuple[Located, ...] = ()  # sarif
+
+
+def _shown(report: FileReport, output_format: str, color: bool, opened: str, text: str | None = None) -> _Shown:
+    """``report`` in ``output_format``; ``opened`` is the file read (``text``: its text,
+    when it is not one), whose lines the text formats show."""
+    if report.skipped is not None:
+        line = json.dumps({"path": report.path, "skipped": report.skipped}) + "\n" if output_format == "jsonl" else ""
+        return _Shown(report.path, report.skipped, report.size, 0, 0, 0, 0, line)
+    errors = sum(p.diagnostic.is_error for f in report.findings for p in f.problems)
+    problems = sum(len(f.problems) for f in report.findings)
+    suppressed = sum(f.suppressed for f in report.findings)
+    counts = (report.path, None, report.size, len(report.findings), errors, problems - errors, suppressed)
+    if output_format == "sarif":
+        return _Shown(*counts, located=tuple(Located(f.path, f.problems, f.directive) for f in report.findings))
+    if output_format == "json":
+        return _Shown(*counts, records=tuple(_finding_record(f) for f in report.findings))
+    if output_format == "jsonl":
+        return _Shown(*counts, out="".join(json.dumps(_finding_record(f)) + "\n" for f in report.findings))
+    if not problems:
+        return _Shown(*counts)
+    lines = _Lines(opened, text)
+    return _Shown(*counts, out="".join(_problem_text(f, p, lines, output_format, color) for f in report.findings for p in f.problems))
+
+
+class _ShowEach:
+    """Scan a file and show its report (pickled to the worker processes)."""
+
+    def __init__(self, work: Callable[[Entry], FileReport], output_format: str, color: bool) -> None:
+        self.work, self.output_format, self.color = work, output_format, color
+
+    def __call__(self, entry: Entry) -> _Shown:
+        return _shown(self.work(entry), self.output_format, self.color, entry.path)
+
+
+def _reports(args: argparse.Namespace, settings: Settings, stdin: IO[bytes], color: bool) -> Iterator[_Shown]:
     select, ignore = _codes(args.select), _codes(args.ignore)
     paths = args.paths or ["."]
     if paths == ["-"]:
@@ -116,57 +176,45 @@ def _reports(args: argparse.Namespace, settings: Settings, stdin: IO[bytes]) -> 
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            yield FileReport(name, (), f"not UTF-8 (byte {data[error.start]:#04x} at offset {error.start:,})", len(data))
+            report = FileReport(name, (), f"not UTF-8 (byte {data[error.start]:#04x} at offset {error.start:,})", len(data))
+            yield _shown(report, args.format, color, name)
             return
         mode = args.mode or settings.mode
         chosen_select = select if select is not None else settings.select
         chosen_ignore = ignore if ignore is not None else settings.ignore
         found = scan_text(text, name, mode=mode, select=chosen_select, ignore=chosen_ignore)
-        yield FileReport(name, tuple(found), None, len(data))
+        yield _shown(FileReport(name, tuple(found), None, len(data)), args.format, color, name, text)
         return
     exclude = settings.exclude + tuple(args.exclude or ())
-    yield from scan(paths, mode=args.mode, select=select, ignore=ignore, exclude=exclude, settings=settings, jobs=args.jobs)
+    entries, work = prepare(paths, args.mode, select, ignore, exclude, settings, MAX_FILE_BYTES)
+    yield from mapped(_ShowEach(work, args.format, color), entries, args.jobs)
 
 
 def command_scan(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[bytes]) -> int:
     try:
         settings = _settings(args)
-        reports: Iterable[FileReport] = _reports(args, settings, stdin)
-        tally = _Tally()
         output_format = args.format
-        color = use_color(args.color, out)
-        lines = _Lines()
+        tally = _Tally()
         sarif_results: list[Located] = []
         records: list[dict[str, object]] = []
         skipped: list[dict[str, str]] = []
-        for report in reports:
+        for shown in _reports(args, settings, stdin, use_color(args.color, out)):
             tally.files += 1
-            if report.skipped is not None:
-                tally.skipped[report.skipped] += 1
-                skipped.append({"path": report.path, "skipped": report.skipped})
-                if output_format == "jsonl":
-                    out.write(json.dumps(skipped[-1]) + "\n")
-                elif output_format == "text" and report.skipped not in _QUIET_SKIPS:
-                    err.write(f"{PROG} scan: {report.path}: skipped: {report.skipped}\n")
-                continue
-            tally.read += 1
-            tally.bytes += report.size
-            for finding in report.findings:
-                tally.findings += 1
-                tally.suppressed += finding.suppressed
-                for problem in finding.problems:
-                    if problem.diagnostic.is_error:
-                        tally.errors += 1
-                    else:
-                        tally.warnings += 1
-                if output_format == "sarif":
-                    sarif_results.append(Located(finding.path, finding.problems, finding.directive))
-                elif output_format == "json":
-                    records.append(_finding_record(finding))
-                elif output_format == "jsonl":
-                    out.write(json.dumps(_finding_record(finding)) + "\n")
-                elif finding.problems:
-                    _write_text(out, finding, lines, output_format, color)
+            if shown.skipped is not None:
+                tally.skipped[shown.skipped] += 1
+                skipped.append({"path": shown.path, "skipped": shown.skipped})
+                if output_format == "text" and shown.skipped not in _QUIET_SKIPS:
+                    err.write(f"{PROG} scan: {shown.path}: skipped: {shown.skipped}\n")
+            else:
+                tally.read += 1
+                tally.bytes += shown.size
+                tally.findings += shown.findings
+                tally.errors += shown.errors
+                tally.warnings += shown.warnings
+                tally.suppressed += shown.suppressed
+            out.write(shown.out)
+            records.extend(shown.records)
+            sarif_results.extend(shown.located)
         if output_format == "json":
             summary = _summary_data(tally)
             json.dump({"results": records, "skipped": skipped, "summary": summary}, out, indent=2)
@@ -205,18 +253,14 @@ def _artifact_location(path: str) -> dict[str, str]:
     return {"uri": uri, "uriBaseId": base} if base else {"uri": uri}
 
 
-def _write_text(out: TextIO, finding: Finding, lines: _Lines, output_format: str, color: bool) -> None:
-    path = finding.path
-    readable = os.path.exists(path)
-    for problem in finding.problems:
-        place = problem.place
-        line_text = lines.line(path, place.line) if readable else ""
-        shown = _in_line(problem.diagnostic, place, line_text)
-        origin = Origin(path, place.line)
-        if output_format == "github":
-            out.write(render(shown, line_text, format="github", origin=origin))
-        else:
-            out.write(render(shown, line_text, origin=origin, color=color, spaced=True))
+def _problem_text(finding: Finding, problem: Problem, lines: _Lines, output_format: str, color: bool) -> str:
+    place = problem.place
+    line_text = lines.line(place.line)
+    shown = _in_line(problem.diagnostic, place, line_text)
+    origin = Origin(finding.path, place.line)
+    if output_format == "github":
+        return render(shown, line_text, format="github", origin=origin)
+    return render(shown, line_text, origin=origin, color=color, spaced=True)
 
 
 def _summary_data(tally: _Tally) -> dict[str, object]:

@@ -14,7 +14,8 @@ recognised in each language, and how placeholders of templates are read.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TypeVar
 
 from oss_process._settings import Settings, SettingsError, code_prefixes, find_settings, load_settings
 from oss_process.tables import Mode
@@ -26,6 +27,7 @@ from ._model import FileReport, Finding, Place, Problem
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "Entry",
     "FileReport",
     "Finding",
     "Place",
@@ -123,6 +125,21 @@ def scan(
     nearest pyproject.toml); each argument given wins over its setting. ``exclude`` are
     gitignore patterns, relative to the settings' directory. ``jobs`` > 1 reads the files
     in that many processes."""
+    entries, work = prepare(paths, mode, select, ignore, exclude, settings, limit)
+    return mapped(work, entries, jobs)
+
+
+def prepare(
+    paths: str | Sequence[str],
+    mode: Mode | str | None,
+    select: Iterable[str] | None,
+    ignore: Iterable[str] | None,
+    exclude: Iterable[str] | None,
+    settings: Settings | None,
+    limit: int,
+) -> tuple[Iterator[Entry], Callable[[Entry], FileReport]]:
+    """The files ``scan`` reads and what it does to each (for the command line, which
+    does more to each in the same process)."""
     if isinstance(paths, str):
         paths = [paths]
     settings = settings or Settings()
@@ -137,8 +154,15 @@ def scan(
         from ._files import _pathspec
 
         spec = _pathspec().from_lines(patterns)
-    entries = files(list(paths), spec, settings.base)
-    work = _Work(codes, chosen_mode, limit)
+    return files(list(paths), spec, settings.base), _Work(codes, chosen_mode, limit)
+
+
+_T = TypeVar("_T")
+
+
+def mapped(work: Callable[[Entry], _T], entries: Iterator[Entry], jobs: int) -> Iterator[_T]:
+    """``work`` of each entry, in order; in ``jobs`` processes when more than one
+    (``work`` then pickles)."""
     if jobs <= 1:
         for entry in entries:
             yield work(entry)
@@ -146,5 +170,9 @@ def scan(
     import multiprocessing
 
     listed = list(entries)
-    with multiprocessing.Pool(min(jobs, max(1, len(listed)))) as pool:
-        yield from pool.imap(work, listed, chunksize=max(1, min(64, len(listed) // (jobs * 8) or 1)))
+    if not listed:
+        return
+    # Chunks small enough that the processes finish together, large enough to cost little.
+    chunk = max(1, min(64, len(listed) // (jobs * 8)))
+    with multiprocessing.Pool(min(jobs, len(listed))) as pool:
+        yield from pool.imap(work, listed, chunksize=chunk)
