@@ -132,7 +132,7 @@ def files(paths: Sequence[str], exclude: GitIgnoreSpec | None = None, exclude_ba
             continue
         root = os.path.abspath(given)
         listed = _git_files(given)
-        found = sorted(listed) if listed is not None else _walked(given)
+        found = sorted(listed if listed is not None else _walked(given))  # path order, as git lists them
         for path in found:
             if path in seen or (listed is not None and (os.path.isdir(path) or not os.path.lexists(path))):
                 continue  # a submodule, or a tracked file deleted in the work tree

@@ -35,7 +35,10 @@ _VALUE_END = re.compile(r"[&#\s\"'`<>()\[\]\\]")
 _PROCESS_CATEGORIES = tuple(name for name, info in BUILTIN.categories.items() if name != "sys" and info.actions)
 _ACTION = re.compile(rf"(?:{'|'.join(_PROCESS_CATEGORIES)})/([a-z][a-z0-9-]*)(?=[,/|{HOLE}]|$)")
 # An SDK call right before a literal, on its line, says the mode.
-_CALL = re.compile(r"(?i)(async)?_?process_?object(?:save)?(?:request)?\s*\(")
+_CALL = re.compile(
+    r"(?i)(?P<async>async_?process_?object(?:request)?\s*\()"
+    r"|(?:process_?object(?:save)?(?:request)?|get_?object(?:_to_file|request)?|sign(?:ature)?_?url|set_?process|oss\.process)\s*\("
+)
 
 # Codes that rest on the text of their span alone: they stand however a placeholder
 # elsewhere turns out. Any other rests on more of the directive.
@@ -68,21 +71,26 @@ def placeholders(segment: Segment) -> Segment:
         return segment
     chars: list[str] = []
     offsets: list[int] = []
+    ends = dict(segment.ends or {})
     position = 0
     for found in _PLACEHOLDER.finditer(text):
         if found.lastgroup == "escape":
             continue
         chars.append(text[position : found.start()])
         offsets.extend(segment.offsets[position : found.start()])
-        if not (offsets and chars[-1] == "" and len(chars) > 1 and chars[-2] == HOLE):
+        end = segment.offsets[found.end() - 1] + 1
+        if offsets and chars[-1] == "" and len(chars) > 1 and chars[-2] == HOLE:
+            ends[offsets[-1]] = end  # side by side with the one before: one placeholder
+        else:
             chars.append(HOLE)
             offsets.append(segment.offsets[found.start()])
+            ends[offsets[-1]] = end
         position = found.end()
     if position == 0:
         return segment
     chars.append(text[position:])
     offsets.extend(segment.offsets[position:])
-    return Segment("".join(chars), offsets, segment.raw)
+    return Segment("".join(chars), offsets, segment.raw, ends)
 
 
 class _Candidate(NamedTuple):
@@ -90,6 +98,7 @@ class _Candidate(NamedTuple):
     text: str  # with HOLEs
     offsets: list[int]  # file offsets, len(text) + 1
     mode: Mode | None
+    ends: dict[int, int] | None  # where each placeholder's code ends
 
 
 def _candidates(segment: Segment, source: str) -> Iterable[_Candidate]:
@@ -107,20 +116,34 @@ def _candidates(segment: Segment, source: str) -> Iterable[_Candidate]:
 
             decoded, table = percent_decode(value)
             offsets = [segment.offsets[start + i] for i in table]
-            yield _Candidate("url", decoded, offsets, mode)
+            yield _Candidate("url", decoded, offsets, mode, segment.ends)
         else:
-            yield _Candidate("url", value, segment.offsets[start : end + 1], mode)
+            yield _Candidate("url", value, segment.offsets[start : end + 1], mode, segment.ends)
     if found_url:
         return
+    skip = 0
+    if not segment.raw:
+        # a literal that opens with a line break (a Java text block, an indented
+        # triple-quoted string): the directive is its first line with text
+        lead = len(text) - len(text.lstrip())
+        if lead and "\n" in text[:lead]:
+            skip = lead
+            text = text[skip:]
     line_end = text.find("\n")
     if line_end >= 0:
-        text = text[:line_end]
-    if text.startswith("style/") or ((action := _ACTION.match(text)) is not None and _known(text, action)):
-        if segment.raw:
-            end_match = _VALUE_END.search(text)
-            if end_match is not None:
-                text = text[: end_match.start()]
-        yield _Candidate("literal", text, segment.offsets[: len(text) + 1], _call_mode(source, segment.offsets[0]))
+        text = text[:line_end].rstrip() if skip else text[:line_end]
+    if segment.raw:
+        end_match = _VALUE_END.search(text)
+        if end_match is not None:
+            text = text[: end_match.start()]
+        text = text.rstrip(",;:.")  # punctuation of the prose or the YAML flow around it
+    if _STYLE.match(text) or ((action := _ACTION.match(text)) is not None and _known(text, action)):
+        offsets = segment.offsets[skip : skip + len(text) + 1]
+        yield _Candidate("literal", text, offsets, _call_mode(source, offsets[0]), segment.ends)
+
+
+# A style's name has no '/': 'style/css/print.css' is a path.
+_STYLE = re.compile(r"style/[^/|]*(?:\||$)")
 
 
 def _known(text: str, action: re.Match[str]) -> bool:
@@ -134,7 +157,7 @@ def _call_mode(source: str, offset: int) -> Mode | None:
     calls = list(_CALL.finditer(before))
     if not calls:
         return None
-    return Mode.ASYNC if calls[-1].group(1) else Mode.SYNC
+    return Mode.ASYNC if calls[-1].group("async") else Mode.SYNC
 
 
 def _tree(text: str) -> Directive | None:
@@ -149,7 +172,9 @@ def _tree(text: str) -> Directive | None:
 
 
 def _overlaps(span: Span, region: Span) -> bool:
-    return span.start <= region.end and region.start <= max(span.end, span.start)
+    if span.end <= span.start:  # a place between characters: at the region's edge counts
+        return region.start <= span.start <= region.end
+    return span.start < region.end and region.start < span.end
 
 
 def _kept(diagnostics: Sequence[Diagnostic], text: str, holes: Sequence[int]) -> list[Diagnostic]:
@@ -253,15 +278,21 @@ def _suppressed(lines: _Lines, offset: int, code: str) -> bool:
     return False
 
 
-def _span_in_file(offsets: Sequence[int], source: str, span: Span) -> tuple[int, int]:
+def _span_in_file(candidate: _Candidate, source: str, span: Span) -> tuple[int, int]:
+    offsets = candidate.offsets
     size = len(offsets) - 1
     start = offsets[min(max(span.start, 0), size)]
     if span.end <= span.start:
         return start, start
-    last = offsets[min(span.end, size) - 1]
+    last_index = min(span.end, size) - 1
+    last = offsets[last_index]
     following = offsets[min(span.end, size)]
-    # a character written as itself ends after it; an escape (\u00e9, %2C) covers up to the next
-    end = last + 1 if source[last : last + 1] not in ("\\", "%", "&") else max(following, last + 1)
+    if candidate.text[last_index] == HOLE and candidate.ends:  # a placeholder ends where its code does
+        end = candidate.ends.get(last, last + 1)
+    elif source[last : last + 1] in ("\\", "%", "&"):  # an escape (\u00e9, %2C) covers up to the next
+        end = max(following, last + 1)
+    else:
+        end = last + 1
     return start, max(end, start)
 
 
@@ -286,7 +317,7 @@ def find(source: str, path: str, syntax: Syntax, codes: Codes = _ALL, mode: Mode
                 found = [internal_error(error, linted_text)]
             if lines is None:
                 lines = _Lines(source)
-            whole = _span_in_file(candidate.offsets, source, Span(0, len(text)))
+            whole = _span_in_file(candidate, source, Span(0, len(text)))
             place = lines.place(*whole)
             problems = []
             suppressed = 0
@@ -294,7 +325,7 @@ def find(source: str, path: str, syntax: Syntax, codes: Codes = _ALL, mode: Mode
                 if not codes.wanted(diagnostic.code):
                     suppressed += 1
                     continue
-                start, end = _span_in_file(candidate.offsets, source, diagnostic.span)
+                start, end = _span_in_file(candidate, source, diagnostic.span)
                 first = candidate.offsets[0]
                 if _suppressed(lines, start, diagnostic.code) or (
                     source.find("\n", first, start) >= 0 and _suppressed(lines, first, diagnostic.code)
@@ -304,4 +335,5 @@ def find(source: str, path: str, syntax: Syntax, codes: Codes = _ALL, mode: Mode
                 problems.append(Problem(diagnostic, lines.place(start, end)))
             shown = text.replace(HOLE, "{}") if holes else text
             findings.append(Finding(path, candidate.kind, shown, checked_mode, place, len(holes), tuple(problems), suppressed))
+    findings.sort(key=lambda finding: (finding.place.line, finding.place.column))  # text finds URLs, then words
     return findings

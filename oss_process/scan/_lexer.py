@@ -28,6 +28,7 @@ class Segment(NamedTuple):
     text: str
     offsets: list[int]  # len(text) + 1 entries
     raw: bool = False  # text outside a literal: a directive there ends at a space
+    ends: dict[int, int] | None = None  # where each placeholder's code ends, by the offset it starts at
 
 
 class Syntax(NamedTuple):
@@ -142,11 +143,12 @@ _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp":
 class _Builder:
     """A segment being decoded: text pieces and their offsets in the file."""
 
-    __slots__ = ("chars", "offsets")
+    __slots__ = ("chars", "ends", "offsets")
 
     def __init__(self) -> None:
         self.chars: list[str] = []
         self.offsets: list[int] = []
+        self.ends: dict[int, int] = {}
 
     def literal(self, source: str, start: int, end: int) -> None:
         self.chars.append(source[start:end])
@@ -156,22 +158,25 @@ class _Builder:
         self.chars.append(char)
         self.offsets.append(at)
 
-    def hole(self, at: int) -> None:
-        if not self.chars or self.chars[-1] != HOLE:  # two holes side by side are one unknown
-            self.char(HOLE, at)
+    def hole(self, at: int, end: int) -> None:
+        if self.chars and self.chars[-1] == HOLE:  # two holes side by side are one unknown
+            self.ends[self.offsets[-1]] = end
+            return
+        self.char(HOLE, at)
+        self.ends[at] = end
 
     def segment(self, end: int) -> Segment:
         text = "".join(self.chars)
         if len(text) != len(self.offsets):  # a piece held a character outside the BMP: one offset each
             return _expanded(self, end)
-        return Segment(text, [*self.offsets, end])
+        return Segment(text, [*self.offsets, end], False, self.ends or None)
 
 
 def _expanded(builder: _Builder, end: int) -> Segment:
     # literal() adds one offset per code point of source[start:end]; a chars entry may be
     # a multi-character slice, so text and offsets always agree: this is a safeguard.
     text = "".join(builder.chars)[: len(builder.offsets)]
-    return Segment(text, [*builder.offsets[: len(text)], end])
+    return Segment(text, [*builder.offsets[: len(text)], end], False, builder.ends or None)
 
 
 def _body_pattern(syntax: Syntax, quote: str, raw: bool) -> re.Pattern[str]:
@@ -265,8 +270,9 @@ def _decode(builder: _Builder, source: str, syntax: Syntax, quote: str, start: i
             position = _escape(builder, source, position, end)
         elif char == "$" and source.startswith("${", position):
             closed = _braces_end(source, position + 2)
-            builder.hole(position)
-            position = closed if 0 < closed <= end else end
+            stop = closed if 0 < closed <= end else end
+            builder.hole(position, stop)
+            position = stop
         elif doubled and source.startswith(quote * 2, position):
             builder.char(quote, position)
             position += 2 * len(quote)
@@ -332,7 +338,8 @@ class _Lexer:
         self.pattern = re.compile("|".join(parts), re.MULTILINE) if parts else None
 
     def strings(self, source: str) -> Iterator[tuple[int, int, int, str, bool]]:
-        """(start, body start, end, quote, raw) of each closed string; comments skipped."""
+        """(start, body start, end, quote, raw) of each closed string, and of each comment
+        with the quote ''."""
         syntax = self.syntax
         pattern = self.pattern
         if pattern is None:
@@ -346,13 +353,15 @@ class _Lexer:
             kind = found.lastgroup
             if kind == "line":
                 newline = source.find("\n", found.end())
-                position = size if newline < 0 else newline + 1
+                position = size if newline < 0 else newline
+                yield found.start(), found.start(), position, "", False
                 continue
             if kind == "block":
                 opener = found.group()
                 closer = next(end for start, end in syntax.block_comments if start == opener)
                 close = source.find(closer, found.end())
                 position = size if close < 0 else close + len(closer)
+                yield found.start(), found.start(), position, "", False
                 continue
             token = found.group()
             letters = token.rstrip("\"'`")
@@ -394,9 +403,9 @@ def _skip_space(source: str, position: int) -> int:
     return position
 
 
-def _operand_end(source: str, position: int, limit: int) -> int:
-    """The end of one operand of a concatenation (an expression without a top-level '+'
-    or ',' and no unclosed bracket), or -1 when it is not one."""
+def _operand_end(source: str, syntax: Syntax, position: int, limit: int) -> int:
+    """The end of one operand of a concatenation (an expression without a top-level
+    operator, ',' or ';', its brackets closed; strings inside it are skipped), or -1."""
     depth = 0
     start = position
     while position < limit:
@@ -410,53 +419,67 @@ def _operand_end(source: str, position: int, limit: int) -> int:
         elif depth == 0 and char in "+,;:?\n":
             break
         elif char in "\"'`":
-            return -1  # a string inside the operand: too much code to follow
+            close = _string_end(source, syntax, char, position + 1, False) if char in syntax.quotes else -1
+            if close < 0:
+                return -1
+            position = close
+            continue
         position += 1
     if depth or position == start:
         return -1
     return position
 
 
+_String = tuple[int, int, int, str, bool]
+
+
 def _concatenation(
-    source: str, syntax: Syntax, builder: _Builder, end: int, strings: list[tuple[int, int, int, str, bool]], index: int
+    source: str, syntax: Syntax, builder: _Builder, strings: list[_String], index: int, at: dict[int, int]
 ) -> tuple[int, int]:
-    """Follow the concatenation after the string that ends at ``end``: each next piece
-    decoded into ``builder``, an operand between pieces made a placeholder. Returns the
-    offset the segment's text ends at (a closing quote, or an operand's end) and the index
-    of the last string used."""
+    """Follow the concatenation after ``strings[index]``: each next piece decoded into
+    ``builder``, an operand between or after pieces made a placeholder. Returns the offset
+    the segment's text ends at (a closing quote, or an operand's end) and the index of the
+    last string used. ``at`` gives the index of the string that starts at an offset."""
     pieces = 1
+    end = strings[index][2]
     text_end = end - len(strings[index][3])
     while pieces < _PIECES_LIMIT:
         after = _skip_space(source, end)
         operator = next((op for op in syntax.concat if source.startswith(op, after)), None)
-        following = strings[index + 1] if index + 1 < len(strings) else None
         if operator is None:
-            if syntax.adjacent and following is not None and following[0] == after and after > end:
-                _decode(builder, source, syntax, following[3], following[1], following[2] - len(following[3]), following[4])
-                end, index, pieces = following[2], index + 1, pieces + 1
-                text_end = end - len(following[3])
+            following = at.get(after)
+            if syntax.adjacent and following is not None and after > end:
+                index, end, text_end = _append(builder, source, syntax, strings, following)
+                pieces += 1
                 continue
             return text_end, index
         operand_start = _skip_space(source, after + len(operator))
-        if following is not None and following[0] == operand_start:
-            _decode(builder, source, syntax, following[3], following[1], following[2] - len(following[3]), following[4])
-            end, index, pieces = following[2], index + 1, pieces + 1
-            text_end = end - len(following[3])
+        following = at.get(operand_start)
+        if following is not None:
+            index, end, text_end = _append(builder, source, syntax, strings, following)
+            pieces += 1
             continue
-        operand_end = _operand_end(source, operand_start, min(len(source), operand_start + _OPERAND_LIMIT))
-        if operand_end < 0:
-            return text_end, index
-        builder.hole(operand_start)
+        operand_end = _operand_end(source, syntax, operand_start, min(len(source), operand_start + _OPERAND_LIMIT))
+        if operand_end < 0:  # more code than is followed: what comes after is not known
+            builder.hole(operand_start, operand_start)
+            return operand_start, index
+        builder.hole(operand_start, operand_end)
         next_start = _skip_space(source, operand_end)
-        if following is not None and any(source.startswith(op, next_start) for op in syntax.concat):
-            piece_start = _skip_space(source, next_start + 1)
-            if following[0] == piece_start:
-                _decode(builder, source, syntax, following[3], following[1], following[2] - len(following[3]), following[4])
-                end, index, pieces = following[2], index + 1, pieces + 1
-                text_end = end - len(following[3])
+        if any(source.startswith(op, next_start) for op in syntax.concat):
+            following = at.get(_skip_space(source, next_start + 1))
+            if following is not None:
+                index, end, text_end = _append(builder, source, syntax, strings, following)
+                pieces += 1
                 continue
         return operand_end, index
     return text_end, index
+
+
+def _append(builder: _Builder, source: str, syntax: Syntax, strings: list[_String], index: int) -> tuple[int, int, int]:
+    """Decode ``strings[index]`` onto the segment; its index, end and text's end."""
+    _, body, end, quote, raw = strings[index]
+    _decode(builder, source, syntax, quote, body, end - len(quote), raw)
+    return index, end, end - len(quote)
 
 
 def _leading_operand(source: str, syntax: Syntax, start: int) -> bool:
@@ -467,40 +490,68 @@ def _leading_operand(source: str, syntax: Syntax, start: int) -> bool:
     return position >= 0 and any(source.endswith(op, 0, position + 1) for op in syntax.concat if op == "+")
 
 
+_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+
+
 def segments(source: str, syntax: Syntax) -> Iterator[Segment]:
     """The segments of ``source`` that may hold a directive, in order."""
     if syntax is MARKDOWN:
         yield from _markdown(source)
         return
+    if syntax is HTML and "<script" in source.lower():
+        # a page's scripts are JavaScript: their comments and template literals are its own
+        position = 0
+        for script in _SCRIPT.finditer(source):
+            yield from segments_in(source, position, script.start(1), HTML)
+            yield from segments_in(source, script.start(1), script.end(1), JAVASCRIPT)
+            position = script.end(1)
+        yield from segments_in(source, position, len(source), HTML) if position else _segments(source, HTML)
+        return
+    yield from _segments(source, syntax)
+
+
+def _segments(source: str, syntax: Syntax) -> Iterator[Segment]:
     lexer = _lexer(syntax)
-    strings = list(lexer.strings(source))
+    tokens = list(lexer.strings(source))
+    strings = [token for token in tokens if token[3]]
+    at = {token[0]: index for index, token in enumerate(strings)}
+    comments = [(token[0], token[2]) for token in tokens if not token[3]]
     gap = 0
     index = 0
-    while index < len(strings):
+    next_comment = 0
+    while index < len(strings) or next_comment < len(comments):
+        comment = comments[next_comment] if next_comment < len(comments) else None
+        if comment is not None and (index >= len(strings) or comment[0] < strings[index][0]):
+            if syntax.text is not None and gap < comment[0]:
+                yield from _text(source, gap, comment[0], syntax.text)
+            gap = max(gap, comment[1])
+            next_comment += 1
+            continue
         start, body, end, quote, raw = strings[index]
         if syntax.text is not None and gap < start:
             yield from _text(source, gap, start, syntax.text)
+        gap = end
         if not has_needle(source, body, end):
             index += 1
-            gap = end
             continue
         if syntax.entities and quote == '"' and ("'" in source[body:end] or "`" in source[body:end]):
             # an attribute that holds code (Vue's :src, v-bind, @click): its strings are JavaScript's
             yield from segments_in(source, body, end - 1, JAVASCRIPT)
             index += 1
-            gap = end
             continue
         builder = _Builder()
         if syntax.concat and _leading_operand(source, syntax, start):
-            builder.hole(start)
+            builder.hole(start, start)
         _decode(builder, source, syntax, quote, body, end - len(quote), raw)
         if syntax.concat or syntax.adjacent:
-            stop, index = _concatenation(source, syntax, builder, end, strings, index)
+            stop, index = _concatenation(source, syntax, builder, strings, index, at)
+            gap = max(gap, stop)
         else:
             stop = end - len(quote)
         yield builder.segment(stop)
-        gap = strings[index][2]
         index += 1
+        while next_comment < len(comments) and comments[next_comment][0] < gap:
+            next_comment += 1  # a comment inside the concatenation
     if syntax.text is not None and gap < len(source):
         yield from _text(source, gap, len(source), syntax.text)
 
@@ -528,6 +579,7 @@ def _text(source: str, start: int, end: int, what: str) -> Iterator[Segment]:
             yield Segment(source[found.start() : found.end()], [*range(found.start(), found.end() + 1)], raw=True)
 
 
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^\s`]*)[^\n]*$", re.MULTILINE)
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 
@@ -560,14 +612,18 @@ def _markdown(source: str) -> Iterator[Segment]:
 def segments_in(source: str, start: int, end: int, syntax: Syntax) -> Iterator[Segment]:
     """``segments`` of ``source[start:end]``, at their offsets in ``source``."""
     for segment in segments(source[start:end], syntax):
-        yield Segment(segment.text, [offset + start for offset in segment.offsets], segment.raw)
+        ends = {at + start: stop + start for at, stop in segment.ends.items()} if segment.ends else None
+        yield Segment(segment.text, [offset + start for offset in segment.offsets], segment.raw, ends)
 
 
 def _prose(source: str, start: int, end: int) -> Iterator[Segment]:
     if start >= end or not has_needle(source, start, end):
         return
-    spans: list[tuple[int, int]] = []
+    # HTML comments are not shown: what they hold is skipped as code spans are
+    spans: list[tuple[int, int]] = [(m.start(), m.end()) for m in _HTML_COMMENT.finditer(source, start, end)]
     for span in _CODE_SPAN.finditer(source, start, end):
+        if any(a <= span.start() < b for a, b in spans):
+            continue
         inner_start, inner_end = span.start(2), span.end(2)
         if has_needle(source, inner_start, inner_end):
             spans.append((span.start(), span.end()))
@@ -577,6 +633,6 @@ def _prose(source: str, start: int, end: int) -> Iterator[Segment]:
                 inner_start, inner_end = inner_start + 1, inner_end - 1
             yield Segment(source[inner_start:inner_end], [*range(inner_start, inner_end + 1)])
     gap = start
-    for span_start, span_end in [*spans, (end, end)]:
+    for span_start, span_end in [*sorted(spans), (end, end)]:
         yield from _text(source, gap, span_start, "urls")
-        gap = span_end
+        gap = max(gap, span_end)

@@ -1,0 +1,2 @@
+# developer overrides, never committed
+THUMB_PROCESS = "image/resize,w_0"
