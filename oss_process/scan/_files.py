@@ -152,28 +152,47 @@ def _inside(path: str, root: str) -> bool:
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+# Opening with O_NOFOLLOW fails on a link (ELOOP, or EMLINK on some systems): only then is
+# the link looked at, so a plain file costs no extra system call.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
 def read(entry: Entry, limit: int = MAX_FILE_BYTES) -> Read:
     """A file's text when it may hold a directive; why it is skipped when it cannot be read."""
     path = entry.path
-    if os.path.islink(path) and not _inside(path, entry.root):
-        return Read(None, "a symbolic link out of the tree", 0)
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            descriptor = os.open(path, _FLAGS | _NOFOLLOW)
+        except OSError:
+            if not os.path.islink(path):
+                raise
+            if not _inside(path, entry.root):
+                return Read(None, "a symbolic link out of the tree", 0)
+            descriptor = os.open(path, _FLAGS)
     except OSError as error:
         return Read(None, f"cannot be read: {error.strerror or error}", 0)
-    with os.fdopen(descriptor, "rb") as stream:
-        try:
-            status = os.fstat(descriptor)
-        except OSError as error:
-            return Read(None, f"cannot be read: {error.strerror or error}", 0)
+    try:
+        status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             return Read(None, "not a regular file", 0)
         if status.st_size > limit:
             return Read(None, f"larger than {limit:,} bytes", status.st_size)
-        try:
-            data = stream.read(limit + 1)
-        except OSError as error:
-            return Read(None, f"cannot be read: {error.strerror or error}", 0)
+        parts: list[bytes] = []
+        total = 0
+        while total <= limit:
+            part = os.read(descriptor, limit + 1 - total)
+            if not part:
+                break
+            parts.append(part)
+            total += len(part)
+            if total == status.st_size:
+                break  # all of it, as a regular file gives in one read: spare the read that says so
+        data = parts[0] if len(parts) == 1 else b"".join(parts)
+    except OSError as error:
+        return Read(None, f"cannot be read: {error.strerror or error}", 0)
+    finally:
+        os.close(descriptor)
     if len(data) > limit:  # it grew while read
         return Read(None, f"larger than {limit:,} bytes", len(data))
     if b"\0" in data[:BINARY_PROBE]:

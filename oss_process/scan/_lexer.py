@@ -317,20 +317,55 @@ def _escape(builder: _Builder, source: str, position: int, end: int) -> int:
     return position + 2
 
 
+def _whole_body(syntax: Syntax, quote: str) -> str:
+    """The regex of a string's body and closing quote, for strings matched whole (a
+    template literal holding ${...} is not: ``_string_end`` follows its code)."""
+    escapes = syntax.escapes and quote not in syntax.raw_quotes
+    q = re.escape(quote[0])
+    newline = "" if quote in syntax.multiline else r"\n"
+    interpolation = quote in syntax.interpolation
+    plain = "[^" + q + ("\\\\" if escapes else "") + newline + ("$" if interpolation else "") + "]*"
+    inner = []
+    if escapes:
+        inner.append(r"\\[\s\S]")
+    if len(quote) == 3:
+        inner.append(f"{q}(?!{q}{q})")
+    if quote in syntax.doubled_quote:
+        inner.append(f"{q}{q}")
+    if interpolation:
+        inner.append(r"\$(?!\{)")
+    body = f"{plain}(?:(?:{'|'.join(inner)}){plain})*" if inner else plain
+    return body + re.escape(quote)
+
+
 class _Lexer:
     """Finds the strings and comments of one file in order.
 
-    One character class finds where each may start (a search for a class is many times
-    faster than one for alternatives with an optional prefix); what starts there is then
-    told by comparing strings."""
+    One pattern matches a whole string or comment at a time. Each of its alternatives
+    starts with a plain character, outside any group, so that the regular expression
+    engine looks for the next one with its fast search for a set of characters; a string's
+    prefix (``r``, ``f``) is then looked at behind it."""
 
     def __init__(self, syntax: Syntax) -> None:
         self.syntax = syntax
-        firsts = {quote[0] for quote in syntax.quotes}
-        firsts |= {comment[0] for comment in syntax.line_comments}
-        firsts |= {opener[0] for opener, _ in syntax.block_comments}
-        self.pattern = re.compile("[" + "".join(map(re.escape, sorted(firsts))) + "]") if firsts else None
-        self.quotes = {first: [q for q in syntax.quotes if q[0] == first] for first in {q[0] for q in syntax.quotes}}
+        parts: list[str] = []
+        self.kinds: dict[str, tuple[str, str]] = {}  # group name: (kind, quote or comment closer)
+        for index, quote in enumerate(syntax.quotes):
+            first, rest = re.escape(quote[0]), re.escape(quote[1:])
+            parts.append(f"{first}(?P<s{index}>{rest}{_whole_body(syntax, quote)})")
+            self.kinds[f"s{index}"] = ("string", quote)
+        for index, quote in enumerate(syntax.quotes):  # one the pattern cannot close
+            parts.append(f"{re.escape(quote[0])}(?P<o{index}>{re.escape(quote[1:])})")
+            self.kinds[f"o{index}"] = ("open", quote)
+        for index, comment in enumerate(syntax.line_comments):
+            parts.append(rf"{re.escape(comment[0])}(?P<l{index}>{re.escape(comment[1:])}[^\n]*)")
+            self.kinds[f"l{index}"] = ("line", comment)
+        for index, (opener, closer) in enumerate(syntax.block_comments):
+            parts.append(rf"{re.escape(opener[0])}(?P<b{index}>{re.escape(opener[1:])}[\s\S]*?{re.escape(closer)})")
+            parts.append(f"{re.escape(opener[0])}(?P<u{index}>{re.escape(opener[1:])})")
+            self.kinds[f"b{index}"] = ("block", closer)
+            self.kinds[f"u{index}"] = ("unclosed", closer)
+        self.pattern = re.compile("|".join(parts)) if parts else None
 
     def strings(self, source: str) -> Iterator[tuple[int, int, int, str, bool]]:
         """(start, body start, end, quote, raw) of each closed string, and of each comment
@@ -339,54 +374,55 @@ class _Lexer:
         pattern = self.pattern
         if pattern is None:
             return
-        line_comments, block_comments, prefixes = syntax.line_comments, syntax.block_comments, syntax.prefixes
-        quotes, quote_after, after_space = self.quotes, syntax.quote_after, syntax.comment_after_space
+        kinds, prefixes, quote_after, after_space = self.kinds, syntax.prefixes, syntax.quote_after, syntax.comment_after_space
         position = 0
         size = len(source)
         while position < size:
-            found = pattern.search(source, position)
-            if found is None:
+            restart = -1
+            for found in pattern.finditer(source, position):
+                name = found.lastgroup
+                assert name is not None
+                kind, quote = kinds[name]
+                at = found.start()
+                if kind == "line":
+                    if after_space and at > 0 and not source[at - 1].isspace():
+                        restart = at + 1  # not a comment there ('#' in a URL)
+                        break
+                    yield at, at, found.end(), "", False
+                    continue
+                if kind == "block":
+                    yield at, at, found.end(), "", False
+                    continue
+                if kind == "unclosed":
+                    yield at, at, size, "", False
+                    return
+                start = at
+                if prefixes:
+                    while start > 0 and at - start < 2 and source[start - 1] in prefixes:
+                        start -= 1
+                    if start > 0 and (source[start - 1].isalnum() or source[start - 1] in "_\\"):
+                        restart = at + 1  # inside a word: not where a string starts
+                        break
+                if quote_after is not None and start > 0:
+                    before = source[start - 1]
+                    if not before.isspace() and before not in quote_after:
+                        restart = at + len(quote)  # an apostrophe in a word
+                        break
+                raw = start < at and any(c in syntax.raw_prefix for c in source[start:at])
+                body = at + len(quote)
+                if kind == "string":
+                    yield start, body, found.end(), quote, raw
+                    continue
+                # an opener the pattern could not close: a template literal holding ${...},
+                # or an unclosed quote (read on after it)
+                end = _string_end(source, syntax, quote, body, False) if quote in syntax.interpolation else -1
+                if end > 0:
+                    yield start, body, end, quote, raw
+                    restart = end
+                    break
+            if restart < 0:
                 return
-            at = found.start()
-            char = source[at]
-            comment = next((c for c in line_comments if source.startswith(c, at)), None)
-            if comment is not None and (not after_space or at == 0 or source[at - 1].isspace()):
-                newline = source.find("\n", at)
-                position = size if newline < 0 else newline
-                yield at, at, position, "", False
-                continue
-            block = next(((o, c) for o, c in block_comments if source.startswith(o, at)), None)
-            if block is not None:
-                close = source.find(block[1], at + len(block[0]))
-                position = size if close < 0 else close + len(block[1])
-                yield at, at, position, "", False
-                continue
-            candidates = quotes.get(char)
-            if candidates is None:
-                position = at + 1
-                continue
-            quote = next(q for q in candidates if source.startswith(q, at))
-            start = at
-            if prefixes:
-                while start > 0 and at - start < 2 and source[start - 1] in prefixes:
-                    start -= 1
-                if start > 0 and (source[start - 1].isalnum() or source[start - 1] in "_\\"):
-                    position = at + 1  # inside a word: not where a string starts
-                    continue
-            if quote_after is not None and start > 0:
-                before = source[start - 1]
-                if not before.isspace() and before not in quote_after:
-                    position = at + len(quote)
-                    continue
-            raw = start < at and any(c in syntax.raw_prefix for c in source[start:at])
-            body = at + len(quote)
-            # a raw string ends where another does: r'\'' holds a backslash and a quote
-            end = _string_end(source, syntax, quote, body, False)
-            if end < 0:
-                position = body  # an unclosed quote (an apostrophe in text): read on after it
-                continue
-            yield start, body, end, quote, raw
-            position = end
+            position = restart
 
 
 _LEXERS: dict[str, _Lexer] = {}
