@@ -172,7 +172,12 @@ def mapped(work: Callable[[Entry], _T], entries: Iterator[Entry], jobs: int) -> 
     listed = list(entries)
     if not listed:
         return
-    # Chunks small enough that the processes finish together, large enough to cost little.
-    chunk = max(1, min(64, len(listed) // (jobs * 8)))
+    if multiprocessing.get_start_method() == "fork":
+        from ._find import warm
+
+        warm()  # once here, not once in each process
+    # Chunks small enough that the processes finish together, large enough that handing
+    # them out costs little.
+    chunk = max(1, min(256, len(listed) // (jobs * 4)))
     with multiprocessing.Pool(min(jobs, len(listed))) as pool:
         yield from pool.imap(work, listed, chunksize=chunk)

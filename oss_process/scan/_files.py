@@ -46,6 +46,8 @@ class Entry(NamedTuple):
 
 
 def _shown(path: str) -> str:
+    if os.sep == "/" and not path.startswith(("/", ".")) and "/." not in path and "//" not in path:
+        return path  # as git lists it: relative, normal already
     if not os.path.isabs(path) and not path.startswith(".."):
         shown = os.path.normpath(path)  # relative to here already: no system call
     else:
@@ -54,22 +56,30 @@ def _shown(path: str) -> str:
     return shown.replace(os.sep, "/")
 
 
-def _git_files(directory: str) -> list[str] | None:
-    """The files git lists under ``directory`` (tracked and untracked, not ignored), or
-    None outside a repository or without git."""
+def _git(directory: str, *arguments: str) -> list[str] | None:
+    """The paths ``git ls-files`` lists under ``directory``, or None outside a repository
+    or without git."""
     try:
         listed = subprocess.run(
-            ["git", "-C", directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate", "--", "."],
-            capture_output=True,
-            check=False,
-            timeout=120,
+            ["git", "-C", directory, "ls-files", "-z", *arguments, "--", "."], capture_output=True, check=False, timeout=120
         )
     except (OSError, subprocess.SubprocessError):
         return None
     if listed.returncode != 0:
         return None
-    names = listed.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return [os.path.join(directory, name) for name in names if name]
+    return [name for name in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if name]
+
+
+def _git_files(directory: str) -> list[str] | None:
+    """The files git lists under ``directory``: tracked and untracked, not ignored, not
+    deleted from the work tree (asked of git, not of the file system: no call per file)."""
+    names = _git(directory, "--cached", "--others", "--exclude-standard", "--deduplicate")
+    if names is None:
+        return None
+    deleted = set(_git(directory, "--deleted") or ())
+    if directory in (".", "./"):
+        return [name for name in names if name not in deleted]
+    return [os.path.join(directory, name) for name in names if name not in deleted]
 
 
 def _pathspec() -> type[GitIgnoreSpec]:
@@ -134,8 +144,8 @@ def files(paths: Sequence[str], exclude: GitIgnoreSpec | None = None, exclude_ba
         listed = _git_files(given)
         found = sorted(listed if listed is not None else _walked(given))  # path order, as git lists them
         for path in found:
-            if path in seen or (listed is not None and (os.path.isdir(path) or not os.path.lexists(path))):
-                continue  # a submodule, or a tracked file deleted in the work tree
+            if path in seen:
+                continue
             seen.add(path)
             if not excluded(path):
                 yield Entry(_shown(path), path, root)
@@ -178,24 +188,23 @@ def read(entry: Entry, limit: int = MAX_FILE_BYTES) -> Read:
             return Read(None, "not a regular file", 0)
         if status.st_size > limit:
             return Read(None, f"larger than {limit:,} bytes", status.st_size)
+        # what the file holds when looked at: asking for the limit would allocate that
+        # much for every file, and a file that grows meanwhile is read as it was
+        wanted = status.st_size
         parts: list[bytes] = []
         total = 0
-        while total <= limit:
-            part = os.read(descriptor, limit + 1 - total)
+        while total < wanted:
+            part = os.read(descriptor, wanted - total)
             if not part:
                 break
             parts.append(part)
             total += len(part)
-            if total == status.st_size:
-                break  # all of it, as a regular file gives in one read: spare the read that says so
-        data = parts[0] if len(parts) == 1 else b"".join(parts)
+        data = parts[0] if len(parts) == 1 else b"".join(parts)  # b"" for an empty file
     except OSError as error:
         return Read(None, f"cannot be read: {error.strerror or error}", 0)
     finally:
         os.close(descriptor)
-    if len(data) > limit:  # it grew while read
-        return Read(None, f"larger than {limit:,} bytes", len(data))
-    if b"\0" in data[:BINARY_PROBE]:
+    if data.find(b"\0", 0, BINARY_PROBE) >= 0:
         return Read(None, "binary", len(data))
     if data.find(b"x-oss-") < 0 and _SLASH_BYTES.search(data) is None:
         return Read(None, None, len(data))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from oss_process import ParseError, lint, parse
@@ -297,6 +298,36 @@ def _span_in_file(candidate: _Candidate, source: str, span: Span) -> tuple[int, 
 
 
 _ALL = Codes()
+# Directives up to this long are checked once per scan (per process) for each mode and
+# placeholders: code bases repeat them.
+_CACHED_LENGTH = 2048
+_CACHED_DIRECTIVES = 4096
+
+
+def _check(text: str, mode: Mode | None, holes: tuple[int, ...]) -> tuple[Diagnostic, ...]:
+    """What lint finds in ``text`` (its placeholders stood in for) that they cannot change."""
+    linted = text.replace(HOLE, STAND_IN) if holes else text
+    try:
+        found = lint(linted, mode=mode)
+    except Exception as error:  # noqa: BLE001 - one directive's trouble must not end the scan
+        found = [internal_error(error, linted)]
+    return tuple(_kept(found, linted, holes))
+
+
+_checked = lru_cache(maxsize=_CACHED_DIRECTIVES)(_check)
+
+
+def warm() -> None:
+    """Load what every file's scan needs (each language's patterns, the tables, the
+    parser) in this process, so that the worker processes forked from it share it."""
+    from ._lexer import LANGUAGES, _body_pattern, _lexer
+
+    for syntax in set(LANGUAGES.values()):
+        _lexer(syntax)
+        for quote in syntax.quotes:
+            _body_pattern(syntax, quote, False)
+    for directive in ("image/resize,w_0", "video/snapshot,t_0", "audio/convert,f_mp3", "doc/preview", "hls/m3u8", "image/resize, w_1"):
+        _check(directive, None, ())
 
 
 def find(source: str, path: str, syntax: Syntax, codes: Codes = _ALL, mode: Mode | None = None) -> list[Finding]:
@@ -308,20 +339,16 @@ def find(source: str, path: str, syntax: Syntax, codes: Codes = _ALL, mode: Mode
             text = candidate.text
             if not text.replace(HOLE, ""):
                 continue
-            holes = [i for i, c in enumerate(text) if c == HOLE] if HOLE in text else []
-            linted_text = text.replace(HOLE, STAND_IN) if holes else text
+            holes = tuple(i for i, c in enumerate(text) if c == HOLE) if HOLE in text else ()
             checked_mode = candidate.mode or mode
-            try:
-                found = lint(linted_text, mode=checked_mode)
-            except Exception as error:  # noqa: BLE001 - one directive's trouble must not end the scan
-                found = [internal_error(error, linted_text)]
+            checked = _checked(text, checked_mode, holes) if len(text) <= _CACHED_LENGTH else _check(text, checked_mode, holes)
             if lines is None:
                 lines = _Lines(source)
             whole = _span_in_file(candidate, source, Span(0, len(text)))
             place = lines.place(*whole)
             problems = []
             suppressed = 0
-            for diagnostic in _kept(found, linted_text, holes):
+            for diagnostic in checked:
                 if not codes.wanted(diagnostic.code):
                     suppressed += 1
                     continue
