@@ -281,6 +281,10 @@ def test_git_lists_the_files_untracked_ones_included(tmp_path: Path) -> None:
     _git(tmp_path, "commit", "-qm", "one")
     inside = sorted(Path(r.path).name for r in scan(str(tmp_path)) if r.findings)
     assert inside == ["new.py", "tracked.py"]
+    (tmp_path / "gone.py").write_text("p = 'image/resize,w_0'\n")
+    _git(tmp_path, "add", "gone.py")
+    (tmp_path / "gone.py").unlink()  # tracked, deleted from the work tree: not a file to read
+    assert "gone.py" not in {Path(r.path).name for r in scan(str(tmp_path))}
     (tmp_path / ".git").rename(tmp_path / "not-git")  # no repository now: .gitignore read by pathspec
     outside = sorted(Path(r.path).name for r in scan(str(tmp_path)) if r.findings)
     assert outside == ["new.py", "tracked.py"]
