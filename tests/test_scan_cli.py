@@ -187,3 +187,15 @@ def test_lint_reads_the_settings_unless_told_not_to(
     # mode = "sync": audio/convert runs only in the other mode
     assert lint(capsys, "audio/convert,f_aac|sys/saveas,o_YQ") == (1, ["E103"])
     assert lint(capsys, "--mode", "async", "audio/convert,f_aac|sys/saveas,o_YQ") == (0, [])
+
+
+def test_the_library_example_of_docs_scan_md_prints_what_it_shows(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = Path(__file__).parent.parent
+    text = (root / "docs" / "scan.md").read_text(encoding="utf-8").split("## The library", 1)[1]
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    shown = text.split("```text\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(root)
+    exec(compile(code, "docs/scan.md", "exec"), {})
+    assert capsys.readouterr().out == shown

@@ -3,7 +3,7 @@
 >>> from oss_process.scan import scan_text
 >>> [finding] = scan_text('url = base + "?x-oss-process=image/resize,w_0"', "app.py")
 >>> finding.directive, [(p.diagnostic.code, p.place.line, p.place.column) for p in finding.problems]
-('image/resize,w_0', [('E206', 1, 44)])
+('image/resize,w_0', [('E206', 1, 45)])
 
 A directive is found as the value of ``x-oss-process=`` or ``x-oss-async-process=`` (in
 a URL or a form field, percent-decoded; the mode from the name), and as a string literal
