@@ -308,3 +308,14 @@ def test_the_command_is_importable_without_the_scan_extra() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_the_module_examples() -> None:
+    import doctest
+
+    import oss_process.sarif
+    import oss_process.scan
+
+    for module in (oss_process.scan, oss_process.sarif):
+        failed, attempted = doctest.testmod(module)
+        assert (failed, attempted > 0) == (0, True), module.__name__
