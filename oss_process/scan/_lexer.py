@@ -209,32 +209,39 @@ def _body_pattern(syntax: Syntax, quote: str, raw: bool) -> re.Pattern[str]:
 _BODIES: dict[tuple[str, str, bool], re.Pattern[str]] = {}
 
 
-def _string_end(source: str, syntax: Syntax, quote: str, start: int, raw: bool) -> int:
+def _string_end(source: str, syntax: Syntax, quote: str, start: int, raw: bool, limit: int | None = None) -> int:
     """The offset after the closing quote of the string whose body starts at ``start``,
-    or -1 when it does not close (at the end of the line for one-line strings)."""
+    or -1 when it does not close before ``limit`` (or the end of the line, for one-line
+    strings)."""
     pattern = _body_pattern(syntax, quote, raw)
+    stop = len(source) if limit is None else min(limit, len(source))
     position = start
     while True:
-        found = pattern.match(source, position)
+        found = pattern.match(source, position, stop)
         if found is None:
             return -1
         if not found.group().endswith("${"):
             return found.end()
-        position = _braces_end(source, found.end())  # ${...} of a template literal: code
+        # ${...} of a template literal: code, of a bounded length
+        position = _braces_end(source, found.end(), min(stop, found.end() + _INTERPOLATION_LIMIT))
         if position < 0:
             return -1
 
 
-def _braces_end(source: str, position: int) -> int:
-    """After the '}' that closes a '${' (nested braces and strings skipped), or -1."""
+#: The most characters the code of one ${...} is followed for.
+_INTERPOLATION_LIMIT = 10_000
+
+
+def _braces_end(source: str, position: int, stop: int) -> int:
+    """After the '}' that closes a '${' (nested braces and strings skipped) before
+    ``stop``, or -1."""
     depth = 1
-    size = len(source)
-    while position < size:
+    while position < stop:
         char = source[position]
         if char in "\"'`":
-            close = source.find(char, position + 1)
+            close = source.find(char, position + 1, stop)
             while close > 0 and source[close - 1] == "\\":
-                close = source.find(char, close + 1)
+                close = source.find(char, close + 1, stop)
             if close < 0:
                 return -1
             position = close + 1
@@ -269,7 +276,7 @@ def _decode(builder: _Builder, source: str, syntax: Syntax, quote: str, start: i
         if char == "\\":
             position = _escape(builder, source, position, end)
         elif char == "$" and source.startswith("${", position):
-            closed = _braces_end(source, position + 2)
+            closed = _braces_end(source, position + 2, end)
             stop = closed if 0 < closed <= end else end
             builder.hole(position, stop)
             position = stop
@@ -377,6 +384,9 @@ class _Lexer:
         kinds, prefixes, quote_after, after_space = self.kinds, syntax.prefixes, syntax.quote_after, syntax.comment_after_space
         position = 0
         size = len(source)
+        # What scans of template literals that do not close may read, together: without a
+        # bound, a file of unclosed ones would be read once for each (quadratic).
+        budget = 2 * size + 100_000
         while position < size:
             restart = -1
             for found in pattern.finditer(source, position):
@@ -415,7 +425,11 @@ class _Lexer:
                     continue
                 # an opener the pattern could not close: a template literal holding ${...},
                 # or an unclosed quote (read on after it)
-                end = _string_end(source, syntax, quote, body, False) if quote in syntax.interpolation else -1
+                end = -1
+                if quote in syntax.interpolation and budget > 0:
+                    end = _string_end(source, syntax, quote, body, False, body + budget)
+                    if end < 0:  # what a scan that found no end read counts against the budget
+                        budget -= min(size, body + budget) - body
                 if end > 0:
                     yield start, body, end, quote, raw
                     restart = end
@@ -461,7 +475,7 @@ def _operand_end(source: str, syntax: Syntax, position: int, limit: int) -> int:
         elif depth == 0 and char in "+,;:?\n":
             break
         elif char in "\"'`":
-            close = _string_end(source, syntax, char, position + 1, False) if char in syntax.quotes else -1
+            close = _string_end(source, syntax, char, position + 1, False, limit) if char in syntax.quotes else -1
             if close < 0:
                 return -1
             position = close
