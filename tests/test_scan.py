@@ -235,6 +235,23 @@ def test_a_large_single_line_file_is_scanned_in_bounded_time(tmp_path: Path) -> 
     assert elapsed < 20  # linear: some seconds at worst on a loaded machine
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("a.js", "`${" * 200_000),  # template literals that never close: each was read to the end of the file
+        ("a.js", "`${" + "{" * 600_000),
+        ("a.py", '"""' * 200_000 + "'image/resize,w_0'"),
+        ("a.html", '"' + "'" * 600_000 + '"'),
+        ("a.py", "p = 'image/resize,w_" + "{a}" * 200_000 + "'"),
+    ],
+    ids=["unclosed-interpolations", "braces", "triple-quotes", "quotes-in-an-attribute", "placeholders"],
+)
+def test_texts_made_to_be_slow_are_read_in_linear_time(name: str, text: str) -> None:
+    started = time.perf_counter()
+    scan_text(text, name)
+    assert time.perf_counter() - started < 10  # a few tenths of a second here; quadratic took minutes
+
+
 def test_hostile_files_are_reported_and_skipped(tmp_path: Path) -> None:
     tree = tmp_path / "tree"
     tree.mkdir()
