@@ -139,8 +139,8 @@ ROWS = (
     # server/src/main/java/com/example/ImageService.java
     Row(JAVA, 11, 42, "literal", "image/resize,m_fixed,w_100,h_100"),
     Row(JAVA, 14, 9, "literal", "image/resize,w_0", None, ((14, 24, "E206"),)),  # a text block
-    Row(JAVA, 27, 29, "literal", "image/resize,m_fixed,w_100,h_0", "sync", ((27, 58, "E206"),)),  # setProcess
-    Row(JAVA, 33, 43, "literal", "image/resize,w_{}/quality,q_900", "sync", ((33, 71, "E206"),)),  # String.format
+    Row(JAVA, 27, 29, "literal", "image/resize,m_fixed,w_100,h_0", None, ((27, 58, "E206"),)),  # setProcess
+    Row(JAVA, 33, 43, "literal", "image/resize,w_{}/quality,q_900", None, ((33, 71, "E206"),)),  # String.format
     Row(JAVA, 38, 27, "literal", "video/convert,f_mp4,vcodec_h264|sys/saveas,b_{},o_{}"),
     Row(JAVA, 44, 79, "literal", "audio/convert,f_mp3,ab_128000,ar_44100,ac_2|sys/saveas,o_b3V0Lm1wMw", "sync", ((44, 85, "E103"),)),
     # web/public/index.html

@@ -35,10 +35,11 @@ _PROCESS = re.compile(r"(?<![\w-])x-oss-(async-)?process=")
 _VALUE_END = re.compile(r"[&#\s\"'`<>()\[\]\\]")
 _PROCESS_CATEGORIES = tuple(name for name, info in BUILTIN.categories.items() if name != "sys" and info.actions)
 _ACTION = re.compile(rf"(?:{'|'.join(_PROCESS_CATEGORIES)})/([a-z][a-z0-9-]*)(?=[,/|{HOLE}]|$)")
-# An SDK call right before a literal, on its line, says the mode.
+# An SDK call right before a literal, on its line, says the mode (not Java's setProcess:
+# GetObjectRequest and AsyncProcessObjectRequest both have one).
 _CALL = re.compile(
     r"(?i)(?P<async>async_?process_?object(?:request)?\s*\()"
-    r"|(?:process_?object(?:save)?(?:request)?|get_?object(?:_to_file|request)?|sign(?:ature)?_?url|set_?process|oss\.process)\s*\("
+    r"|(?:process_?object(?:save)?(?:request)?|get_?object(?:_to_file|request)?|sign(?:ature)?_?url|oss\.process)\s*\("
 )
 
 # Codes that rest on the text of their span alone: they stand however a placeholder
