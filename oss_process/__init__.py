@@ -113,16 +113,23 @@ if TYPE_CHECKING:
     from .validation import Result, Validation, validate
 
 
+# Subpackages that load on first access too: ``oss_process.scan.scan_text(...)`` after
+# ``import oss_process``.
+_SUBMODULES = frozenset({"scan", "sarif"})
+
+
 def __getattr__(name: str) -> object:
     module = _DEFINED_IN.get(name)
-    if module is None:
+    if module is None and name not in _SUBMODULES:
         raise AttributeError(f"module 'oss_process' has no attribute {name!r}")
     from importlib import import_module
 
+    if module is None:
+        return import_module(f".{name}", __name__)  # the import binds it here
     value = getattr(import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_DEFINED_IN))
+    return sorted(set(globals()) | set(_DEFINED_IN) | _SUBMODULES)

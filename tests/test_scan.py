@@ -325,6 +325,8 @@ def test_the_command_is_importable_without_the_scan_extra() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
+    # and the subpackage loads on first access, as the library's other names do
+    assert oss_process.scan.scan_text("p = 'image/resize,w_1'", "a.py")[0].directive == "image/resize,w_1"
 
 
 def test_the_module_examples() -> None:
