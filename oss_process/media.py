@@ -51,8 +51,9 @@ OSS_FORMATS = {
 
 
 class MissingExtraError(DirectiveError):
-    """Reading a source file needs Pillow and tinytag, the ``[media]`` extra, and one of
-    them cannot be imported."""
+    """An optional extra is needed and one of its packages cannot be imported: reading a
+    source file needs Pillow and tinytag (``[media]``), the check service uvicorn and
+    prometheus_client (``[serve]``). The message says which to install."""
 
 
 class SourceFileError(DirectiveError):

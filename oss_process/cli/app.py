@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _parser_of(parser, args.command).error(f"unrecognized arguments: {' '.join(extras)}")
         if args.command is None:
             parser.print_usage(sys.stderr)
-            sys.stderr.write(f"{PROG}: error: a command is required: lint, canon, explain or scan\n")
+            sys.stderr.write(f"{PROG}: error: a command is required: lint, canon, explain, scan or serve\n")
             return 2
         if getattr(args, "fix", False) and args.format != "text":
             parser.exit(2, f"{PROG} lint: error: --fix prints text: it cannot be combined with --format {args.format}\n")

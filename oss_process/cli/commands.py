@@ -85,4 +85,22 @@ def command_scan(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[b
     return scan(args, out, err, stdin)
 
 
-COMMANDS: dict[str, Command] = {"lint": command_lint, "canon": command_canon, "explain": command_explain, "scan": command_scan}
+def command_serve(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[bytes]) -> int:
+    from oss_process.media import MissingExtraError
+    from oss_process.serve import run
+
+    try:
+        run(args.host, args.port, mode=None if args.mode == "none" else args.mode, reject=args.reject)
+    except MissingExtraError as error:
+        err.write(f"{PROG} serve: error: {error}\n")
+        return 2
+    return 0
+
+
+COMMANDS: dict[str, Command] = {
+    "lint": command_lint,
+    "canon": command_canon,
+    "explain": command_explain,
+    "scan": command_scan,
+    "serve": command_serve,
+}

@@ -85,6 +85,16 @@ does not exist or bad settings
 """
 
 
+_SERVE_EXAMPLES = f"""\
+examples:
+  {PROG} serve --port 8181
+  {PROG} serve --reject strict
+
+nginx asks GET /check with X-Original-Method and X-Original-URI for each request
+(examples/nginx/); GET /error gives OSS's 400 body, /healthz and /metrics (Prometheus).
+"""
+
+
 def _jobs(text: str) -> int:
     try:
         jobs = int(text)
@@ -196,6 +206,19 @@ def build_parser() -> argparse.ArgumentParser:
     scan_parser.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N", help="processes (0: one per core; default 1)")
     scan_parser.add_argument("--strict", action="store_true", help="warnings fail too (exit status 1)")
     scan_parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour diagnostics")
+
+    serve_parser = commands.add_parser(
+        "serve", help="the check service for nginx's auth_request (needs the [serve] extra)", epilog=_SERVE_EXAMPLES, formatter_class=raw
+    )
+    serve_parser.description = "Answer nginx's auth_request subrequests: 204 with the canonical directive, or 403 and OSS's 400 body."
+    serve_parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    serve_parser.add_argument("--port", type=int, default=8181, help="the port to listen on (default: 8181)")
+    serve_parser.add_argument(
+        "--mode", choices=("auto", "async", "sync", "none"), default="auto", help="auto: the parameter's name says (default)"
+    )
+    serve_parser.add_argument(
+        "--reject", choices=("errors", "strict", "warnings", "never"), default="errors", help="which verdicts are refused (default: errors)"
+    )
 
     explain_parser = commands.add_parser(
         "explain", help="break a directive down, parameter by parameter", epilog=_EXPLAIN_EXAMPLES, formatter_class=raw
