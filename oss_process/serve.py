@@ -8,9 +8,11 @@ directive as :func:`oss_process.gateway.check_request` does, and answers
 - **204** when the request may go on, with ``X-Oss-Process-Verdict`` (``ok``, ``warning``,
   ``none``: no process parameter, or ``unchecked``: a POST, whose body ``auth_request``
   does not pass) and, when the directive is valid, ``X-Oss-Process-Canonical`` (its
-  canonical form), ``X-Oss-Process-Mode`` and ``X-Oss-Process-Cache-Key`` (the query
-  with the directive in canonical form and the other parameters sorted: one key per
-  meaning); ``X-Oss-Process-Cache-Key`` is ``-`` for a request with no process parameter;
+  canonical form), ``X-Oss-Process-Mode``, ``X-Oss-Process-Cache-Key`` (the query with
+  the directive in canonical form and the other parameters sorted: one key per meaning)
+  and ``X-Oss-Process-Query`` (the query as sent, the directive in canonical form, for a
+  configuration that sends that upstream); ``X-Oss-Process-Cache-Key`` is ``-`` for a
+  request with no process parameter;
 - **403** when it must not, with ``X-Oss-Process-Verdict: error``, the codes in
   ``X-Oss-Process-Codes`` and the first error in ``X-Oss-Process-Message`` (ASCII, each
   at most ``MAX_HEADER_BYTES``), for nginx to answer through ``error_page``;
@@ -45,6 +47,7 @@ __all__ = [
     "MAX_HEADER_BYTES",
     "MESSAGE_HEADER",
     "MODE_HEADER",
+    "QUERY_HEADER",
     "VERDICT_HEADER",
     "CheckService",
     "cache_key",
@@ -52,6 +55,7 @@ __all__ = [
 
 CANONICAL_HEADER: Final = "X-Oss-Process-Canonical"
 CACHE_KEY_HEADER: Final = "X-Oss-Process-Cache-Key"
+QUERY_HEADER: Final = "X-Oss-Process-Query"
 MODE_HEADER: Final = "X-Oss-Process-Mode"
 VERDICT_HEADER: Final = "X-Oss-Process-Verdict"
 CODES_HEADER: Final = "X-Oss-Process-Codes"
@@ -200,6 +204,9 @@ class CheckService:
             answer += [(CANONICAL_HEADER, canonical), (CACHE_KEY_HEADER, key)]
             if found.mode is not None:
                 answer.append((MODE_HEADER, found.mode.value))
+            if found.parameter is not None and found.parameter.location == "query":
+                rewritten = gateway.with_canonical(query.encode("latin-1"), found.parameter, canonical).decode("latin-1")
+                answer.append((QUERY_HEADER, rewritten))
         return 204, verdict, answer
 
     async def _error(self, headers: dict[str, str], send: Send) -> None:

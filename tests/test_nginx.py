@@ -75,17 +75,18 @@ def _serve_asgi(app: Callable[..., Any], port: int) -> Callable[[], None]:
 class Edge:
     """nginx on a loopback port, with the shipped server block and the two upstreams."""
 
-    def __init__(self, directory: Path, bucket_port: int, check_port: int, fail_closed: bool = False) -> None:
+    def __init__(self, directory: Path, bucket_port: int, check_port: int, fail_closed: bool = False, rewrite: bool = False) -> None:
         self.port = _free_port()
         directory.mkdir(parents=True, exist_ok=True)
         shipped = (ROOT / "examples" / "nginx" / "oss-process.conf").read_text(encoding="utf-8")
         # the shipped block as it is, but its port, its cache directory and the fail mode
         server = shipped.replace("listen 8080;", f"listen 127.0.0.1:{self.port};")
         server = server.replace("/var/cache/nginx/oss-process", str(directory / "cache"))
-        if fail_closed:
-            server = server.replace(
-                "map $host $oss_process_fail_closed {\n    default 0;", "map $host $oss_process_fail_closed {\n    default 1;"
-            )
+        for switch, on in (("fail_closed", fail_closed), ("rewrite", rewrite)):
+            opened = f"map $host $oss_process_{switch} {{\n    default "
+            assert opened in server
+            if on:
+                server = server.replace(opened + "0;", opened + "1;")
         (directory / "oss-process.conf").write_text(server, encoding="utf-8")
         user = "user root root;" if os.geteuid() == 0 else ""  # workers must reach the temporary directories
         temporary = " ".join(f"{kind}_temp_path {directory / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
@@ -256,3 +257,21 @@ def test_fail_closed_refuses_when_the_service_is_down(tmp_path: Path, bucket: tu
     finally:
         closed.stop()
     assert bucket[1] == []
+
+
+def test_the_canonical_directive_upstream_when_asked_never_for_a_signed_request(
+    tmp_path: Path, bucket: tuple[int, list[tuple[str, str]]], check_port: int
+) -> None:
+    rewriting = Edge(tmp_path / "rewrite", bucket[0], check_port, rewrite=True)
+    try:
+        assert rewriting.get("/public/a%20b.jpg?v=1&x-oss-process=image/resize,w_100,m_lfit")[0] == 200
+        signed = "/public/a.jpg?x-oss-process=image/resize,w_100,m_lfit&OSSAccessKeyId=a&Expires=1&Signature=b"
+        assert rewriting.get(signed)[0] == 200
+        assert rewriting.get("/public/a.jpg?v=2")[0] == 200  # no directive: as it came
+    finally:
+        rewriting.stop()
+    assert bucket[1] == [
+        ("GET", "/public/a%20b.jpg?v=1&x-oss-process=image/resize,w_100"),  # the path as sent, the directive canonical
+        ("GET", signed),  # a rewritten directive would no longer match its signature
+        ("GET", "/public/a.jpg?v=2"),
+    ]
