@@ -11,8 +11,8 @@ directive as :func:`oss_process.gateway.check_request` does, and answers
   canonical form), ``X-Oss-Process-Mode``, ``X-Oss-Process-Cache-Key`` (the query with
   the directive in canonical form and the other parameters sorted: one key per meaning)
   and ``X-Oss-Process-Query`` (the query as sent, the directive in canonical form, for a
-  configuration that sends that upstream); ``X-Oss-Process-Cache-Key`` is ``-`` for a
-  request with no process parameter;
+  configuration that sends that upstream); without a process parameter,
+  ``X-Oss-Process-Cache-Key`` is the query's parameters sorted, or ``-`` when it has none;
 - **403** when it must not, with ``X-Oss-Process-Verdict: error``, the codes in
   ``X-Oss-Process-Codes`` and the first error in ``X-Oss-Process-Message`` (ASCII, each
   at most ``MAX_HEADER_BYTES``), for nginx to answer through ``error_page``;
@@ -188,8 +188,8 @@ class CheckService:
         return status, answer, b""
 
     def _answer(self, found: RequestVerdict | None, query: str) -> tuple[int, Verdict, list[tuple[str, str]]]:
-        if found is None:
-            return 204, "none", [(VERDICT_HEADER, "none"), (CACHE_KEY_HEADER, "-")]
+        if found is None:  # no directive: the query as it is (versionId and the like change the answer)
+            return 204, "none", [(VERDICT_HEADER, "none"), (CACHE_KEY_HEADER, "&".join(sorted(p for p in query.split("&") if p)) or "-")]
         if found.blocks(self.reject):
             codes = _ascii(",".join(found.codes))
             first = next((d for d in found.diagnostics if d.is_error), found.diagnostics[0] if found.diagnostics else None)

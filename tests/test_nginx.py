@@ -183,6 +183,10 @@ def test_two_spellings_of_one_meaning_are_one_cache_entry(edge: Edge, bucket: tu
     assert edge.get("/public/photo.jpg?x-oss-process=image/resize,m_lfit,w_200")[1]["X-Cache-Status"] == "MISS"
     assert edge.get("/public/other.jpg?x-oss-process=image/resize,m_lfit,w_100")[1]["X-Cache-Status"] == "MISS"
     assert len(bucket[1]) == 3
+    # without a directive the query is the key: two versions of an object are two entries
+    versions = [edge.get(f"/public/photo.jpg?versionId={v}")[1]["X-Cache-Status"] for v in (1, 2, 1)]
+    assert versions == ["MISS", "MISS", "HIT"]
+    assert len(bucket[1]) == 5
 
 
 def test_a_bad_directive_is_refused_with_oss_s_own_answer(edge: Edge, bucket: tuple[int, list[tuple[str, str]]]) -> None:

@@ -66,8 +66,10 @@ def test_a_bad_directive_and_its_error_body(service: Service) -> None:
 
 
 def test_no_process_parameter_and_a_post(service: Service) -> None:
-    status, headers, _ = service.get("/check", "/a.jpg?versionId=2")
-    assert (status, headers["X-Oss-Process-Verdict"], headers["X-Oss-Process-Cache-Key"]) == (204, "none", "-")
+    status, headers, _ = service.get("/check", "/a.jpg?versionId=2&a=1")
+    # the other parameters stay in the key: two versions of an object are two entries
+    assert (status, headers["X-Oss-Process-Verdict"], headers["X-Oss-Process-Cache-Key"]) == (204, "none", "a=1&versionId=2")
+    assert service.get("/check", "/a.jpg")[1]["X-Oss-Process-Cache-Key"] == "-"
     # auth_request passes no body: a POST is left to the middleware
     status, headers, _ = service.get("/check", "/a.mp3?x-oss-async-process", method="POST")
     assert (status, headers["X-Oss-Process-Verdict"]) == (204, "unchecked")
