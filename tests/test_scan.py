@@ -165,6 +165,13 @@ def test_a_concatenation_is_placed_piece_by_piece() -> None:
     assert _got([finding]) == [("E206", 1, 22), ("E206", 2, 10)]
 
 
+def test_a_concatenation_goes_on_past_comments() -> None:
+    [python] = scan_text("p = ('image/resize,w_100'  # the width\n     ',h_0')\n", "a.py")
+    assert (python.directive, _got([python])) == ("image/resize,w_100,h_0", [("E206", 2, 10)])
+    [javascript] = scan_text("const p = 'image/resize,w_100' + // the width\n  ',h_0' /* height */ + w;\n", "a.js")
+    assert (javascript.directive, _got([javascript])) == ("image/resize,w_100,h_0{}", [])  # h_0 + w may be h_05
+
+
 def test_escapes_are_undone_and_placed_at_the_escape() -> None:
     # \u002c is ',' and \/ is '/': the directive is image/resize,w_0 and w_0 is at its place
     [finding] = scan_text('{"p": "image\\/resize\\u002cw_0"}', "a.json")

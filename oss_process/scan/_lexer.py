@@ -452,11 +452,16 @@ def _lexer(syntax: Syntax) -> _Lexer:
 _SPACE = " \t\r\n"
 
 
-def _skip_space(source: str, position: int) -> int:
+def _skip_space(source: str, position: int, comments: dict[int, int] | None = None) -> int:
+    """After the spaces (and the comments, whose ends ``comments`` gives by their starts)
+    at ``position``."""
     size = len(source)
-    while position < size and source[position] in _SPACE:
-        position += 1
-    return position
+    while True:
+        while position < size and source[position] in _SPACE:
+            position += 1
+        if comments is None or position not in comments:
+            return position
+        position = comments[position]
 
 
 def _operand_end(source: str, syntax: Syntax, position: int, limit: int) -> int:
@@ -490,7 +495,7 @@ _String = tuple[int, int, int, str, bool]
 
 
 def _concatenation(
-    source: str, syntax: Syntax, builder: _Builder, strings: list[_String], index: int, at: dict[int, int]
+    source: str, syntax: Syntax, builder: _Builder, strings: list[_String], index: int, at: dict[int, int], comments: dict[int, int]
 ) -> tuple[int, int]:
     """Follow the concatenation after ``strings[index]``: each next piece decoded into
     ``builder``, an operand between or after pieces made a placeholder. Returns the offset
@@ -500,7 +505,7 @@ def _concatenation(
     end = strings[index][2]
     text_end = end - len(strings[index][3])
     while pieces < _PIECES_LIMIT:
-        after = _skip_space(source, end)
+        after = _skip_space(source, end, comments)
         operator = next((op for op in syntax.concat if source.startswith(op, after)), None)
         if operator is None:
             following = at.get(after)
@@ -509,7 +514,7 @@ def _concatenation(
                 pieces += 1
                 continue
             return text_end, index
-        operand_start = _skip_space(source, after + len(operator))
+        operand_start = _skip_space(source, after + len(operator), comments)
         following = at.get(operand_start)
         if following is not None:
             index, end, text_end = _append(builder, source, syntax, strings, following)
@@ -520,9 +525,9 @@ def _concatenation(
             builder.hole(operand_start, operand_start)
             return operand_start, index
         builder.hole(operand_start, operand_end)
-        next_start = _skip_space(source, operand_end)
+        next_start = _skip_space(source, operand_end, comments)
         if any(source.startswith(op, next_start) for op in syntax.concat):
-            following = at.get(_skip_space(source, next_start + 1))
+            following = at.get(_skip_space(source, next_start + 1, comments))
             if following is not None:
                 index, end, text_end = _append(builder, source, syntax, strings, following)
                 pieces += 1
@@ -572,6 +577,7 @@ def _segments(source: str, syntax: Syntax) -> Iterator[Segment]:
     strings = [token for token in tokens if token[3]]
     at = {token[0]: index for index, token in enumerate(strings)}
     comments = [(token[0], token[2]) for token in tokens if not token[3]]
+    comment_ends = dict(comments)  # a concatenation goes on past a comment
     gap = 0
     index = 0
     next_comment = 0
@@ -600,7 +606,7 @@ def _segments(source: str, syntax: Syntax) -> Iterator[Segment]:
             builder.hole(start, start)
         _decode(builder, source, syntax, quote, body, end - len(quote), raw)
         if syntax.concat or syntax.adjacent:
-            stop, index = _concatenation(source, syntax, builder, strings, index, at)
+            stop, index = _concatenation(source, syntax, builder, strings, index, at, comment_ends)
             gap = max(gap, stop)
         else:
             stop = end - len(quote)
