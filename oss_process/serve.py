@@ -8,11 +8,11 @@ directive as :func:`oss_process.gateway.check_request` does, and answers
 - **204** when the request may go on, with ``X-Oss-Process-Verdict`` (``ok``, ``warning``,
   ``none``: no process parameter, or ``unchecked``: a POST, whose body ``auth_request``
   does not pass) and, when the directive is valid, ``X-Oss-Process-Canonical`` (its
-  canonical form), ``X-Oss-Process-Mode``, ``X-Oss-Process-Cache-Key`` (the query with
-  the directive in canonical form and the other parameters sorted: one key per meaning)
+  canonical form), ``X-Oss-Process-Mode``, ``X-Oss-Process-Cache-Key`` (a SHA-256 of the
+  query with the directive in canonical form: one key per meaning, of a bounded size)
   and ``X-Oss-Process-Query`` (the query as sent, the directive in canonical form, for a
-  configuration that sends that upstream); without a process parameter,
-  ``X-Oss-Process-Cache-Key`` is the query's parameters sorted, or ``-`` when it has none;
+  configuration that sends that upstream; left out when over ``MAX_QUERY_BYTES``);
+  without a process parameter, ``X-Oss-Process-Cache-Key`` is the hash of the query;
 - **403** when it must not, with ``X-Oss-Process-Verdict: error``, the codes in
   ``X-Oss-Process-Codes`` and the first error in ``X-Oss-Process-Message`` (ASCII, each
   at most ``MAX_HEADER_BYTES``), for nginx to answer through ``error_page``;
@@ -30,6 +30,7 @@ gives requests, verdicts by code and the check's latency in the Prometheus text 
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Final, Literal
@@ -63,6 +64,11 @@ MESSAGE_HEADER: Final = "X-Oss-Process-Message"
 #: The most bytes of each diagnostic header: nginx reads a subrequest's headers into one
 #: buffer (``proxy_buffer_size``, 4 KiB by default), and must not fail on ours.
 MAX_HEADER_BYTES: Final = 512
+#: The longest canonical directive and rewritten query sent in headers (longer ones are
+#: left out: the cache key is a hash, and the request then goes on as it came). With the
+#: rest, all fits in the 16 KiB the shipped configuration gives the subrequest's headers.
+MAX_CANONICAL_BYTES: Final = 2048
+MAX_QUERY_BYTES: Final = 8192
 
 Verdict = Literal["ok", "warning", "error", "none", "unchecked"]
 
@@ -83,10 +89,13 @@ def _ascii(text: str, limit: int = MAX_HEADER_BYTES) -> str:
     return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
-def cache_key(query: str, verdict: RequestVerdict) -> str | None:
+def cache_key(query: str, verdict: RequestVerdict | None) -> str | None:
     """The query as a cache key: the process parameter's value in canonical form, every
-    other parameter kept as written, all sorted; None when the directive has no
-    canonical form (an error), so that nothing is cached under it."""
+    other parameter as written, in the order written (the order of repeated parameters
+    can matter), hashed to a bounded length. None when the directive has no canonical
+    form (an error), so that nothing is cached under it."""
+    if verdict is None:  # no process parameter: the query as it is
+        return hashlib.sha256(query.encode("utf-8", "surrogateescape")).hexdigest()
     canonical = verdict.canonical
     if canonical is None or verdict.parameter is None:
         return None
@@ -95,7 +104,7 @@ def cache_key(query: str, verdict: RequestVerdict) -> str | None:
     if parameter.location == "query" and 0 <= parameter.index < len(pairs):
         name = pairs[parameter.index].partition("=")[0]
         pairs[parameter.index] = f"{unquote(name)}={canonical}"
-    return "&".join(sorted(pair for pair in pairs if pair))
+    return hashlib.sha256("&".join(pairs).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 class _Metrics:
@@ -162,7 +171,8 @@ class CheckService:
 
     def verdict(self, method: str, uri: str) -> RequestVerdict | None:
         """The verdict on the original request (``$request_method``, ``$request_uri``)."""
-        query = uri.partition("?")[2].partition("#")[0]
+        # nginx forwards a '#' in the request line as it is: what follows it is checked too
+        query = uri.partition("?")[2]
         return gateway.check_request(method, query, b"", mode=self.mode)
 
     def _check(self, headers: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -171,7 +181,7 @@ class CheckService:
         uri = headers.get("x-original-uri", "")
         found: RequestVerdict | None = None
         try:
-            query = uri.partition("?")[2].partition("#")[0]
+            query = uri.partition("?")[2]
             if gateway.wants_body(method, query):
                 verdict: Verdict = "unchecked"  # a POST: its body never reaches an auth_request
                 answer: list[tuple[str, str]] = [(VERDICT_HEADER, verdict)]
@@ -189,7 +199,8 @@ class CheckService:
 
     def _answer(self, found: RequestVerdict | None, query: str) -> tuple[int, Verdict, list[tuple[str, str]]]:
         if found is None:  # no directive: the query as it is (versionId and the like change the answer)
-            return 204, "none", [(VERDICT_HEADER, "none"), (CACHE_KEY_HEADER, "&".join(sorted(p for p in query.split("&") if p)) or "-")]
+            key = cache_key(query, None)
+            return 204, "none", [(VERDICT_HEADER, "none"), (CACHE_KEY_HEADER, key or "-")]
         if found.blocks(self.reject):
             codes = _ascii(",".join(found.codes))
             first = next((d for d in found.diagnostics if d.is_error), found.diagnostics[0] if found.diagnostics else None)
@@ -200,13 +211,17 @@ class CheckService:
         if found.diagnostics:
             answer.append((CODES_HEADER, _ascii(",".join(found.codes))))
         canonical, key = found.canonical, cache_key(query, found)
-        if canonical is not None and canonical.isascii() and key is not None and key.isascii():
-            answer += [(CANONICAL_HEADER, canonical), (CACHE_KEY_HEADER, key)]
+        if canonical is not None and key is not None:
+            answer.append((CACHE_KEY_HEADER, key))
             if found.mode is not None:
                 answer.append((MODE_HEADER, found.mode.value))
-            if found.parameter is not None and found.parameter.location == "query":
-                rewritten = gateway.with_canonical(query.encode("latin-1"), found.parameter, canonical).decode("latin-1")
-                answer.append((QUERY_HEADER, rewritten))
+            # informative, and for the opt-in rewrite: left out when too long for nginx's buffer
+            if canonical.isascii() and len(canonical) <= MAX_CANONICAL_BYTES:
+                answer.append((CANONICAL_HEADER, canonical))
+                if found.parameter is not None and found.parameter.location == "query":
+                    rewritten = gateway.with_canonical(query.encode("latin-1", "replace"), found.parameter, canonical).decode("latin-1")
+                    if rewritten.isascii() and len(rewritten) <= MAX_QUERY_BYTES:
+                        answer.append((QUERY_HEADER, rewritten))
         return 204, verdict, answer
 
     async def _error(self, headers: dict[str, str], send: Send) -> None:

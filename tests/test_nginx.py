@@ -38,8 +38,11 @@ class _Bucket(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.log.append((self.command, self.path))
-        body = b"image bytes for " + self.path.encode()
-        self.send_response(200)
+        body = b"image bytes for " + self.path.encode("latin-1")
+        missing = "missing" in self.path
+        self.send_response(404 if missing else 200)
+        if missing:  # OSS's 404 may carry caching headers: the edge keeps only 200s all the same
+            self.send_header("Cache-Control", "max-age=600")
         self.send_header("Content-Type", "image/jpeg")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -279,3 +282,49 @@ def test_the_canonical_directive_upstream_when_asked_never_for_a_signed_request(
         ("GET", signed),  # a rewritten directive would no longer match its signature
         ("GET", "/public/a.jpg?v=2"),
     ]
+
+
+def test_what_could_share_an_entry_wrongly_does_not(edge: Edge, bucket: tuple[int, list[tuple[str, str]]]) -> None:
+    def status(target: str) -> str:
+        return edge.get(target)[1]["X-Cache-Status"]
+
+    # the bucket is sent the path as written: a path another reader may resolve elsewhere is not cached
+    assert [status("/private/../public/b.jpg"), status("/public/b.jpg")] == ["BYPASS", "MISS"]
+    assert [status("/private%2F..%2Fpublic/c.jpg"), status("/public/c.jpg")] == ["BYPASS", "MISS"]
+    assert [status("/public//d.jpg"), status("/public/d.jpg")] == ["BYPASS", "MISS"]
+    assert [status("/public/e.jpg?b=1?c=2"), status("/public/e.jpg%3Fb=1?c=2")] == ["MISS", "MISS"]
+    # repeated parameters in another order: another key
+    assert [status("/public/f.jpg?r=a&r=b"), status("/public/f.jpg?r=b&r=a")] == ["MISS", "MISS"]
+    # a percent-encoded name may spell a signature: not cached
+    assert [status("/public/g.jpg?x-oss-process=image/resize,w_100&%53ignature=x")] * 2 == ["BYPASS"] * 2
+    # only 200s are kept
+    assert [edge.get("/public/missing.jpg")[0], status("/public/missing.jpg")] == [404, "MISS"]
+
+
+def test_what_follows_a_hash_sign_is_checked(edge: Edge, bucket: tuple[int, list[tuple[str, str]]]) -> None:
+    # nginx forwards a '#' in the request line: the directive after it is checked, not skipped
+    status, headers, _ = edge.get("/public/a.jpg?a=1#&x-oss-process=image/resize,w_0")
+    assert (status, headers["x-oss-ec"]) == (400, "E206")
+    assert edge.get("/public/a.jpg?x-oss-process=image/resize,w_100#,h_0")[0] == 400  # '#' is no directive character
+    assert bucket[1] == []
+
+
+def test_a_long_query_is_checked_and_cached(edge: Edge, bucket: tuple[int, list[tuple[str, str]]]) -> None:
+    target = "/public/a.jpg?x-oss-process=image/resize,w_100&pad=" + "a" * 6000
+    assert [(r[0], r[1]["X-Cache-Status"]) for r in (edge.get(target), edge.get(target))] == [(200, "MISS"), (200, "HIT")]
+    assert "too big header" not in (edge.directory / "error.log").read_text()
+
+
+def test_the_refusal_of_a_query_that_is_not_ascii_is_oss_s_answer(edge: Edge, bucket: tuple[int, list[tuple[str, str]]]) -> None:
+    request = b"GET /public/a.jpg?x-oss-process=image/resize,w_0&pad=\xc3\xa9 HTTP/1.1\r\nHost: edge\r\nConnection: close\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", edge.port), timeout=5) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400")
+    assert b"x-oss-ec: E206" in head
+    assert b"X-Oss-Process-Verdict: error" in head
+    assert b"<Code>InvalidArgument</Code>" in body
+    assert bucket[1] == []
