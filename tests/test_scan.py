@@ -250,8 +250,30 @@ def test_a_large_single_line_file_is_scanned_in_bounded_time(tmp_path: Path) -> 
         ("a.py", '"""' * 200_000 + "'image/resize,w_0'"),
         ("a.html", '"' + "'" * 600_000 + '"'),
         ("a.py", "p = 'image/resize,w_" + "{a}" * 200_000 + "'"),
+        # found by review: each was quadratic (a template opener, a quote or a comment
+        # marker without its closer read the rest of the line once for each)
+        ("a.js", '"image/resize,' + "{{" * 100_000 + '"'),
+        ("a.md", "x-oss-process={{ " * 50_000),
+        ("a.js", "`image/resize,${'" + "\\'" * 100_000 + "}`"),
+        ("a.js", '"image/resize,w_0",' * 30_000),
+        ("a.rb", "a#" * 200_000 + '\n"image/resize,w_0"'),
+        ("a.html", "image/ <script>" * 50_000),
+        ("a.md", "image/x " + "".join("`" * k + "a" for k in range(1, 600))),
     ],
-    ids=["unclosed-interpolations", "braces", "triple-quotes", "quotes-in-an-attribute", "placeholders"],
+    ids=[
+        "unclosed-interpolations",
+        "braces",
+        "triple-quotes",
+        "quotes-in-an-attribute",
+        "placeholders",
+        "template-openers",
+        "url-templates",
+        "escaped-quotes-in-code",
+        "literals-on-one-line",
+        "hash-in-words",
+        "unclosed-scripts",
+        "backtick-runs",
+    ],
 )
 def test_texts_made_to_be_slow_are_read_in_linear_time(name: str, text: str) -> None:
     started = time.perf_counter()

@@ -24,9 +24,12 @@ STAND_IN = "0"
 
 # A placeholder of a template or a format string, in a literal's decoded text. '%' with
 # two hex digits is a percent escape, never a format verb.
+# Every repetition is bounded (200 characters): an opener without its closer then costs
+# that much, not the rest of the line (a line of them would be quadratic).
 _PLACEHOLDER = re.compile(
     r"(?P<escape>%[0-9A-Fa-f]{2}|%%)"
-    r"|\$\{[^}\n]*\}|#\{[^}\n]*\}|\{\{.*?\}\}|\{%.*?%\}|<%=?.*?%>|\{[^{}\n]*\}"
+    r"|\$\{(?:[^{}\n]|\{[^{}\n]{0,100}\}){0,200}\}|#\{[^}\n]{0,200}\}|\{\{[^\n]{0,200}?\}\}|\{%[^\n]{0,200}?%\}"
+    r"|<%=?[^\n]{0,200}?%>|\{[^{}\n]{0,200}\}|\$\(\(?[^()\n]{0,200}\)\)?|`[^`\n]{0,200}`"
     r"|\$[A-Za-z_][A-Za-z0-9_]*|\$\d"
     r"|%(?:\([A-Za-z_][A-Za-z0-9_]*\)|\[\d+\])?[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[sdvfFxXqtcbeEgGoiuT]"
 )
@@ -154,7 +157,7 @@ def _known(text: str, action: re.Match[str]) -> bool:
 
 
 def _call_mode(source: str, offset: int) -> Mode | None:
-    line_start = source.rfind("\n", 0, offset) + 1
+    line_start = source.rfind("\n", max(0, offset - 200), offset) + 1  # only the 200 characters before are read
     before = source[max(line_start, offset - 200) : offset]
     calls = list(_CALL.finditer(before))
     if not calls:
@@ -224,33 +227,45 @@ def _kept(diagnostics: Sequence[Diagnostic], text: str, holes: Sequence[int]) ->
 
 
 class _Lines:
-    """Line and column of offsets in one file, counted on from the offset asked before
-    (a file's findings come in order), so the file is walked about once."""
+    """Line, line start and UTF-16 column of offsets in one file, moved to from the offset
+    asked before (a file's findings come in order): each move costs the distance moved, so
+    a long line of many findings is walked about once, not once for each."""
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.offset, self.line = 0, 1
+        self.offset, self.line, self.line_start, self.units = 0, 1, 0, 0  # units: UTF-16 units before offset on its line
+
+    def _move(self, offset: int) -> tuple[int, int, int]:
+        source = self.source
+        if offset >= self.offset:
+            newlines = source.count("\n", self.offset, offset)
+            if newlines:
+                self.line += newlines
+                self.line_start = source.rfind("\n", self.offset, offset) + 1
+                self.units = _utf16(source, self.line_start, offset)
+            else:
+                self.units += _utf16(source, self.offset, offset)
+        else:
+            newlines = source.count("\n", offset, self.offset)
+            if newlines:
+                self.line -= newlines
+                self.line_start = source.rfind("\n", 0, offset) + 1
+                self.units = _utf16(source, self.line_start, offset)
+            else:
+                self.units -= _utf16(source, offset, self.offset)
+        self.offset = offset
+        return self.line, self.line_start, self.units
 
     def line_of(self, offset: int) -> int:
-        source = self.source
-        line = self.line + source.count("\n", self.offset, offset) if offset >= self.offset else 1 + source.count("\n", 0, offset)
-        self.offset, self.line = offset, line
-        return line
+        return self._move(offset)[0]
+
+    def line_start_of(self, offset: int) -> int:
+        return self._move(offset)[1]
 
     def place(self, start: int, end: int) -> Place:
-        source = self.source
-        line = self.line_of(start)
-        line_start = source.rfind("\n", 0, start) + 1
-        end_line = line if source.find("\n", start, end) < 0 else self.line_of(end)
-        end_line_start = line_start if end_line == line else source.rfind("\n", 0, end) + 1
-        return Place(
-            line,
-            start - line_start + 1,
-            end_line,
-            end - end_line_start + 1,
-            _utf16(source, line_start, start) + 1,
-            _utf16(source, end_line_start, end) + 1,
-        )
+        line, line_start, units = self._move(start)
+        end_line, end_line_start, end_units = self._move(end)
+        return Place(line, start - line_start + 1, end_line, end - end_line_start + 1, units + 1, end_units + 1)
 
     def text(self, line_start: int) -> str:
         """The line that starts at ``line_start``."""
@@ -265,19 +280,37 @@ def _utf16(source: str, start: int, end: int) -> int:
     return len(part) + sum(1 for c in part if c > "\uffff")
 
 
-_SUPPRESS = re.compile(r"oss-process:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
+# In a comment (after '#', '//', '/*', '<!--', '--' or ';' on its line): "oss-process:
+# ignore" alone, or with a list of codes or prefixes in brackets; anything else
+# ("ignored", an unclosed bracket) suppresses nothing.
+_SUPPRESS = re.compile(r"oss-process:\s*ignore(?:\[([A-Za-z0-9,\s]*)\]|(?![\w\[-]))")
+_COMMENT_MARK = re.compile(r"#|//|/\*|<!--|--|;")
 
 
-def _suppressed(lines: _Lines, offset: int, code: str) -> bool:
-    """Whether the line of ``offset`` has a comment that suppresses ``code``."""
-    text = lines.text(lines.source.rfind("\n", 0, offset) + 1)
-    if "oss-process" not in text:
-        return False
-    for comment in _SUPPRESS.finditer(text):
-        listed = comment.group(1)
-        if listed is None or code in {c.strip() for c in listed.split(",")}:
-            return True
-    return False
+def _suppressions(lines: _Lines, offset: int, memo: dict[int, tuple[str, ...] | None]) -> tuple[str, ...] | None:
+    """The codes a comment on the line of ``offset`` suppresses (``()``: all; None: none),
+    read once per line."""
+    start = lines.line_start_of(offset)
+    if start in memo:
+        return memo[start]
+    text = lines.text(start)
+    found: tuple[str, ...] | None = None
+    if "oss-process:" in text:
+        for comment in _SUPPRESS.finditer(text):
+            if _COMMENT_MARK.search(text, 0, comment.start()) is None:
+                continue  # not in a comment
+            listed = comment.group(1)
+            if listed is None:
+                found = ()
+                break
+            found = (*(found or ()), *(c.strip().upper() for c in listed.split(",") if c.strip()))
+    memo[start] = found
+    return found
+
+
+def _suppressed(lines: _Lines, offset: int, code: str, memo: dict[int, tuple[str, ...] | None]) -> bool:
+    codes = _suppressions(lines, offset, memo)
+    return codes is not None and (codes == () or code.startswith(codes))
 
 
 def _span_in_file(candidate: _Candidate, source: str, span: Span) -> tuple[int, int]:
@@ -335,6 +368,7 @@ def find(source: str, path: str, syntax: Syntax, codes: Codes = _ALL, mode: Mode
     """Every directive in ``source`` (a file's text, read as ``syntax``), linted."""
     findings: list[Finding] = []
     lines: _Lines | None = None
+    memo: dict[int, tuple[str, ...] | None] = {}  # suppressions by line
     for segment in segments(source, syntax):
         for candidate in _candidates(placeholders(segment), source):
             text = candidate.text
@@ -355,8 +389,8 @@ def find(source: str, path: str, syntax: Syntax, codes: Codes = _ALL, mode: Mode
                     continue
                 start, end = _span_in_file(candidate, source, diagnostic.span)
                 first = candidate.offsets[0]
-                if _suppressed(lines, start, diagnostic.code) or (
-                    source.find("\n", first, start) >= 0 and _suppressed(lines, first, diagnostic.code)
+                if _suppressed(lines, start, diagnostic.code, memo) or (
+                    source.find("\n", first, start) >= 0 and _suppressed(lines, first, diagnostic.code, memo)
                 ):
                     suppressed += 1
                     continue

@@ -355,24 +355,37 @@ class _Lexer:
 
     def __init__(self, syntax: Syntax) -> None:
         self.syntax = syntax
-        parts: list[str] = []
         self.kinds: dict[str, tuple[str, str]] = {}  # group name: (kind, quote or comment closer)
+        self.patterns: dict[frozenset[str], re.Pattern[str] | None] = {}
+        self.pattern = self.without(frozenset())
+
+    def without(self, dead: frozenset[str]) -> re.Pattern[str] | None:
+        """The pattern, without the whole-string alternatives of the quotes in ``dead``
+        (their openers are still matched: known not to close, they are passed over)."""
+        if dead in self.patterns:
+            return self.patterns[dead]
+        syntax = self.syntax
+        parts: list[str] = []
         for index, quote in enumerate(syntax.quotes):
-            first, rest = re.escape(quote[0]), re.escape(quote[1:])
-            parts.append(f"{first}(?P<s{index}>{rest}{_whole_body(syntax, quote)})")
-            self.kinds[f"s{index}"] = ("string", quote)
+            if quote not in dead:
+                first, rest = re.escape(quote[0]), re.escape(quote[1:])
+                parts.append(f"{first}(?P<s{index}>{rest}{_whole_body(syntax, quote)})")
+                self.kinds[f"s{index}"] = ("string", quote)
         for index, quote in enumerate(syntax.quotes):  # one the pattern cannot close
             parts.append(f"{re.escape(quote[0])}(?P<o{index}>{re.escape(quote[1:])})")
             self.kinds[f"o{index}"] = ("open", quote)
         for index, comment in enumerate(syntax.line_comments):
-            parts.append(rf"{re.escape(comment[0])}(?P<l{index}>{re.escape(comment[1:])}[^\n]*)")
+            # the opener only: its end is found once it is known to be a comment ('#' in a
+            # word is not one, and a line of them must not be read once for each)
+            parts.append(rf"{re.escape(comment[0])}(?P<l{index}>{re.escape(comment[1:])})")
             self.kinds[f"l{index}"] = ("line", comment)
         for index, (opener, closer) in enumerate(syntax.block_comments):
             parts.append(rf"{re.escape(opener[0])}(?P<b{index}>{re.escape(opener[1:])}[\s\S]*?{re.escape(closer)})")
             parts.append(f"{re.escape(opener[0])}(?P<u{index}>{re.escape(opener[1:])})")
             self.kinds[f"b{index}"] = ("block", closer)
             self.kinds[f"u{index}"] = ("unclosed", closer)
-        self.pattern = re.compile("|".join(parts)) if parts else None
+        pattern = self.patterns[dead] = re.compile("|".join(parts)) if parts else None
+        return pattern
 
     def strings(self, source: str) -> Iterator[tuple[int, int, int, str, bool]]:
         """(start, body start, end, quote, raw) of each closed string, and of each comment
@@ -387,19 +400,33 @@ class _Lexer:
         # What scans of template literals that do not close may read, together: without a
         # bound, a file of unclosed ones would be read once for each (quadratic).
         budget = 2 * size + 100_000
+        # Quotes known not to close before an offset: a string that does not close on its
+        # line (or, for one that may span lines, in the file) means no later opener of that
+        # quote closes there either (each would pair the same escapes); trying each again
+        # would read the rest of the line once for every one.
+        dead: dict[str, int] = {}
         while position < size:
             restart = -1
-            for found in pattern.finditer(source, position):
+            dead = {quote: until for quote, until in dead.items() if until > position}
+            current = self.without(frozenset(dead)) if dead else pattern
+            assert current is not None
+            revive = min(dead.values(), default=size + 1)
+            for found in current.finditer(source, position):
                 name = found.lastgroup
                 assert name is not None
                 kind, quote = kinds[name]
                 at = found.start()
+                if at >= revive:  # past a dead quote's line: its strings may close again
+                    restart = at
+                    break
                 if kind == "line":
                     if after_space and at > 0 and not source[at - 1].isspace():
-                        restart = at + 1  # not a comment there ('#' in a URL)
-                        break
-                    yield at, at, found.end(), "", False
-                    continue
+                        continue  # not a comment there ('#' in a URL)
+                    newline = source.find("\n", found.end())
+                    end = size if newline < 0 else newline
+                    yield at, at, end, "", False
+                    restart = end
+                    break
                 if kind == "block":
                     yield at, at, found.end(), "", False
                     continue
@@ -425,6 +452,8 @@ class _Lexer:
                     continue
                 # an opener the pattern could not close: a template literal holding ${...},
                 # or an unclosed quote (read on after it)
+                if quote in dead:
+                    continue  # known not to close on this line
                 end = -1
                 if quote in syntax.interpolation and budget > 0:
                     end = _string_end(source, syntax, quote, body, False, body + budget)
@@ -433,6 +462,11 @@ class _Lexer:
                 if end > 0:
                     yield start, body, end, quote, raw
                     restart = end
+                    break
+                if quote not in syntax.interpolation:
+                    line_end = source.find("\n", body)
+                    dead[quote] = size if quote in syntax.multiline or line_end < 0 else line_end
+                    restart = body
                     break
             if restart < 0:
                 return
@@ -551,7 +585,21 @@ def _leading_operand(source: str, syntax: Syntax, start: int) -> bool:
     return position >= 0 and any(source.endswith(op, 0, position + 1) for op in syntax.concat if op == "+")
 
 
-_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+_SCRIPT_OPEN = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
+_SCRIPT_CLOSE = re.compile(r"</script\s*>", re.IGNORECASE)
+
+
+def _scripts(source: str) -> Iterator[tuple[int, int]]:
+    """The extents of the contents of each ``<script>``, in one pass (an unclosed one runs
+    to the end of the page)."""
+    position = 0
+    while (opened := _SCRIPT_OPEN.search(source, position)) is not None:
+        closed = _SCRIPT_CLOSE.search(source, opened.end())
+        end = closed.start() if closed is not None else len(source)
+        yield opened.end(), end
+        if closed is None:
+            return
+        position = closed.end()
 
 
 def segments(source: str, syntax: Syntax) -> Iterator[Segment]:
@@ -562,11 +610,11 @@ def segments(source: str, syntax: Syntax) -> Iterator[Segment]:
     if syntax is HTML and "<script" in source.lower():
         # a page's scripts are JavaScript: their comments and template literals are its own
         position = 0
-        for script in _SCRIPT.finditer(source):
-            yield from segments_in(source, position, script.start(1), HTML)
-            yield from segments_in(source, script.start(1), script.end(1), JAVASCRIPT)
-            position = script.end(1)
-        yield from segments_in(source, position, len(source), HTML) if position else _segments(source, HTML)
+        for start, end in _scripts(source):
+            yield from _shifted(source, position, start, HTML)
+            yield from segments_in(source, start, end, JAVASCRIPT)
+            position = end
+        yield from _shifted(source, position, len(source), HTML)
         return
     yield from _segments(source, syntax)
 
@@ -620,10 +668,13 @@ def _segments(source: str, syntax: Syntax) -> Iterator[Segment]:
 
 # Text outside literals: a URL's process parameter anywhere, and (for "tokens") a word
 # that starts with a known action. Placeholders of templates ({{ w }}) belong to the value.
-_TEMPLATE = r"\{\{.*?\}\}|\$\{[^}\n]*\}|\{%.*?%\}|<%=?.*?%>"
-_TEXT_URL = re.compile(rf"x-oss-(?:async-)?process=(?:[^\s&#\"'<>()\[\]`{{}}\\]|{_TEMPLATE}|\{{[^{{}}\s]*\}})*")
+# (bounded repetitions, as in _find's placeholders: an opener without its closer costs 200
+# characters, not the rest of the text)
+_TEMPLATE = r"\{\{[^\n]{0,200}?\}\}|\$\{[^}\n]{0,200}\}|\{%[^\n]{0,200}?%\}|<%=?[^\n]{0,200}?%>"
+_TEXT_URL = re.compile(rf"x-oss-(?:async-)?process=(?:[^\s&#\"'<>()\[\]`{{}}\\]|{_TEMPLATE}|\{{[^{{}}\s]{{0,200}}\}})*")
 _TEXT_TOKEN = re.compile(
-    rf"(?<![\w/.%-])(?:image|video|audio|doc|hls|csv|json|style)/[a-z][a-z0-9-]*(?:[^\s\"'<>()\[\]`{{}}\\]|{_TEMPLATE}|\{{[^{{}}\s]*\}})*"
+    rf"(?<![\w/.%-])(?:image|video|audio|doc|hls|csv|json|style)/[a-z][a-z0-9-]*"
+    rf"(?:[^\s\"'<>()\[\]`{{}}\\]|{_TEMPLATE}|\{{[^{{}}\s]{{0,200}}\}})*"
 )
 
 
@@ -643,7 +694,7 @@ def _text(source: str, start: int, end: int, what: str) -> Iterator[Segment]:
 
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^\s`]*)[^\n]*$", re.MULTILINE)
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.{1,2000}?)(?<!`)\1(?!`)", re.DOTALL)  # bounded: a line of backticks stays linear
 
 
 def _markdown(source: str) -> Iterator[Segment]:
@@ -671,9 +722,19 @@ def _markdown(source: str) -> Iterator[Segment]:
         position = closing.end() if closing is not None else size
 
 
+def _shifted(source: str, start: int, end: int, syntax: Syntax) -> Iterator[Segment]:
+    """``_segments`` of ``source[start:end]`` (no script of a page looked for again), at
+    their offsets in ``source``."""
+    yield from _moved(_segments(source[start:end], syntax), start)
+
+
 def segments_in(source: str, start: int, end: int, syntax: Syntax) -> Iterator[Segment]:
     """``segments`` of ``source[start:end]``, at their offsets in ``source``."""
-    for segment in segments(source[start:end], syntax):
+    yield from _moved(segments(source[start:end], syntax), start)
+
+
+def _moved(found: Iterator[Segment], start: int) -> Iterator[Segment]:
+    for segment in found:
         ends = {at + start: stop + start for at, stop in segment.ends.items()} if segment.ends else None
         yield Segment(segment.text, [offset + start for offset in segment.offsets], segment.raw, ends)
 
