@@ -202,10 +202,33 @@ def test_an_sdk_call_gives_the_mode() -> None:
         "path = 'images/resize,w_0'\n",
         "const css = './style/main.css';\n",
         "// x-oss-process=image/resize,w_0\n",
+        # found by review: paths, prose, a style sheet
+        'x = "image/watermark/logo.png"\n',
+        'const m = "image/resize/index.js";\n',
+        's = "image/resize, the action we use"\n',
+        '<link href="style/print.css?v=2">\n',
     ],
 )
 def test_what_is_not_a_directive(source: str) -> None:
-    assert scan_text(source, "a.js" if "const" in source or "//" in source else "a.py") == []
+    name = "a.html" if "<link" in source else "a.js" if "const" in source or "//" in source else "a.py"
+    assert scan_text(source, name) == []
+    assert scan_text("See image/resize, which scales.\n", "notes.txt") == []
+
+
+def test_only_a_call_still_open_gives_the_mode() -> None:
+    [closed] = scan_text('c.getObject(k);const j="audio/convert,f_mp3|sys/saveas,o_YQ"', "a.js")
+    [open_] = scan_text('c.getObject(k, {process: "image/resize,w_1"})', "a.js")
+    assert (closed.mode, open_.mode) == (None, Mode.SYNC)
+
+
+def test_a_suppression_is_a_comment_that_says_so() -> None:
+    for comment in ("# oss-process: ignore[W302", "# oss-process: ignored for now"):
+        [finding] = scan_text(f"p = 'image/resize,w_0'  {comment}\n", "a.py")
+        assert [p.diagnostic.code for p in finding.problems] == ["E206"], comment
+    [inside] = scan_text("p = 'image/resize,w_0 oss-process:ignore'\n", "a.py")
+    assert inside.problems  # in the string, not in a comment
+    [prefix] = scan_text("p = 'image/resize,w_0'  # oss-process: ignore[e2]\n", "a.py")
+    assert (prefix.problems, prefix.suppressed) == ((), 1)
 
 
 def test_suppression_comments() -> None:

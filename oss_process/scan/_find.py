@@ -38,6 +38,9 @@ _PROCESS = re.compile(r"(?<![\w-])x-oss-(async-)?process=")
 _VALUE_END = re.compile(r"[&#\s\"'`<>()\[\]\\]")
 _PROCESS_CATEGORIES = tuple(name for name, info in BUILTIN.categories.items() if name != "sys" and info.actions)
 _ACTION = re.compile(rf"(?:{'|'.join(_PROCESS_CATEGORIES)})/([a-z][a-z0-9-]*)(?=[,/|{HOLE}]|$)")
+# After an action, a '/' starts the next action of the category: a word that is none
+# ('image/crop/thumb.jpg', 'image/resize/index.js') makes the text a path.
+_NEXT = re.compile(rf"/([^,/|{HOLE}]*)")
 # An SDK call right before a literal, on its line, says the mode (not Java's setProcess:
 # GetObjectRequest and AsyncProcessObjectRequest both have one).
 _CALL = re.compile(
@@ -141,19 +144,27 @@ def _candidates(segment: Segment, source: str) -> Iterable[_Candidate]:
         end_match = _VALUE_END.search(text)
         if end_match is not None:
             text = text[: end_match.start()]
-        text = text.rstrip(",;:.")  # punctuation of the prose or the YAML flow around it
+        bare = text.rstrip(",;:.")  # punctuation of the prose or the YAML flow around it
+        if bare != text and "," not in bare and "/" not in bare[bare.index("/") + 1 :] and not bare.startswith("style/"):
+            return  # an action named in a sentence ('image/resize, which scales'), not a directive
+        text = bare
+    elif len(text.split()) > 2:
+        return  # prose in a string ('image/resize, the action'); a stray space stays a directive's
     if _STYLE.match(text) or ((action := _ACTION.match(text)) is not None and _known(text, action)):
         offsets = segment.offsets[skip : skip + len(text) + 1]
         yield _Candidate("literal", text, offsets, _call_mode(source, offsets[0]), segment.ends)
 
 
 # A style's name has no '/': 'style/css/print.css' is a path.
-_STYLE = re.compile(r"style/[^/|]*(?:\||$)")
+_STYLE = re.compile(rf"style/[A-Za-z0-9_.{HOLE}-]+(?:\||$)")
 
 
 def _known(text: str, action: re.Match[str]) -> bool:
     category = text[: text.index("/")]
-    return BUILTIN.lookup(category, action.group(1)) is not None
+    if BUILTIN.lookup(category, action.group(1)) is None:
+        return False
+    following = _NEXT.match(text, action.end())
+    return following is None or BUILTIN.lookup(category, following.group(1)) is not None or HOLE in following.group(1)
 
 
 def _call_mode(source: str, offset: int) -> Mode | None:
@@ -161,6 +172,10 @@ def _call_mode(source: str, offset: int) -> Mode | None:
     before = source[max(line_start, offset - 200) : offset]
     calls = list(_CALL.finditer(before))
     if not calls:
+        return None
+    # only a call still open at the literal: its parenthesis not closed, no statement ended
+    between = before[calls[-1].end() :]
+    if ";" in between or between.count(")") >= between.count("(") + 1:
         return None
     return Mode.ASYNC if calls[-1].group("async") else Mode.SYNC
 
