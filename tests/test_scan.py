@@ -141,6 +141,13 @@ def test_the_verdicts_are_those_of_linting_each_string() -> None:
         ('p = f"image/resize,{params}/quality,q_900"\n', "a.py", "image/resize,{}/quality,q_900", ["E206"]),
         # an unknown action stays unknown beside a placeholder elsewhere
         ("p = `image/resize,w_${w}/rotat,90`\n", "a.js", "image/resize,w_{}/rotat,90", ["E101"]),
+        # a placeholder after a whole value may hold ',' or '/': what follows up to the next '/' is not judged
+        (
+            "p = 'image/resize,w_100' + sep + 'format,webp/quality,q_900'\n",
+            "a.py",
+            "image/resize,w_100{}format,webp/quality,q_900",
+            ["E206"],
+        ),
         # placeholders of the saved name: not judged
         ('p = "image/resize,w_100|sys/saveas,o_" + encoded + ",b_" + bucket\n', "a.py", "image/resize,w_100|sys/saveas,o_{},b_{}", []),
     ],

@@ -226,6 +226,12 @@ def _kept(diagnostics: Sequence[Diagnostic], text: str, holes: Sequence[int]) ->
             structural = True
             region = Span(0, len(text))
         regions.append(region)
+        if hole > 0 and text[hole - 1] != "_":
+            # not a value after its key: it may hold ',' or '/', so what follows it up to
+            # the next '/' or '|' written out may belong to another parameter or action
+            following = [i for i in (text.find("/", hole), text.find("|", hole)) if i >= 0]
+            regions.append(Span(hole, min(following, default=len(text))))
+            structural = True
     kept = []
     for diagnostic in diagnostics:
         span = diagnostic.span
