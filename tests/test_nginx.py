@@ -13,7 +13,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,9 +21,9 @@ from urllib.parse import quote
 
 import oss2  # type: ignore[import-untyped]
 import pytest
-import uvicorn
 
 from oss_process.serve import CheckService
+from tests.test_middleware import _start_uvicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
@@ -56,23 +56,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _serve_asgi(app: Callable[..., Any], port: int) -> Callable[[], None]:
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_config=None, access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.005)
-
-    def stop() -> None:
-        server.should_exit = True
-        thread.join(10)
-
-    return stop
 
 
 class Edge:
@@ -154,8 +137,7 @@ def bucket() -> Iterator[tuple[int, list[tuple[str, str]]]]:
 
 @pytest.fixture
 def check_port() -> Iterator[int]:
-    port = _free_port()
-    stop = _serve_asgi(CheckService(), port)
+    port, stop = _start_uvicorn(CheckService())
     yield port
     stop()
 
@@ -243,8 +225,7 @@ def test_fail_open_when_the_service_is_down_or_slow(tmp_path: Path, bucket: tupl
     async def slow(scope: dict[str, Any], receive: Any, send: Any) -> None:
         await asyncio.sleep(2)
 
-    port = _free_port()
-    stop = _serve_asgi(slow, port)
+    port, stop = _start_uvicorn(slow)
     slowly = Edge(tmp_path / "slow", bucket[0], port)
     try:
         started = time.monotonic()

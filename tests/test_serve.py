@@ -12,14 +12,13 @@ import pytest
 
 from oss_process import cli, gateway
 from oss_process.serve import MAX_HEADER_BYTES, CheckService, cache_key
-from tests.test_nginx import _free_port, _serve_asgi
+from tests.test_middleware import _start_uvicorn
 
 
 class Service:
     def __init__(self, app: CheckService) -> None:
         self.app = app
-        self.port = _free_port()
-        self.stop = _serve_asgi(app, self.port)
+        self.port, self.stop = _start_uvicorn(app)
 
     def get(self, path: str, uri: str = "", method: str = "GET") -> tuple[int, http.client.HTTPMessage, bytes]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)

@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from oss_process.errors import DirectiveError
 
-from ._lexer import language_of
-
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
@@ -215,7 +213,3 @@ def read(entry: Entry, limit: int = MAX_FILE_BYTES) -> Read:
     except UnicodeDecodeError as error:
         return Read(None, f"not UTF-8 (byte {data[error.start]:#04x} at offset {error.start:,})", len(data))
     return Read(text, None, len(data))
-
-
-def language(entry: Entry) -> str:
-    return language_of(entry.path).name

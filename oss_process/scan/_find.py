@@ -277,9 +277,6 @@ class _Lines:
         self.offset = offset
         return self.line, self.line_start, self.units
 
-    def line_of(self, offset: int) -> int:
-        return self._move(offset)[0]
-
     def line_start_of(self, offset: int) -> int:
         return self._move(offset)[1]
 

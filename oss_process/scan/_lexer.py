@@ -166,31 +166,18 @@ class _Builder:
         self.ends[at] = end
 
     def segment(self, end: int) -> Segment:
-        text = "".join(self.chars)
-        if len(text) != len(self.offsets):  # a piece held a character outside the BMP: one offset each
-            return _expanded(self, end)
-        return Segment(text, [*self.offsets, end], False, self.ends or None)
+        # one offset per character: literal() adds a slice and its range, char() one of each
+        return Segment("".join(self.chars), [*self.offsets, end], False, self.ends or None)
 
 
-def _expanded(builder: _Builder, end: int) -> Segment:
-    # literal() adds one offset per code point of source[start:end]; a chars entry may be
-    # a multi-character slice, so text and offsets always agree: this is a safeguard.
-    text = "".join(builder.chars)[: len(builder.offsets)]
-    return Segment(text, [*builder.offsets[: len(text)], end], False, builder.ends or None)
-
-
-def _body_pattern(syntax: Syntax, quote: str, raw: bool) -> re.Pattern[str]:
-    """A regex that matches a string's body and its closing quote (linear: its
-    alternatives never overlap)."""
-    key = (syntax.name, quote, raw)
-    pattern = _BODIES.get(key)
-    if pattern is not None:
-        return pattern
+def _body(syntax: Syntax, quote: str, raw: bool) -> str:
+    """The regex of a string's body, up to its closing quote (linear: its alternatives
+    never overlap). ``${`` (a template literal's code) is not part of it."""
     escapes = syntax.escapes and not raw and quote not in syntax.raw_quotes
     q = re.escape(quote[0])
     newline = "" if quote in syntax.multiline else r"\n"
-    stop = q + (r"\\" if escapes else "") + newline + (r"$" if quote in syntax.interpolation else "")
-    plain = f"[^{stop}]*"
+    interpolation = quote in syntax.interpolation
+    plain = "[^" + q + ("\\\\" if escapes else "") + newline + ("$" if interpolation else "") + "]*"
     inner = []
     if escapes:
         inner.append(r"\\[\s\S]")
@@ -198,11 +185,18 @@ def _body_pattern(syntax: Syntax, quote: str, raw: bool) -> re.Pattern[str]:
         inner.append(f"{q}(?!{q}{q})")
     if quote in syntax.doubled_quote:
         inner.append(f"{q}{q}")
-    if quote in syntax.interpolation:
+    if interpolation:
         inner.append(r"\$(?!\{)")
-    body = f"{plain}(?:(?:{'|'.join(inner)}){plain})*" if inner else plain
-    closing = re.escape(quote) if quote not in syntax.interpolation else f"(?:{re.escape(quote)}|\\$\\{{)"
-    pattern = _BODIES[key] = re.compile(body + closing)
+    return f"{plain}(?:(?:{'|'.join(inner)}){plain})*" if inner else plain
+
+
+def _body_pattern(syntax: Syntax, quote: str, raw: bool) -> re.Pattern[str]:
+    """A string's body and what ends it: its closing quote, or a template literal's ``${``."""
+    key = (syntax.name, quote, raw)
+    pattern = _BODIES.get(key)
+    if pattern is None:
+        closing = re.escape(quote) if quote not in syntax.interpolation else f"(?:{re.escape(quote)}|\\$\\{{)"
+        pattern = _BODIES[key] = re.compile(_body(syntax, quote, raw) + closing)
     return pattern
 
 
@@ -327,22 +321,7 @@ def _escape(builder: _Builder, source: str, position: int, end: int) -> int:
 def _whole_body(syntax: Syntax, quote: str) -> str:
     """The regex of a string's body and closing quote, for strings matched whole (a
     template literal holding ${...} is not: ``_string_end`` follows its code)."""
-    escapes = syntax.escapes and quote not in syntax.raw_quotes
-    q = re.escape(quote[0])
-    newline = "" if quote in syntax.multiline else r"\n"
-    interpolation = quote in syntax.interpolation
-    plain = "[^" + q + ("\\\\" if escapes else "") + newline + ("$" if interpolation else "") + "]*"
-    inner = []
-    if escapes:
-        inner.append(r"\\[\s\S]")
-    if len(quote) == 3:
-        inner.append(f"{q}(?!{q}{q})")
-    if quote in syntax.doubled_quote:
-        inner.append(f"{q}{q}")
-    if interpolation:
-        inner.append(r"\$(?!\{)")
-    body = f"{plain}(?:(?:{'|'.join(inner)}){plain})*" if inner else plain
-    return body + re.escape(quote)
+    return _body(syntax, quote, False) + re.escape(quote)
 
 
 class _Lexer:
